@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { RecapError } from './core/errors.js';
+
+const DEFAULT_OLLAMA_PORT = '11434';
+
+/** Accepts what Ollama itself accepts in OLLAMA_HOST: `host`, `host:port`, `:port` or a full URL. */
+export function normalizeOllamaHost(value: string): string {
+  let text = value.trim();
+  if (text.startsWith(':')) text = `127.0.0.1${text}`;
+  const explicitScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text);
+  const url = new URL(explicitScheme ? text : `http://${text}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('must be an http or https URL');
+  if (!explicitScheme && url.port === '') url.port = DEFAULT_OLLAMA_PORT;
+  return url.toString().replace(/\/+$/, '');
+}
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const positiveInt = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
+
+const EnvSchema = z.object({
+  OLLAMA_HOST: z
+    .string()
+    .default('http://127.0.0.1:11434')
+    .transform((value, context) => {
+      try {
+        return normalizeOllamaHost(value);
+      } catch {
+        context.addIssue({ code: 'custom', message: `is not a valid address: "${value}"` });
+        return z.NEVER;
+      }
+    }),
+  OLLAMA_MODEL: z.string().trim().min(1).default('llama3.2'),
+  RECAP_NUM_CTX: positiveInt(8192, 1024),
+  RECAP_MODEL_TIMEOUT_MS: positiveInt(300_000, 1000),
+  RECAP_QUEUE_CONCURRENCY: positiveInt(1),
+  RECAP_QUEUE_MAX: positiveInt(20, 0),
+  RECAP_CACHE_MB: z.coerce.number().min(0).default(32),
+  DISCORD_TOKEN: optionalText,
+  SLACK_BOT_TOKEN: optionalText,
+});
+
+export interface Config {
+  ollama: { host: string; model: string; numCtx: number; timeoutMs: number };
+  queue: { concurrency: number; maxWaiting: number };
+  cache: { bytes: number };
+  discord: { token: string } | undefined;
+  slack: { botToken: string } | undefined;
+}
+
+/** Reads the settings from an environment, reporting every problem at once. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const parsed = EnvSchema.safeParse(withoutEmpty(env));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new RecapError('config_invalid', `The settings have ${problems.length} problem(s):\n${problems.join('\n')}`, {
+      cause: parsed.error,
+    });
+  }
+  const e = parsed.data;
+  return {
+    ollama: { host: e.OLLAMA_HOST, model: e.OLLAMA_MODEL, numCtx: e.RECAP_NUM_CTX, timeoutMs: e.RECAP_MODEL_TIMEOUT_MS },
+    queue: { concurrency: e.RECAP_QUEUE_CONCURRENCY, maxWaiting: e.RECAP_QUEUE_MAX },
+    cache: { bytes: Math.round(e.RECAP_CACHE_MB * 1024 * 1024) },
+    discord: e.DISCORD_TOKEN ? { token: e.DISCORD_TOKEN } : undefined,
+    slack: e.SLACK_BOT_TOKEN ? { botToken: e.SLACK_BOT_TOKEN } : undefined,
+  };
+}
+
+/** An empty variable (`FOO=` in a .env file) means "not set", so defaults apply. */
+function withoutEmpty(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && value.trim() !== '') result[key] = value;
+  }
+  return result;
+}

@@ -1,0 +1,55 @@
+import type { z } from 'zod';
+
+export type ParseOutcome<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+const THINK_BLOCK = /<think>[\s\S]*?<\/think>/gi;
+const UNCLOSED_THINK = /<think>[\s\S]*$/i;
+const FENCE = /^```(?:json)?\s*([\s\S]*?)\s*```$/i;
+
+/** Removes what reasoning models write before their answer, and a Markdown fence around it. */
+export function cleanModelText(raw: string): string {
+  let text = raw.replace(THINK_BLOCK, '').replace(UNCLOSED_THINK, '').trim();
+  const fenced = FENCE.exec(text);
+  if (fenced?.[1] !== undefined) text = fenced[1].trim();
+  return text;
+}
+
+/** Parses a model's answer against the schema, saying what was wrong in words the model can act on. */
+export function parseModelJson<T>(raw: string, schema: z.ZodType<T>): ParseOutcome<T> {
+  const text = cleanModelText(raw);
+  if (text === '') return { ok: false, problem: 'the answer was empty' };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, problem: 'the answer was not valid JSON' };
+  }
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return { ok: false, problem: describeIssues(parsed.error.issues) };
+}
+
+function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .slice(0, 3)
+    .map((issue) => {
+      const where = issue.path.length > 0 ? `"${issue.path.join('.')}"` : 'the answer';
+      if (issue.code === 'too_small' || issue.code === 'too_big') {
+        return `${where} must have ${describeBound(issue)} items`;
+      }
+      return `${where}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
+function describeBound(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): string {
+  const prefix = issue.code === 'too_small' ? 'at least' : 'at most';
+  return `${issue.exact ? 'exactly' : prefix} ${String(issue.code === 'too_small' ? issue.minimum : issue.maximum)}`;
+}
+
+const BULLET_MARK = /^(?:[-*•–—]|\d{1,2}[.)])\s+/u;
+
+/** Drops a list marker the model put inside a bullet's text ("- ", "• ", "1. "), since we add our own. */
+export function stripBulletMark(bullet: string): string {
+  return bullet.replace(BULLET_MARK, '').trim();
+}

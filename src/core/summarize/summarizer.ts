@@ -1,0 +1,248 @@
+import type { z } from 'zod';
+import { RecapError, throwIfAborted } from '../errors.js';
+import type { Document, ProgressListener, Summary, SummaryStats } from '../types.js';
+import { SummarySchema } from '../types.js';
+import { renderForModel, splitIntoParts } from './chunking.js';
+import type { LanguageModel } from './ollama-model.js';
+import { parseModelJson, stripBulletMark } from './output.js';
+import {
+  type ChatMessage,
+  mergeMessages,
+  NotesSchema,
+  notesFormat,
+  partMessages,
+  repairMessages,
+  singlePassMessages,
+  summaryFormat,
+  TEMPLATE_TOKENS_PER_MESSAGE,
+} from './prompt.js';
+import { estimateTokens } from './tokens.js';
+
+export interface SummarizerOptions {
+  model: LanguageModel;
+  /** The largest context window recap may ask for (RECAP_NUM_CTX); the model's own limit also applies. */
+  maxContext: number;
+}
+
+export interface SummarizeRun {
+  signal: AbortSignal;
+  language?: string | undefined;
+  onProgress?: ProgressListener | undefined;
+}
+
+export interface Summarizer {
+  summarize(document: Document, run: SummarizeRun): Promise<{ summary: Summary; stats: SummaryStats }>;
+}
+
+/** Room kept for the answer (and its cap, num_predict): five short sentences as JSON, or up to eight notes. */
+const SUMMARY_ANSWER_TOKENS = 512;
+const NOTES_ANSWER_TOKENS = 640;
+/** num_ctx is rounded up to this step, so documents of similar size share one model load. */
+const CONTEXT_STEP = 256;
+/** Below this many tokens for content, a part would be mostly instructions: the context is too small. */
+const MIN_PART_TOKENS = 256;
+/** When the server reports more prompt tokens than estimated, the plan is redone this many times. */
+const MAX_REPLANS = 2;
+
+export function createSummarizer(options: SummarizerOptions): Summarizer {
+  return {
+    async summarize(document, run) {
+      const content = renderForModel(document);
+      if (content === '') {
+        throw new RecapError('empty_document', 'There is nothing to summarize: the document has no text.');
+      }
+      const started = performance.now();
+      const trained = await options.model.contextLength(run.signal);
+      const maxContext = Math.min(trained, options.maxContext);
+      let scale = 1;
+      for (let attempt = 0; ; attempt++) {
+        const job = new SummaryJob(options.model, maxContext, scale, document, run);
+        try {
+          const { bullets } = await job.execute(content);
+          const summary = { bullets: bullets.map(stripBulletMark) };
+          return { summary, stats: { ...job.stats, ms: Math.round(performance.now() - started) } };
+        } catch (error) {
+          if (!(error instanceof PromptOverflow) || attempt >= MAX_REPLANS) throw unwrapOverflow(error);
+          // The tokenizer counts more than we estimated: plan again with that ratio and some margin.
+          scale *= Math.max(1.25, (error.reported / error.estimated) * 1.1);
+          run.onProgress?.({ stage: 'retrying', reason: 'the document is denser than estimated' });
+        }
+      }
+    },
+  };
+}
+
+/** The server read more tokens than were budgeted: the prompt may have been cut, so its answer is void. */
+class PromptOverflow extends Error {
+  constructor(
+    readonly estimated: number,
+    readonly reported: number,
+    readonly numCtx: number,
+  ) {
+    super(`the model read ${reported} prompt tokens where ${estimated} were budgeted (num_ctx ${numCtx})`);
+  }
+}
+
+function unwrapOverflow(error: unknown): unknown {
+  if (!(error instanceof PromptOverflow)) return error;
+  return new RecapError(
+    'prompt_truncated',
+    'The model could not read the whole document within its context window, and recap will not summarize a cut text. Try a model with a larger context, or a smaller RECAP_NUM_CTX.',
+    { cause: error },
+  );
+}
+
+class SummaryJob {
+  readonly stats: Omit<SummaryStats, 'ms'> = { chunks: 1, modelCalls: 0, promptTokens: 0, numCtx: 0 };
+  private readonly title: string | undefined;
+  private readonly language: string | undefined;
+
+  constructor(
+    private readonly model: LanguageModel,
+    private readonly maxContext: number,
+    private readonly scale: number,
+    document: Document,
+    private readonly request: SummarizeRun,
+  ) {
+    this.title = document.title;
+    this.language = request.language ?? document.language;
+  }
+
+  private estimate = (text: string): number => Math.ceil(estimateTokens(text) * this.scale);
+
+  private estimateMessages(messages: readonly ChatMessage[]): number {
+    return messages.reduce((sum, message) => sum + this.estimate(message.content) + TEMPLATE_TOKENS_PER_MESSAGE, 0);
+  }
+
+  async execute(content: string): Promise<Summary> {
+    const single = singlePassMessages(content, this.title, this.language);
+    if (this.estimateMessages(single) + SUMMARY_ANSWER_TOKENS <= this.maxContext) {
+      this.progress({ stage: 'writing' });
+      return this.ask(single, SummarySchema, summaryFormat, SUMMARY_ANSWER_TOKENS);
+    }
+    const parts = splitIntoParts(content, this.contentBudget(partMessages('', this.title, this.language, 99, 99), NOTES_ANSWER_TOKENS), this.estimate);
+    this.stats.chunks = parts.length;
+    const notes: string[][] = [];
+    for (const [index, part] of parts.entries()) {
+      this.progress({ stage: 'summarizing', part: index + 1, parts: parts.length });
+      const messages = partMessages(part, this.title, this.language, index + 1, parts.length);
+      notes.push((await this.ask(messages, NotesSchema, notesFormat, NOTES_ANSWER_TOKENS)).notes);
+    }
+    return this.merge(notes);
+  }
+
+  /** Reduce: merge the notes into five bullets, condensing groups of notes first while they don't fit. */
+  private async merge(notesPerPart: string[][]): Promise<Summary> {
+    const final = mergeMessages(formatNotes(notesPerPart), this.title, this.language, true);
+    if (this.estimateMessages(final) + SUMMARY_ANSWER_TOKENS <= this.maxContext) {
+      this.progress({ stage: 'writing' });
+      return this.ask(final, SummarySchema, summaryFormat, SUMMARY_ANSWER_TOKENS);
+    }
+    const budget = this.contentBudget(mergeMessages('', this.title, this.language, false), NOTES_ANSWER_TOKENS);
+    const groups = groupToBudget(notesPerPart, budget, (group) => this.estimate(formatNotes(group)));
+    if (groups.length >= notesPerPart.length) {
+      throw new RecapError(
+        'prompt_truncated',
+        `The context window (${this.maxContext} tokens) is too small to merge the notes of this document. Raise RECAP_NUM_CTX or use a model with a larger context.`,
+      );
+    }
+    const condensed: string[][] = [];
+    for (const [index, group] of groups.entries()) {
+      this.progress({ stage: 'merging', part: index + 1, parts: groups.length });
+      const messages = mergeMessages(formatNotes(group), this.title, this.language, false);
+      condensed.push((await this.ask(messages, NotesSchema, notesFormat, NOTES_ANSWER_TOKENS)).notes);
+    }
+    return this.merge(condensed);
+  }
+
+  private contentBudget(emptyPrompt: readonly ChatMessage[], answerTokens: number): number {
+    // The instructions appear twice in a prompt but the empty prompt already counts both.
+    const budget = this.maxContext - this.estimateMessages(emptyPrompt) - answerTokens;
+    if (budget < MIN_PART_TOKENS) {
+      throw new RecapError(
+        'config_invalid',
+        `A context of ${this.maxContext} tokens is too small to summarize with. Set RECAP_NUM_CTX to 2048 or more, with a model that supports it.`,
+      );
+    }
+    return budget;
+  }
+
+  /** One model call, checked for a cut prompt, with one repair attempt for an invalid answer. */
+  private async ask<T>(
+    messages: readonly ChatMessage[],
+    schema: z.ZodType<T>,
+    format: object,
+    answerTokens: number,
+  ): Promise<T> {
+    let conversation = messages;
+    let problem = '';
+    for (let attempt = 0; attempt < 2; attempt++) {
+      throwIfAborted(this.request.signal);
+      const estimated = this.estimateMessages(conversation);
+      const numCtx = Math.min(this.maxContext, roundUp(estimated + answerTokens, CONTEXT_STEP));
+      const answer = await this.model.chat({ messages: conversation, format, numCtx, numPredict: answerTokens, signal: this.request.signal });
+      this.stats.modelCalls += 1;
+      this.stats.promptTokens += answer.promptEvalCount;
+      this.stats.numCtx = Math.max(this.stats.numCtx, numCtx);
+      if (answer.promptEvalCount > numCtx - answerTokens) {
+        throw new PromptOverflow(estimated, answer.promptEvalCount, numCtx);
+      }
+      const parsed = parseModelJson(answer.content, schema);
+      if (parsed.ok) return parsed.value;
+      problem = answer.doneReason === 'length' ? `${parsed.problem} (it was cut off at the length limit)` : parsed.problem;
+      if (attempt === 0) {
+        this.progress({ stage: 'retrying', reason: problem });
+        conversation = this.repairConversation(messages, answer.content, problem, answerTokens);
+      }
+    }
+    throw new RecapError(
+      'model_bad_output',
+      `The model ${this.model.name} did not give a usable answer, even when asked twice (${problem}). Try again, or use a stronger model with OLLAMA_MODEL.`,
+    );
+  }
+
+  /** The repair shows the model its own answer when that still fits; otherwise just what was wrong. */
+  private repairConversation(
+    messages: readonly ChatMessage[],
+    badAnswer: string,
+    problem: string,
+    answerTokens: number,
+  ): readonly ChatMessage[] {
+    const full = repairMessages(messages, badAnswer, problem);
+    if (this.estimateMessages(full) + answerTokens <= this.maxContext) return full;
+    return repairMessages(messages, '(answer omitted)', problem);
+  }
+
+  private progress(progress: Parameters<ProgressListener>[0]): void {
+    this.request.onProgress?.(progress);
+  }
+}
+
+function roundUp(value: number, step: number): number {
+  return Math.ceil(value / step) * step;
+}
+
+function formatNotes(notesPerPart: readonly string[][]): string {
+  return notesPerPart
+    .map((notes, index) => `Part ${index + 1}:\n${notes.map((note) => `- ${note}`).join('\n')}`)
+    .join('\n\n');
+}
+
+/** Consecutive groups of parts whose notes fit the budget together. */
+function groupToBudget(
+  notesPerPart: readonly string[][],
+  budget: number,
+  estimate: (group: string[][]) => number,
+): string[][][] {
+  const groups: string[][][] = [];
+  let current: string[][] = [];
+  for (const notes of notesPerPart) {
+    if (current.length > 0 && estimate([...current, notes]) > budget) {
+      groups.push(current);
+      current = [];
+    }
+    current.push(notes);
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}

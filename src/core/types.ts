@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+/** Where a document came from, so an answer can name and link its source. */
+export type SourceRef =
+  | { kind: 'text'; label?: string }
+  | { kind: 'file'; name: string }
+  | { kind: 'url'; url: string };
+
+/** A piece of a document with its place in time and its speaker, when the source knows them. */
+export interface Segment {
+  text: string;
+  startMs?: number;
+  speaker?: string;
+}
+
+/** What every source produces and the summarizer consumes. */
+export interface Document {
+  title?: string;
+  text: string;
+  segments?: Segment[];
+  source: SourceRef;
+  language?: string;
+}
+
+export const BULLET_COUNT = 5;
+
+/** The answer's contract: exactly five non-empty bullets. Anything else is never a success. */
+export const SummarySchema = z.object({
+  bullets: z.array(z.string().trim().min(1)).length(BULLET_COUNT),
+});
+export type Summary = z.infer<typeof SummarySchema>;
+
+export interface SummaryStats {
+  /** Parts the document was split into (1 when it fit in one call). */
+  chunks: number;
+  modelCalls: number;
+  /** Prompt tokens the model reported reading, over every call. */
+  promptTokens: number;
+  /** The largest context window asked for. */
+  numCtx: number;
+  ms: number;
+}
+
+export interface SummaryResult extends Summary {
+  title?: string;
+  model: string;
+  stats: SummaryStats;
+  cached: boolean;
+}
+
+/** What a long job reports while it runs. */
+export type Progress =
+  | { stage: 'queued'; position: number }
+  | { stage: 'reading' }
+  | { stage: 'summarizing'; part: number; parts: number }
+  | { stage: 'merging'; part: number; parts: number }
+  | { stage: 'writing' }
+  | { stage: 'retrying'; reason: string };
+
+export type ProgressListener = (progress: Progress) => void;
+
+export interface SummarizeOptions {
+  signal: AbortSignal;
+  /** A language to write in (a name or a BCP 47 tag); the document's own language when absent. */
+  language?: string;
+  onProgress?: ProgressListener;
+}
+
+/** What a person asked to summarize, as a platform adapter or the CLI hands it to the core. */
+export type Input =
+  | { kind: 'text'; text: string; title?: string }
+  | { kind: 'url'; url: URL }
+  | {
+      kind: 'file';
+      name: string;
+      contentType?: string;
+      size?: number;
+      /** Fetches the bytes; the adapter supplies any authentication. */
+      download(signal: AbortSignal): Promise<Uint8Array>;
+    };

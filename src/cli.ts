@@ -41,7 +41,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   const progress = progressLine(io.stderr);
   try {
-    const env = { ...io.env, ...(args.model ? { OLLAMA_MODEL: args.model } : {}), ...(args.host ? { OLLAMA_HOST: args.host } : {}) };
+    const env = {
+      ...io.env,
+      ...(args.model ? { OLLAMA_MODEL: args.model } : {}),
+      ...(args.host ? { OLLAMA_HOST: args.host } : {}),
+    };
     const service = createRecapService(loadConfig(env));
     const input = await inputFromArgument(args.source, io);
     const reply = await runSummarize(
@@ -94,7 +98,8 @@ async function inputFromArgument(source: string, io: CliIo): Promise<Input> {
       try {
         return await readFile(source, { signal });
       } catch (error) {
-        const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'it cannot be read';
+        const reason =
+          (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'it cannot be read';
         throw new RecapError('unsupported_input', `Can't read ${source}: ${reason}.`, { cause: error });
       }
     },
@@ -103,7 +108,8 @@ async function inputFromArgument(source: string, io: CliIo): Promise<Input> {
 
 async function readAll(stream: AsyncIterable<Uint8Array | string>): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
+  for await (const chunk of stream)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
   return Buffer.concat(chunks).toString('utf8');
 }
 

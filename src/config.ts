@@ -57,13 +57,22 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const parsed = EnvSchema.safeParse(withoutEmpty(env));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new RecapError('config_invalid', `The settings have ${problems.length} problem(s):\n${problems.join('\n')}`, {
-      cause: parsed.error,
-    });
+    throw new RecapError(
+      'config_invalid',
+      `The settings have ${problems.length} problem(s):\n${problems.join('\n')}`,
+      {
+        cause: parsed.error,
+      },
+    );
   }
   const e = parsed.data;
   return {
-    ollama: { host: e.OLLAMA_HOST, model: e.OLLAMA_MODEL, numCtx: e.RECAP_NUM_CTX, timeoutMs: e.RECAP_MODEL_TIMEOUT_MS },
+    ollama: {
+      host: e.OLLAMA_HOST,
+      model: e.OLLAMA_MODEL,
+      numCtx: e.RECAP_NUM_CTX,
+      timeoutMs: e.RECAP_MODEL_TIMEOUT_MS,
+    },
     queue: { concurrency: e.RECAP_QUEUE_CONCURRENCY, maxWaiting: e.RECAP_QUEUE_MAX },
     cache: { bytes: Math.round(e.RECAP_CACHE_MB * 1024 * 1024) },
     discord: e.DISCORD_TOKEN ? { token: e.DISCORD_TOKEN } : undefined,

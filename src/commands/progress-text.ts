@@ -4,7 +4,9 @@ import type { Progress } from '../core/types.js';
 export function describeProgress(progress: Progress): string {
   switch (progress.stage) {
     case 'queued':
-      return progress.position === 1 ? 'Waiting: next in line' : `Waiting: number ${progress.position} in line`;
+      return progress.position === 1
+        ? 'Waiting: next in line'
+        : `Waiting: number ${progress.position} in line`;
     case 'reading':
       return 'Reading';
     case 'summarizing':

@@ -1,4 +1,4 @@
-import { RecapError, cancelledError } from './errors.js';
+import { cancelledError, RecapError } from './errors.js';
 
 export interface QueueOptions {
   /** Jobs that run at once. */
@@ -44,7 +44,10 @@ export class JobQueue {
     }
   }
 
-  private waitForTurn(signal: AbortSignal, onPosition: ((position: number) => void) | undefined): Promise<void> {
+  private waitForTurn(
+    signal: AbortSignal,
+    onPosition: ((position: number) => void) | undefined,
+  ): Promise<void> {
     if (this.waiting.length >= this.options.maxWaiting) {
       return Promise.reject(
         new RecapError(

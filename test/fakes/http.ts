@@ -1,7 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export type Handler = (request: IncomingMessage, response: ServerResponse, body: Buffer) => void | Promise<void>;
+export type Handler = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  body: Buffer,
+) => void | Promise<void>;
 
 export interface LocalServer {
   server: Server;

@@ -95,7 +95,9 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       case 'POST /api/chat': {
         const model = findModel(json.model);
         if (!model) {
-          return sendJson(response, 404, { error: `model "${String(json.model)}" not found, try pulling it first` });
+          return sendJson(response, 404, {
+            error: `model "${String(json.model)}" not found, try pulling it first`,
+          });
         }
         return chat(model, json, response);
       }
@@ -104,7 +106,11 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     }
   });
 
-  async function chat(model: FakeModel, body: Record<string, unknown>, response: ServerResponse): Promise<void> {
+  async function chat(
+    model: FakeModel,
+    body: Record<string, unknown>,
+    response: ServerResponse,
+  ): Promise<void> {
     const record = readPrompt(model, body, options.tokenInflation ?? 1);
     chats.push(record);
     const script = scripts.shift();
@@ -128,19 +134,28 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     };
     const base = { model: String(body.model), created_at: new Date().toISOString() };
     if (body.stream === false) {
-      return sendJson(response, 200, { ...base, message: { role: 'assistant', content }, done: true, ...stats });
+      return sendJson(response, 200, {
+        ...base,
+        message: { role: 'assistant', content },
+        done: true,
+        ...stats,
+      });
     }
     response.writeHead(200, { 'content-type': 'application/x-ndjson' });
     for (const piece of pieces(content)) {
       if (options.tokenDelayMs) await sleep(options.tokenDelayMs);
       if (response.destroyed) return;
-      response.write(`${JSON.stringify({ ...base, message: { role: 'assistant', content: piece }, done: false })}\n`);
+      response.write(
+        `${JSON.stringify({ ...base, message: { role: 'assistant', content: piece }, done: false })}\n`,
+      );
     }
     if (script?.kind === 'error-mid-stream') {
       response.end(`${JSON.stringify({ error: script.error })}\n`);
       return;
     }
-    response.end(`${JSON.stringify({ ...base, message: { role: 'assistant', content: '' }, done: true, ...stats })}\n`);
+    response.end(
+      `${JSON.stringify({ ...base, message: { role: 'assistant', content: '' }, done: true, ...stats })}\n`,
+    );
   }
 
   return {
@@ -159,7 +174,8 @@ function effectiveContext(model: FakeModel, numCtx: number | undefined): number 
 /** Renders the chat as a template would and keeps only the last num_ctx tokens of it. */
 function readPrompt(model: FakeModel, body: Record<string, unknown>, inflation: number): RecordedChat {
   const messages = (Array.isArray(body.messages) ? body.messages : []) as { role: string; content: string }[];
-  const rendered = messages.map((m) => `<|start|>${m.role}\n${m.content}<|end|>\n`).join('') + '<|start|>assistant\n';
+  const turns = messages.map((m) => `<|start|>${m.role}\n${m.content}<|end|>\n`).join('');
+  const rendered = `${turns}<|start|>assistant\n`;
   const options = (body.options ?? {}) as { num_ctx?: number; num_predict?: number };
   const tokens = encode(rendered, { allowedSpecial: new Set(), disallowedSpecial: new Set() });
   const context = effectiveContext(model, options.num_ctx);
@@ -195,7 +211,10 @@ function arrayFieldOf(format: unknown): { key: string; count: number } {
   const properties = (format as { properties?: Record<string, { minItems?: number; maxItems?: number }> })
     ?.properties;
   const [key, schema] = Object.entries(properties ?? { bullets: {} })[0] ?? ['bullets', {}];
-  const count = schema.minItems === schema.maxItems && schema.minItems ? schema.minItems : Math.max(schema.minItems ?? 5, 5);
+  const count =
+    schema.minItems === schema.maxItems && schema.minItems
+      ? schema.minItems
+      : Math.max(schema.minItems ?? 5, 5);
   return { key, count };
 }
 
@@ -203,7 +222,8 @@ function arrayFieldOf(format: unknown): { key: string; count: number } {
 function pieces(content: string): string[] {
   const characters = [...content];
   const result: string[] = [];
-  for (let index = 0; index < characters.length; index += 4) result.push(characters.slice(index, index + 4).join(''));
+  for (let index = 0; index < characters.length; index += 4)
+    result.push(characters.slice(index, index + 4).join(''));
   return result;
 }
 
@@ -214,7 +234,12 @@ function tagOf(model: FakeModel) {
     modified_at: '2026-01-01T00:00:00Z',
     size: 2_019_393_189,
     digest: 'a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72',
-    details: { format: 'gguf', family: model.architecture ?? 'llama', parameter_size: '3.2B', quantization_level: 'Q4_K_M' },
+    details: {
+      format: 'gguf',
+      family: model.architecture ?? 'llama',
+      parameter_size: '3.2B',
+      quantization_level: 'Q4_K_M',
+    },
   };
 }
 
@@ -228,7 +253,9 @@ function showOf(model: FakeModel) {
     model_info: {
       'general.architecture': architecture,
       'general.parameter_count': 3_212_749_888,
-      ...(model.contextLength === undefined ? {} : { [`${architecture}.context_length`]: model.contextLength }),
+      ...(model.contextLength === undefined
+        ? {}
+        : { [`${architecture}.context_length`]: model.contextLength }),
     },
     capabilities: ['completion'],
     modified_at: '2026-01-01T00:00:00Z',

@@ -22,7 +22,9 @@ export interface MeetingTurn {
 }
 
 /** A QMSum meeting's speaker turns (test/fixtures/qmsum, copied from the QMSum test split, MIT). */
-export function qmsumMeeting(name: 'ES2004a' | 'Bed003' | 'education_4' | 'covid_4' | 'Bmr006'): MeetingTurn[] {
+export function qmsumMeeting(
+  name: 'ES2004a' | 'Bed003' | 'education_4' | 'covid_4' | 'Bmr006',
+): MeetingTurn[] {
   const data = JSON.parse(readFixture(`qmsum/${name}.json`)) as { meeting_transcripts: MeetingTurn[] };
   return data.meeting_transcripts;
 }

@@ -20,7 +20,8 @@ export async function readInput(input: Input, signal: AbortSignal): Promise<Docu
 
 function textDocument(text: string, source: Document['source'], title?: string): Document {
   const trimmed = text.trim();
-  if (trimmed === '') throw new RecapError('empty_document', 'There is nothing to summarize: the text is empty.');
+  if (trimmed === '')
+    throw new RecapError('empty_document', 'There is nothing to summarize: the text is empty.');
   return { text: trimmed, source, ...(title ? { title } : {}) };
 }
 
@@ -28,8 +29,12 @@ function decodeUtf8(bytes: Uint8Array, name: string): string {
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch (error) {
-    throw new RecapError('unsupported_input', `${name} is not UTF-8 text. Save it as UTF-8 text and try again.`, {
-      cause: error,
-    });
+    throw new RecapError(
+      'unsupported_input',
+      `${name} is not UTF-8 text. Save it as UTF-8 text and try again.`,
+      {
+        cause: error,
+      },
+    );
   }
 }

@@ -28,6 +28,8 @@ export function formatTimestamp(ms: number): string {
 
 type Estimate = (text: string) => number;
 
+const LINE_END_SLACK = 1.1;
+
 const sentenceSegmenter = new Intl.Segmenter(undefined, { granularity: 'sentence' });
 
 /**
@@ -41,6 +43,8 @@ export function splitIntoParts(text: string, budget: number, estimate: Estimate)
   for (const unit of naturalUnits(text)) {
     for (const piece of fitUnit(unit, budget, estimate)) units.push({ text: piece, tokens: estimate(piece) });
   }
+  // Past the target size a part ends at the next line end, so a speaker's turn stays whole when it can;
+  // a text with few line ends (a raw transcript) ends its part at the next sentence or word instead.
   const total = units.reduce((sum, unit) => sum + unit.tokens, 0);
   const target = Math.min(budget, Math.ceil(total / Math.max(1, Math.ceil(total / budget))));
   const parts: string[] = [];
@@ -48,7 +52,8 @@ export function splitIntoParts(text: string, budget: number, estimate: Estimate)
   let currentTokens = 0;
   for (const unit of units) {
     const wouldExceed = currentTokens + unit.tokens > budget;
-    const reachedTarget = currentTokens >= target;
+    const reachedTarget =
+      currentTokens >= target && (current.endsWith('\n') || currentTokens >= target * LINE_END_SLACK);
     if (current !== '' && (wouldExceed || reachedTarget)) {
       parts.push(current);
       current = '';

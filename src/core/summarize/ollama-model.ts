@@ -1,6 +1,6 @@
 import { Ollama } from 'ollama';
 import { z } from 'zod';
-import { RecapError, cancelledError } from '../errors.js';
+import { cancelledError, RecapError } from '../errors.js';
 import type { ChatMessage } from './prompt.js';
 
 export interface ModelChatRequest {

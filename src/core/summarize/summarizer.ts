@@ -111,7 +111,10 @@ class SummaryJob {
   private estimate = (text: string): number => Math.ceil(estimateTokens(text) * this.scale);
 
   private estimateMessages(messages: readonly ChatMessage[]): number {
-    return messages.reduce((sum, message) => sum + this.estimate(message.content) + TEMPLATE_TOKENS_PER_MESSAGE, 0);
+    return messages.reduce(
+      (sum, message) => sum + this.estimate(message.content) + TEMPLATE_TOKENS_PER_MESSAGE,
+      0,
+    );
   }
 
   async execute(content: string): Promise<Summary> {
@@ -120,7 +123,11 @@ class SummaryJob {
       this.progress({ stage: 'writing' });
       return this.ask(single, SummarySchema, summaryFormat, SUMMARY_ANSWER_TOKENS);
     }
-    const parts = splitIntoParts(content, this.contentBudget(partMessages('', this.title, this.language, 99, 99), NOTES_ANSWER_TOKENS), this.estimate);
+    const parts = splitIntoParts(
+      content,
+      this.contentBudget(partMessages('', this.title, this.language, 99, 99), NOTES_ANSWER_TOKENS),
+      this.estimate,
+    );
     this.stats.chunks = parts.length;
     const notes: string[][] = [];
     for (const [index, part] of parts.entries()) {
@@ -138,7 +145,10 @@ class SummaryJob {
       this.progress({ stage: 'writing' });
       return this.ask(final, SummarySchema, summaryFormat, SUMMARY_ANSWER_TOKENS);
     }
-    const budget = this.contentBudget(mergeMessages('', this.title, this.language, false), NOTES_ANSWER_TOKENS);
+    const budget = this.contentBudget(
+      mergeMessages('', this.title, this.language, false),
+      NOTES_ANSWER_TOKENS,
+    );
     const groups = groupToBudget(notesPerPart, budget, (group) => this.estimate(formatNotes(group)));
     if (groups.length >= notesPerPart.length) {
       throw new RecapError(
@@ -158,6 +168,10 @@ class SummaryJob {
   private contentBudget(emptyPrompt: readonly ChatMessage[], answerTokens: number): number {
     // The instructions appear twice in a prompt but the empty prompt already counts both.
     const budget = this.maxContext - this.estimateMessages(emptyPrompt) - answerTokens;
+    if (budget < MIN_PART_TOKENS && this.scale > 1) {
+      // Only too small because the server counts far more tokens than we estimated.
+      throw new PromptOverflow(this.maxContext - budget, this.maxContext, this.maxContext);
+    }
     if (budget < MIN_PART_TOKENS) {
       throw new RecapError(
         'config_invalid',
@@ -180,7 +194,13 @@ class SummaryJob {
       throwIfAborted(this.request.signal);
       const estimated = this.estimateMessages(conversation);
       const numCtx = Math.min(this.maxContext, roundUp(estimated + answerTokens, CONTEXT_STEP));
-      const answer = await this.model.chat({ messages: conversation, format, numCtx, numPredict: answerTokens, signal: this.request.signal });
+      const answer = await this.model.chat({
+        messages: conversation,
+        format,
+        numCtx,
+        numPredict: answerTokens,
+        signal: this.request.signal,
+      });
       this.stats.modelCalls += 1;
       this.stats.promptTokens += answer.promptEvalCount;
       this.stats.numCtx = Math.max(this.stats.numCtx, numCtx);
@@ -189,7 +209,10 @@ class SummaryJob {
       }
       const parsed = parseModelJson(answer.content, schema);
       if (parsed.ok) return parsed.value;
-      problem = answer.doneReason === 'length' ? `${parsed.problem} (it was cut off at the length limit)` : parsed.problem;
+      problem =
+        answer.doneReason === 'length'
+          ? `${parsed.problem} (it was cut off at the length limit)`
+          : parsed.problem;
       if (attempt === 0) {
         this.progress({ stage: 'retrying', reason: problem });
         conversation = this.repairConversation(messages, answer.content, problem, answerTokens);

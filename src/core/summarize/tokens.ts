@@ -9,7 +9,7 @@
 
 // One regex pass: each alternative is a run of one kind of text.
 const RUNS =
-  /(\p{Script=Latin}+)|([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]+)|(\p{L}+)|(\p{N}+)|(\n+)|([ \t]+)|([\p{P}\p{S}]+)|(\p{M}+)|([^])/gu;
+  /(\p{Script=Latin}+)|([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]+)|(\p{L}+)|(\p{N}+)|(\n+)|([ \t]+)|([\p{P}\p{S}]+)|(\p{M}+)|([\s\S])/gu;
 
 // Frequent English words are one token each; longer and rarer words split into pieces of about four
 // letters; words with accents split sooner.

@@ -1,0 +1,140 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { JobQueue } from '../../src/core/queue.js';
+import { RecapService } from '../../src/core/service.js';
+import { createOllamaModel } from '../../src/core/summarize/ollama-model.js';
+import { createSummarizer } from '../../src/core/summarize/summarizer.js';
+import type { Document, Progress } from '../../src/core/types.js';
+import { type FakeOllama, startFakeOllama } from '../fakes/ollama.js';
+import { googleMemo } from '../helpers/fixtures.js';
+
+let fake: FakeOllama | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+async function setUp(options: { tokenDelayMs?: number; concurrency?: number; maxWaiting?: number } = {}) {
+  fake = await startFakeOllama({ tokenDelayMs: options.tokenDelayMs ?? 0 });
+  const model = createOllamaModel({ host: fake.url, model: 'llama3.2', idleTimeoutMs: 10_000 });
+  const service = new RecapService({
+    summarizer: createSummarizer({ model, maxContext: 8192 }),
+    model: 'llama3.2',
+    queue: new JobQueue({ concurrency: options.concurrency ?? 1, maxWaiting: options.maxWaiting ?? 10 }),
+    cacheBytes: 1024 * 1024,
+  });
+  return { fake, service };
+}
+
+const memo: Document = { title: googleMemo.title(), text: googleMemo.transcript(), source: { kind: 'text' } };
+const doc = (text: string): Document => ({ text, source: { kind: 'text' } });
+const never = () => new AbortController().signal;
+
+describe('RecapService', () => {
+  it('answers the same transcript twice with one model run, the second from the cache', async () => {
+    const { fake, service } = await setUp();
+    const first = await service.summarize(memo, { signal: never() });
+    const second = await service.summarize(
+      { ...memo, source: { kind: 'file', name: 'memo.txt' } },
+      { signal: never() },
+    );
+    expect(first.cached).toBe(false);
+    expect(second.cached).toBe(true);
+    expect(second.bullets).toEqual(first.bullets);
+    expect(fake.chats).toHaveLength(1);
+  });
+
+  it('runs again for another language, title or model prompt', async () => {
+    const { fake, service } = await setUp();
+    await service.summarize(memo, { signal: never() });
+    await service.summarize(memo, { signal: never(), language: 'German' });
+    await service.summarize({ ...memo, title: 'Another title' }, { signal: never() });
+    expect(fake.chats).toHaveLength(3);
+    expect(fake.chats[1]?.messages.at(-1)?.content).toContain('Write in German.');
+  });
+
+  it('shares one run between identical requests in flight', async () => {
+    const { fake, service } = await setUp({ tokenDelayMs: 2 });
+    const [a, b] = await Promise.all([
+      service.summarize(memo, { signal: never() }),
+      service.summarize(memo, { signal: never() }),
+    ]);
+    expect(a.bullets).toEqual(b.bullets);
+    expect(fake.chats).toHaveLength(1);
+  });
+
+  it('keeps a shared run going for the others when one caller cancels', async () => {
+    const { fake, service } = await setUp({ tokenDelayMs: 2 });
+    const leaving = new AbortController();
+    const left = service.summarize(memo, { signal: leaving.signal });
+    const stays = service.summarize(memo, { signal: never() });
+    leaving.abort();
+    await expect(left).rejects.toMatchObject({ code: 'cancelled' });
+    await expect(stays).resolves.toMatchObject({ bullets: expect.any(Array) });
+    expect(fake.chats).toHaveLength(1);
+  });
+
+  it('tells a waiting caller its place in line, then its progress', async () => {
+    const { service } = await setUp({ tokenDelayMs: 1 });
+    const progress: Progress[] = [];
+    const first = service.summarize(doc('The first document is about apples.'), { signal: never() });
+    const second = service.summarize(doc('The second document is about pears.'), { signal: never() });
+    const third = service.summarize(doc('The third document is about plums.'), {
+      signal: never(),
+      onProgress: (p) => progress.push(p),
+    });
+    await Promise.all([first, second, third]);
+    expect(progress.slice(0, 3)).toEqual([
+      { stage: 'queued', position: 2 },
+      { stage: 'queued', position: 1 },
+      { stage: 'reading' },
+    ]);
+    expect(progress.at(-1)).toEqual({ stage: 'writing' });
+  });
+
+  it('refuses a request when the line is full, and still serves the others', async () => {
+    const { fake, service } = await setUp({ tokenDelayMs: 1, maxWaiting: 1 });
+    const running = service.summarize(doc('Running now.'), { signal: never() });
+    const waiting = service.summarize(doc('Waiting next.'), { signal: never() });
+    await expect(service.summarize(doc('One too many.'), { signal: never() })).rejects.toMatchObject({
+      code: 'queue_full',
+    });
+    await expect(Promise.all([running, waiting])).resolves.toHaveLength(2);
+    expect(fake.chats).toHaveLength(2);
+  });
+
+  it('does not cache a failure: the next request runs again', async () => {
+    const { fake, service } = await setUp();
+    fake.script({ kind: 'http-error', status: 500, error: 'out of memory' });
+    await expect(service.summarize(memo, { signal: never() })).rejects.toMatchObject({
+      code: 'model_failed',
+    });
+    await expect(service.summarize(memo, { signal: never() })).resolves.toMatchObject({ cached: false });
+  });
+
+  it('forgets the oldest summaries beyond its byte budget', async () => {
+    fake = await startFakeOllama();
+    const model = createOllamaModel({ host: fake.url, model: 'llama3.2', idleTimeoutMs: 10_000 });
+    const talk = (fruit: string) => doc(`A long talk about ${fruit} and why they matter.`);
+    const one = await createSummarizer({ model, maxContext: 8192 }).summarize(talk('figs'), {
+      signal: never(),
+    });
+    const resultBytes = JSON.stringify({
+      ...one.summary,
+      model: 'llama3.2',
+      stats: one.stats,
+      cached: false,
+    }).length;
+    const service = new RecapService({
+      summarizer: createSummarizer({ model, maxContext: 8192 }),
+      model: 'llama3.2',
+      queue: new JobQueue({ concurrency: 1, maxWaiting: 10 }),
+      cacheBytes: Math.round(resultBytes * 2.5),
+    });
+    fake.chats.length = 0;
+    for (const fruit of ['apples', 'pears', 'apples', 'plums', 'kiwis', 'apples']) {
+      await service.summarize(talk(fruit), { signal: never() });
+    }
+    // Room for two: the second "apples" is a hit, the third comes after two newer ones and is not.
+    expect(fake.chats).toHaveLength(5);
+  });
+});

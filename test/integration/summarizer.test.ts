@@ -1,0 +1,247 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { renderForModel } from '../../src/core/summarize/chunking.js';
+import { createOllamaModel } from '../../src/core/summarize/ollama-model.js';
+import { createSummarizer } from '../../src/core/summarize/summarizer.js';
+import type { Document, Progress } from '../../src/core/types.js';
+import { type FakeOllama, type FakeOllamaOptions, startFakeOllama } from '../fakes/ollama.js';
+import { googleMemo, qmsumMeeting } from '../helpers/fixtures.js';
+
+let fake: FakeOllama | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+async function setUp(options: FakeOllamaOptions & { numCtx?: number; idleTimeoutMs?: number } = {}) {
+  fake = await startFakeOllama(options);
+  const model = createOllamaModel({
+    host: fake.url,
+    model: 'llama3.2',
+    idleTimeoutMs: options.idleTimeoutMs ?? 10_000,
+  });
+  return { fake, summarizer: createSummarizer({ model, maxContext: options.numCtx ?? 8192 }) };
+}
+
+const memo: Document = { title: googleMemo.title(), text: googleMemo.transcript(), source: { kind: 'text' } };
+const run = () => ({ signal: new AbortController().signal });
+const fiveBullets = JSON.stringify({ bullets: ['One.', 'Two.', 'Three.', 'Four.', 'Five.'] });
+
+/** Two long meetings back to back as timed speaker segments: about 50,000 tokens. */
+function longMeeting(): Document {
+  const turns = [...qmsumMeeting('Bmr006'), ...qmsumMeeting('covid_4')];
+  return {
+    title: 'Two meetings',
+    text: '',
+    source: { kind: 'text' },
+    segments: turns.map((turn, index) => ({
+      text: turn.content,
+      speaker: turn.speaker,
+      startMs: index * 7_000,
+    })),
+  };
+}
+
+describe('summarizer over Ollama (real client, fake server)', () => {
+  it('summarizes a document that fits in one call, with num_ctx sized to the prompt', async () => {
+    const { fake, summarizer } = await setUp();
+    const { summary, stats } = await summarizer.summarize(memo, run());
+    expect(summary.bullets).toHaveLength(5);
+    expect(fake.chats).toHaveLength(1);
+    const [chat] = fake.chats;
+    expect(chat?.truncated).toBe(false);
+    expect(chat?.numCtx).toBeLessThan(8192);
+    expect(chat?.numCtx).toBeGreaterThanOrEqual((chat?.promptTokens ?? 0) + (chat?.numPredict ?? 0));
+    expect(chat?.format).toMatchObject({ properties: { bullets: { minItems: 5, maxItems: 5 } } });
+    expect(chat?.messages.at(-1)?.content).toContain(memo.title);
+    expect(stats).toMatchObject({ chunks: 1, modelCalls: 1, promptTokens: chat?.promptTokens });
+  });
+
+  it('never asks for more context than the model was trained for', async () => {
+    const { fake, summarizer } = await setUp({
+      models: [{ name: 'llama3.2', architecture: 'llama', contextLength: 4096 }],
+      numCtx: 32768,
+    });
+    await summarizer.summarize(memo, run());
+    expect(fake.requests).toContain('POST /api/show');
+    for (const chat of fake.chats) expect(chat.numCtx).toBeLessThanOrEqual(4096);
+  });
+
+  it('summarizes a transcript twenty times the context without cutting any call, every part reaching the model', async () => {
+    const { fake, summarizer } = await setUp({ numCtx: 2048 });
+    const document = longMeeting();
+    const progress: Progress[] = [];
+    const { summary, stats } = await summarizer.summarize(document, {
+      ...run(),
+      onProgress: (p) => progress.push(p),
+    });
+
+    expect(summary.bullets).toHaveLength(5);
+    const documentTokens = fake.chats.reduce((sum, chat) => sum + chat.promptTokens, 0);
+    expect(documentTokens).toBeGreaterThan(20 * 2048);
+    for (const chat of fake.chats) {
+      expect(chat.truncated).toBe(false);
+      expect(chat.numCtx).toBeLessThanOrEqual(2048);
+    }
+    // The parts the model read, in order, are the whole document: nothing dropped, nothing cut.
+    const partsRead = fake.chats
+      .filter((chat) => /This is part \d+ of/.test(chat.seenPrompt))
+      .map((chat) => /<content>\n([\s\S]*)\n<\/content>/.exec(chat.seenPrompt)?.[1]);
+    expect(partsRead).toHaveLength(stats.chunks);
+    expect(partsRead.join('')).toBe(renderForModel(document));
+    // The final call merged notes, and progress counted the parts.
+    const parts = progress.filter((p) => p.stage === 'summarizing');
+    expect(parts).toHaveLength(stats.chunks);
+    expect(parts.at(-1)).toEqual({ stage: 'summarizing', part: stats.chunks, parts: stats.chunks });
+    expect(progress.some((p) => p.stage === 'merging')).toBe(true);
+    expect(fake.chats.at(-1)?.format).toMatchObject({ properties: { bullets: { minItems: 5 } } });
+    expect(stats.modelCalls).toBe(fake.chats.length);
+  });
+
+  it('detects a prompt the server cut, and plans again with smaller parts instead of using it', async () => {
+    const { fake, summarizer } = await setUp({ numCtx: 4096, tokenInflation: 2 });
+    const { summary, stats } = await summarizer.summarize(memo, run());
+    expect(summary.bullets).toHaveLength(5);
+    expect(fake.chats[0]?.truncated).toBe(true);
+    // Every call after the detection read its whole prompt.
+    const afterReplan = fake.chats.slice(1);
+    expect(afterReplan.length).toBeGreaterThan(1);
+    for (const chat of afterReplan) expect(chat.truncated).toBe(false);
+    expect(stats.chunks).toBeGreaterThan(1);
+  });
+
+  it('gives up with a clear error when every plan is cut', async () => {
+    const { summarizer } = await setUp({ numCtx: 2048, tokenInflation: 40 });
+    await expect(summarizer.summarize(memo, run())).rejects.toMatchObject({ code: 'prompt_truncated' });
+  });
+
+  describe('answers that are not five bullets', () => {
+    it.each([
+      ['three bullets', JSON.stringify({ bullets: ['One.', 'Two.', 'Three.'] })],
+      ['seven bullets', JSON.stringify({ bullets: ['1.', '2.', '3.', '4.', '5.', '6.', '7.'] })],
+      ['prose', 'The video is about a leaked memo from Google about open source models.'],
+      ['broken JSON', '{"bullets": ["One.", "Two.",'],
+    ])('repairs %s with one more request that says what was wrong', async (_name, badAnswer) => {
+      const { fake, summarizer } = await setUp();
+      fake.script({ kind: 'reply', content: badAnswer }, { kind: 'reply', content: fiveBullets });
+      const { summary } = await summarizer.summarize(memo, run());
+      expect(summary.bullets).toEqual(['One.', 'Two.', 'Three.', 'Four.', 'Five.']);
+      expect(fake.chats).toHaveLength(2);
+      const repair = fake.chats[1]?.messages ?? [];
+      expect(repair.at(-2)).toEqual({ role: 'assistant', content: badAnswer });
+      expect(repair.at(-1)?.content).toMatch(/cannot be used: .+/);
+    });
+
+    it.each([
+      ['three', JSON.stringify({ bullets: ['One.', 'Two.', 'Three.'] })],
+      ['seven', JSON.stringify({ bullets: ['1.', '2.', '3.', '4.', '5.', '6.', '7.'] })],
+    ])('fails clearly, never with %s bullets, when the repair is wrong too', async (_name, badAnswer) => {
+      const { fake, summarizer } = await setUp();
+      fake.script({ kind: 'reply', content: badAnswer }, { kind: 'reply', content: badAnswer });
+      await expect(summarizer.summarize(memo, run())).rejects.toMatchObject({
+        code: 'model_bad_output',
+        userMessage: expect.stringContaining('exactly 5'),
+      });
+      expect(fake.chats).toHaveLength(2);
+    });
+
+    it('removes a <think> block from a reasoning model and keeps the answer after it', async () => {
+      const { fake, summarizer } = await setUp();
+      fake.script({
+        kind: 'reply',
+        content: `<think>\nLet me count: {"bullets": []}\n</think>\n${fiveBullets}`,
+      });
+      const { summary } = await summarizer.summarize(memo, run());
+      expect(summary.bullets[0]).toBe('One.');
+      expect(fake.chats).toHaveLength(1);
+    });
+
+    it('strips list marks the model put in its bullets', async () => {
+      const { fake, summarizer } = await setUp();
+      fake.script({
+        kind: 'reply',
+        content: JSON.stringify({ bullets: ['- A.', '• B.', '1. C.', '* D.', 'E.'] }),
+      });
+      const { summary } = await summarizer.summarize(memo, run());
+      expect(summary.bullets).toEqual(['A.', 'B.', 'C.', 'D.', 'E.']);
+    });
+  });
+
+  describe('failures', () => {
+    it('reports an error in the middle of the stream as a model failure', async () => {
+      const { fake, summarizer } = await setUp();
+      fake.script({
+        kind: 'error-mid-stream',
+        partial: '{"bullets": ["One',
+        error: 'llama runner process has terminated',
+      });
+      await expect(summarizer.summarize(memo, run())).rejects.toMatchObject({
+        code: 'model_failed',
+        userMessage: expect.stringContaining('llama runner process has terminated'),
+      });
+    });
+
+    it('stops waiting for a model that says nothing, and says so', async () => {
+      const { fake, summarizer } = await setUp({ idleTimeoutMs: 300 });
+      fake.script({ kind: 'silent' });
+      await expect(summarizer.summarize(memo, run())).rejects.toMatchObject({
+        code: 'model_timeout',
+        userMessage: expect.stringContaining('RECAP_MODEL_TIMEOUT_MS'),
+      });
+    });
+
+    it('stops waiting when a stream stalls between tokens', async () => {
+      const { fake, summarizer } = await setUp({ idleTimeoutMs: 200, tokenDelayMs: 400 });
+      fake.script({ kind: 'reply', content: fiveBullets });
+      await expect(summarizer.summarize(memo, run())).rejects.toMatchObject({ code: 'model_timeout' });
+    });
+
+    it('names the host and suggests `ollama serve` when the server is down', async () => {
+      const { fake: server } = await setUp();
+      const host = server.url;
+      await server.close();
+      fake = undefined;
+      const model = createOllamaModel({ host, model: 'llama3.2', idleTimeoutMs: 5_000 });
+      const summarizer = createSummarizer({ model, maxContext: 8192 });
+      await expect(summarizer.summarize(memo, run())).rejects.toMatchObject({
+        code: 'model_unreachable',
+        userMessage: expect.stringMatching(new RegExp(`${host}.*ollama serve`)),
+      });
+    });
+
+    it('says `ollama pull <model>` when the model is missing', async () => {
+      const { fake: server } = await setUp();
+      const model = createOllamaModel({ host: server.url, model: 'qwen3:8b', idleTimeoutMs: 5_000 });
+      await expect(
+        createSummarizer({ model, maxContext: 8192 }).summarize(memo, run()),
+      ).rejects.toMatchObject({
+        code: 'model_missing',
+        userMessage: expect.stringContaining('`ollama pull qwen3:8b`'),
+      });
+    });
+
+    it('refuses an empty document without calling the model', async () => {
+      const { fake, summarizer } = await setUp();
+      await expect(
+        summarizer.summarize({ text: ' \n ', source: { kind: 'text' } }, run()),
+      ).rejects.toMatchObject({
+        code: 'empty_document',
+      });
+      expect(fake.requests).toEqual([]);
+    });
+
+    it('stops a running call when the caller cancels', async () => {
+      const { fake, summarizer } = await setUp();
+      fake.script({ kind: 'silent' });
+      const controller = new AbortController();
+      const pending = summarizer.summarize(memo, { signal: controller.signal });
+      await waitFor(() => fake.chats.length === 1);
+      controller.abort();
+      await expect(pending).rejects.toMatchObject({ code: 'cancelled' });
+    });
+  });
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  if (!condition()) throw new Error('condition not met');
+}

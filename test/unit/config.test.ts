@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig, normalizeOllamaHost } from '../../src/config.js';
+
+describe('loadConfig', () => {
+  it('uses the documented defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.ollama).toEqual({
+      host: 'http://127.0.0.1:11434',
+      model: 'llama3.2',
+      numCtx: 8192,
+      timeoutMs: 300_000,
+    });
+    expect(config.queue).toEqual({ concurrency: 1, maxWaiting: 20 });
+    expect(config.cache.bytes).toBe(32 * 1024 * 1024);
+    expect(config.discord).toBeUndefined();
+    expect(config.slack).toBeUndefined();
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ OLLAMA_MODEL: '', RECAP_NUM_CTX: ' ' }).ollama.model).toBe('llama3.2');
+  });
+
+  it('reports every problem at once, naming each variable', () => {
+    let message = '';
+    try {
+      loadConfig({ RECAP_NUM_CTX: 'lots', RECAP_QUEUE_CONCURRENCY: '0', OLLAMA_HOST: 'ftp://x' });
+    } catch (error) {
+      message = (error as { userMessage: string }).userMessage;
+    }
+    expect(message).toContain('3 problem(s)');
+    expect(message).toContain('RECAP_NUM_CTX');
+    expect(message).toContain('RECAP_QUEUE_CONCURRENCY');
+    expect(message).toContain('OLLAMA_HOST');
+  });
+
+  it('reads numbers and tokens from strings', () => {
+    const config = loadConfig({ RECAP_NUM_CTX: '32768', RECAP_CACHE_MB: '0.5', DISCORD_TOKEN: 'abc' });
+    expect(config.ollama.numCtx).toBe(32768);
+    expect(config.cache.bytes).toBe(524288);
+    expect(config.discord).toEqual({ token: 'abc' });
+  });
+});
+
+describe('normalizeOllamaHost', () => {
+  it.each([
+    ['127.0.0.1', 'http://127.0.0.1:11434'],
+    ['0.0.0.0:9999', 'http://0.0.0.0:9999'],
+    [':11435', 'http://127.0.0.1:11435'],
+    ['http://gpu-box:11434/', 'http://gpu-box:11434'],
+    ['https://ollama.example.org', 'https://ollama.example.org'],
+  ])('reads %s as %s, as Ollama does', (input, expected) => {
+    expect(normalizeOllamaHost(input)).toBe(expected);
+  });
+});

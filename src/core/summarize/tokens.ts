@@ -42,8 +42,7 @@ export function estimateTokens(text: string): number {
 
 function latinWordTokens(word: string): number {
   const length = word.length;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range is the point
-  if (/[^\u0000-\u007f]/.test(word)) return Math.ceil(length / ACCENTED_CHARS_PER_TOKEN);
+  if (/[^A-Za-z]/.test(word)) return Math.ceil(length / ACCENTED_CHARS_PER_TOKEN);
   if (length <= SHORT_WORD) return 1;
   if (length <= MEDIUM_WORD) return 2;
   return Math.ceil(length / LONG_WORD_CHARS_PER_TOKEN);

@@ -3,11 +3,19 @@
  * The composition root and the only reader of the environment: `recap start` runs the chat bots,
  * `recap summarize …` the CLI.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { runCli, USAGE } from './cli.js';
 import { loadConfig } from './config.js';
 import { describeCauses, userMessageOf } from './core/errors.js';
 
-async function start(env: NodeJS.ProcessEnv): Promise<number> {
+/** The environment, with a `.env` file in the working directory filling in what it does not set. */
+function readEnvironment(): Record<string, string | undefined> {
+  const fromFile = existsSync('.env') ? parseEnv(readFileSync('.env', 'utf8')) : {};
+  return { ...fromFile, ...process.env };
+}
+
+async function start(env: Record<string, string | undefined>): Promise<number> {
   const config = loadConfig(env);
   const platforms = [
     { name: 'Discord', enabled: config.discord !== undefined },
@@ -28,7 +36,8 @@ async function start(env: NodeJS.ProcessEnv): Promise<number> {
 
 async function main(argv: string[]): Promise<number> {
   const [command] = argv;
-  if (command === 'start') return start(process.env);
+  const env = readEnvironment();
+  if (command === 'start') return start(env);
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(USAGE);
     return command === undefined ? 2 : 0;
@@ -36,12 +45,12 @@ async function main(argv: string[]): Promise<number> {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort(new Error('interrupted')));
   return runCli(argv, {
-    env: process.env,
+    env,
     stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
     signal: controller.signal,
-    ...(process.env.RECAP_DEBUG ? { debug: (text: string) => process.stderr.write(`${text}\n`) } : {}),
+    ...(env.RECAP_DEBUG ? { debug: (text: string) => process.stderr.write(`${text}\n`) } : {}),
   });
 }
 

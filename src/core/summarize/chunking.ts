@@ -28,7 +28,11 @@ export function formatTimestamp(ms: number): string {
 
 type Estimate = (text: string) => number;
 
-const LINE_END_SLACK = 1.1;
+const UNITS_PER_PART = 16;
+/** Parts are planned at this share of the budget, leaving room to move each cut to a good place. */
+const FILL = 0.9;
+/** How far from the ideal point (as a share of a part) a cut may move to fall at a line end. */
+const LINE_END_WINDOW = 0.05;
 
 const sentenceSegmenter = new Intl.Segmenter(undefined, { granularity: 'sentence' });
 
@@ -39,30 +43,81 @@ const sentenceSegmenter = new Intl.Segmenter(undefined, { granularity: 'sentence
  */
 export function splitIntoParts(text: string, budget: number, estimate: Estimate): string[] {
   if (budget < 1) throw new RangeError('the part budget must be positive');
+  // Units larger than a sixteenth of the budget are cut smaller, so parts can be cut near any point.
+  const unitBudget = Math.max(1, Math.floor(budget / UNITS_PER_PART));
   const units: { text: string; tokens: number }[] = [];
   for (const unit of naturalUnits(text)) {
-    for (const piece of fitUnit(unit, budget, estimate)) units.push({ text: piece, tokens: estimate(piece) });
+    for (const piece of fitUnit(unit, unitBudget, estimate))
+      units.push({ text: piece, tokens: estimate(piece) });
   }
-  // Past the target size a part ends at the next line end, so a speaker's turn stays whole when it can;
-  // a text with few line ends (a raw transcript) ends its part at the next sentence or word instead.
-  const total = units.reduce((sum, unit) => sum + unit.tokens, 0);
-  const target = Math.min(budget, Math.ceil(total / Math.max(1, Math.ceil(total / budget))));
+  const ends: number[] = [];
+  let total = 0;
+  for (const unit of units) {
+    total += unit.tokens;
+    ends.push(total);
+  }
+  const count = total <= budget ? 1 : Math.ceil(total / (budget * FILL));
+  const cuts = cutPoints(units, ends, total / count, count);
+  const parts: string[] = [];
+  let from = 0;
+  for (const cut of [...cuts, units.length]) {
+    const part = units.slice(from, cut);
+    if (part.length > 0) parts.push(...packGreedily(part, budget));
+    from = cut;
+  }
+  return parts;
+}
+
+/**
+ * Unit indexes where parts begin, one near each multiple of `target` tokens: at a line end when one is
+ * close, so a speaker's turn stays whole, else at the nearest unit boundary.
+ */
+function cutPoints(
+  units: readonly { text: string }[],
+  ends: readonly number[],
+  target: number,
+  count: number,
+): number[] {
+  const cuts: number[] = [];
+  let previous = 0;
+  for (let k = 1; k < count; k++) {
+    const ideal = k * target;
+    let nearest = -1;
+    let nearestLine = -1;
+    for (let i = previous; i < units.length - 1; i++) {
+      const end = ends[i] ?? 0;
+      const distance = Math.abs(end - ideal);
+      if (nearest === -1 || distance < Math.abs((ends[nearest] ?? 0) - ideal)) nearest = i;
+      const endsLine = units[i]?.text.endsWith('\n') ?? false;
+      if (endsLine && distance <= target * LINE_END_WINDOW) {
+        if (nearestLine === -1 || distance < Math.abs((ends[nearestLine] ?? 0) - ideal)) nearestLine = i;
+      }
+      if (end > ideal + target) break;
+    }
+    const cut = (nearestLine === -1 ? nearest : nearestLine) + 1;
+    if (cut > previous) {
+      cuts.push(cut);
+      previous = cut;
+    }
+  }
+  return cuts;
+}
+
+/** A safety net for the rare part the cut points left over budget: fill parts one unit at a time. */
+function packGreedily(units: readonly { text: string; tokens: number }[], budget: number): string[] {
   const parts: string[] = [];
   let current = '';
-  let currentTokens = 0;
+  let tokens = 0;
   for (const unit of units) {
-    const wouldExceed = currentTokens + unit.tokens > budget;
-    const reachedTarget =
-      currentTokens >= target && (current.endsWith('\n') || currentTokens >= target * LINE_END_SLACK);
-    if (current !== '' && (wouldExceed || reachedTarget)) {
+    if (current !== '' && tokens + unit.tokens > budget) {
       parts.push(current);
       current = '';
-      currentTokens = 0;
+      tokens = 0;
     }
     current += unit.text;
-    currentTokens += unit.tokens;
+    tokens += unit.tokens;
   }
-  if (current.trim() !== '') parts.push(current);
+  if (current !== '') parts.push(current);
   return parts;
 }
 

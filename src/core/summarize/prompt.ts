@@ -21,39 +21,56 @@ export type Notes = z.infer<typeof NotesSchema>;
 export const summaryFormat = z.toJSONSchema(SummarySchema);
 export const notesFormat = z.toJSONSchema(NotesSchema);
 
-const SYSTEM = `You summarize content that people share in a team chat: videos, articles and meeting transcripts.
-Transcripts are often generated automatically: they lack punctuation, mis-hear words (names and terms become similar-sounding words) and split words in two. Read through these errors to what the speakers meant: fix names and terms when the context makes them clear and never repeat an error.
-Report what the content says, not what you know; do not mention the video, channel, likes or subscriptions.
-Answer with JSON only.`;
+const SYSTEM = `You summarize videos, articles and meetings shared in a team chat.
+Transcripts are often automatic, with no punctuation and mis-heard or split words: read through these errors to what was meant and never repeat them.
+Say what the content says, not what you know; skip calls to like or subscribe. Answer with JSON only.`;
 
 function languageRule(language: string | undefined): string {
-  return language
-    ? `Write in ${language}.`
-    : 'Write in the language of the content itself, whatever language these instructions are in.';
+  return language ? `Write in ${language}.` : 'Write in the language of the content.';
 }
 
 function titleLine(title: string | undefined): string {
   return title ? `Title: ${title}\n` : '';
 }
 
-function finalTask(language: string | undefined): string {
-  return `Summarize it in exactly ${BULLET_COUNT} bullet points, in the order the content covers them. Each bullet is one complete, self-contained sentence of at most 30 words with the concrete facts (names, numbers, decisions). ${languageRule(language)} Answer as JSON: {"bullets": [${BULLET_COUNT} strings]}.`;
+/** The full task goes before the content; a reminder of its rules comes after it. */
+function finalTask(language: string | undefined): { before: string; after: string } {
+  return {
+    before: `Summarize the content in exactly ${BULLET_COUNT} bullets: complete sentences of at most 30 words with its concrete facts (names, numbers, decisions), in order. ${languageRule(language)}`,
+    after: `Answer now: exactly ${BULLET_COUNT} complete sentences. ${languageRule(language)} JSON: {"bullets": [${BULLET_COUNT} strings]}`,
+  };
 }
 
-/** The whole document in one call. The task comes before the content and again after it. */
+function notesTask(language: string | undefined, what: string): { before: string; after: string } {
+  return {
+    before: `${what} in 3 to 8 notes: complete sentences with the key points, names, numbers and decisions. ${languageRule(language)}`,
+    after: `Answer now: 3 to 8 complete sentences. ${languageRule(language)} JSON: {"notes": [strings]}`,
+  };
+}
+
+function prompt(
+  title: string | undefined,
+  lead: string,
+  tag: string,
+  body: string,
+  task: { before: string; after: string },
+): ChatMessage[] {
+  return [
+    { role: 'system', content: SYSTEM },
+    {
+      role: 'user',
+      content: `${titleLine(title)}${lead}${task.before}\n<${tag}>\n${body}\n</${tag}>\n${task.after}`,
+    },
+  ];
+}
+
+/** The whole document in one call. */
 export function singlePassMessages(
   content: string,
   title: string | undefined,
   language: string | undefined,
 ): ChatMessage[] {
-  const task = finalTask(language);
-  return [
-    { role: 'system', content: SYSTEM },
-    {
-      role: 'user',
-      content: `${titleLine(title)}Read the content between the markers. ${task}\n<content>\n${content}\n</content>\n${task}`,
-    },
-  ];
+  return prompt(title, '', 'content', content, finalTask(language));
 }
 
 /** Map: notes on part i of n. */
@@ -64,14 +81,13 @@ export function partMessages(
   part: number,
   parts: number,
 ): ChatMessage[] {
-  const task = `Write 3 to 8 notes on this part: complete sentences with its key points, facts, names, numbers and decisions. ${languageRule(language)} Answer as JSON: {"notes": [strings]}.`;
-  return [
-    { role: 'system', content: SYSTEM },
-    {
-      role: 'user',
-      content: `${titleLine(title)}This is part ${part} of ${parts} of a longer content. ${task}\n<content>\n${content}\n</content>\n${task}`,
-    },
-  ];
+  return prompt(
+    title,
+    `This is part ${part} of ${parts}. `,
+    'content',
+    content,
+    notesTask(language, 'Summarize this part'),
+  );
 }
 
 /** Reduce: notes on consecutive parts become the final bullets, or (when not final) fewer notes. */
@@ -81,16 +97,8 @@ export function mergeMessages(
   language: string | undefined,
   final: boolean,
 ): ChatMessage[] {
-  const task = final
-    ? finalTask(language)
-    : `Condense them into 3 to 8 notes that keep the most important points. ${languageRule(language)} Answer as JSON: {"notes": [strings]}.`;
-  return [
-    { role: 'system', content: SYSTEM },
-    {
-      role: 'user',
-      content: `${titleLine(title)}Below are notes on consecutive parts of one content, in order. ${task}\n<notes>\n${notes}\n</notes>\n${task}`,
-    },
-  ];
+  const task = final ? finalTask(language) : notesTask(language, 'Condense these notes');
+  return prompt(title, 'These are notes on consecutive parts of one content. ', 'notes', notes, task);
 }
 
 /** One more chance after an answer that was not valid: the same conversation plus what was wrong. */

@@ -1,15 +1,24 @@
 /**
  * A conservative token count that needs no model-specific tokenizer. Ollama serves many model
  * families (Llama, Qwen, Gemma, Mistral), each with its own vocabulary, and has no endpoint to count
- * tokens, so we estimate from the kind of each character run, erring high. Calibrated against a
+ * tokens, so we estimate from the kind of each run of characters, erring high. Calibrated against a
  * 100k-vocabulary BPE (cl100k, close to Llama 3's) on English, transcripts, Cyrillic, CJK and code: the
  * unit tests hold the estimate above the real count for each. The summarizer then checks the count the
  * server reports (`prompt_eval_count`), so an estimate that was too low is caught, never trusted.
  */
 
-// One regex pass: each alternative is a run of one kind of text.
-const RUNS =
-  /(\p{Script=Latin}+)|([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]+)|(\p{L}+)|(\p{N}+)|(\n+)|([ \t]+)|([\p{P}\p{S}]+)|(\p{M}+)|([\s\S])/gu;
+/** The kind of a character, and so of the run of characters it belongs to. */
+enum Kind {
+  Latin = 0,
+  Cjk = 1,
+  OtherLetter = 2,
+  Digit = 3,
+  Newline = 4,
+  Space = 5,
+  Punctuation = 6,
+  Mark = 7,
+  Other = 8,
+}
 
 // Frequent English words are one token each; longer and rarer words split into pieces of about four
 // letters; words with accents split sooner.
@@ -23,31 +32,85 @@ const SPACES_PER_TOKEN = 4;
 /** Extra headroom on top of the per-run estimate. */
 const SAFETY_FACTOR = 1.1;
 
+const CJK =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]/u;
+const kindCache = new Map<number, Kind>();
+
+function kindOf(code: number): Kind {
+  if (code < 128) return ASCII_KINDS[code] ?? Kind.Other;
+  let kind = kindCache.get(code);
+  if (kind === undefined) {
+    kind = classify(String.fromCodePoint(code));
+    kindCache.set(code, kind);
+  }
+  return kind;
+}
+
+function classify(char: string): Kind {
+  if (/\p{Script=Latin}/u.test(char)) return Kind.Latin;
+  if (CJK.test(char)) return Kind.Cjk;
+  if (/\p{L}/u.test(char)) return Kind.OtherLetter;
+  if (/\p{N}/u.test(char)) return Kind.Digit;
+  if (/[\p{P}\p{S}]/u.test(char)) return Kind.Punctuation;
+  if (/\p{M}/u.test(char)) return Kind.Mark;
+  if (char === '\u00a0' || /[^\S\n]/u.test(char)) return Kind.Space;
+  return Kind.Other;
+}
+
+const ASCII_KINDS: Kind[] = Array.from({ length: 128 }, (_, code) => {
+  const char = String.fromCharCode(code);
+  if (/[A-Za-z]/.test(char)) return Kind.Latin;
+  if (/[0-9]/.test(char)) return Kind.Digit;
+  if (char === '\n') return Kind.Newline;
+  if (char === ' ' || char === '\t' || char === '\r') return Kind.Space;
+  if (code > 32 && code < 127) return Kind.Punctuation;
+  return Kind.Other;
+});
+
 export function estimateTokens(text: string): number {
   let tokens = 0;
-  for (const match of text.matchAll(RUNS)) {
-    const run = match[0];
-    const length = run.length;
-    if (match[1] !== undefined) tokens += latinWordTokens(run);
-    else if (match[2] !== undefined) tokens += Math.ceil([...run].length * CJK_TOKENS_PER_CHAR);
-    else if (match[3] !== undefined) tokens += Math.ceil(length / OTHER_ALPHABET_CHARS_PER_TOKEN);
-    else if (match[4] !== undefined) tokens += length;
-    else if (match[5] !== undefined) tokens += 1;
-    else if (match[6] !== undefined) tokens += length === 1 ? 0 : Math.ceil(length / SPACES_PER_TOKEN);
-    else if (match[7] !== undefined) tokens += length;
-    else tokens += utf8Length(run);
+  let index = 0;
+  while (index < text.length) {
+    const first = text.codePointAt(index) ?? 0;
+    const kind = kindOf(first);
+    let chars = 0;
+    let accented = false; // any character outside ASCII
+    let bytes = 0;
+    while (index < text.length) {
+      const code = text.codePointAt(index) ?? 0;
+      if (kindOf(code) !== kind) break;
+      if (code >= 128) accented = true;
+      bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+      chars += 1;
+      index += code > 0xffff ? 2 : 1;
+    }
+    tokens += runTokens(kind, chars, accented, bytes);
   }
   return Math.ceil(tokens * SAFETY_FACTOR);
 }
 
-function latinWordTokens(word: string): number {
-  const length = word.length;
-  if (/[^A-Za-z]/.test(word)) return Math.ceil(length / ACCENTED_CHARS_PER_TOKEN);
-  if (length <= SHORT_WORD) return 1;
-  if (length <= MEDIUM_WORD) return 2;
-  return Math.ceil(length / LONG_WORD_CHARS_PER_TOKEN);
-}
-
-function utf8Length(text: string): number {
-  return Buffer.byteLength(text, 'utf8');
+function runTokens(kind: Kind, chars: number, accented: boolean, bytes: number): number {
+  switch (kind) {
+    case Kind.Latin:
+      if (accented) return Math.ceil(chars / ACCENTED_CHARS_PER_TOKEN);
+      if (chars <= SHORT_WORD) return 1;
+      if (chars <= MEDIUM_WORD) return 2;
+      return Math.ceil(chars / LONG_WORD_CHARS_PER_TOKEN);
+    case Kind.Cjk:
+      return Math.ceil(chars * CJK_TOKENS_PER_CHAR);
+    case Kind.OtherLetter:
+      return Math.ceil(chars / OTHER_ALPHABET_CHARS_PER_TOKEN);
+    case Kind.Digit:
+      return chars;
+    case Kind.Punctuation:
+      // Emoji and other symbols outside ASCII often take a token per byte.
+      return accented ? bytes : chars;
+    case Kind.Newline:
+      return 1;
+    case Kind.Space:
+      return chars === 1 ? 0 : Math.ceil(chars / SPACES_PER_TOKEN);
+    case Kind.Mark:
+    case Kind.Other:
+      return bytes;
+  }
 }

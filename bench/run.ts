@@ -1,0 +1,3 @@
+import { benchSummarize } from './summarize.js';
+
+await benchSummarize();

@@ -7,6 +7,11 @@ export type RecapErrorCode =
   | 'empty_document'
   | 'unsupported_input'
   | 'input_too_large'
+  | 'link_blocked'
+  | 'link_failed'
+  | 'captions_unavailable'
+  | 'video_unavailable'
+  | 'youtube_blocked'
   | 'model_unreachable'
   | 'model_missing'
   | 'model_timeout'
@@ -19,6 +24,8 @@ export type RecapErrorCode =
 const RETRYABLE: ReadonlySet<RecapErrorCode> = new Set([
   'model_unreachable',
   'model_timeout',
+  'link_failed',
+  'youtube_blocked',
   'model_failed',
   'queue_full',
 ]);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RecapError } from './core/errors.js';
+import { createAddressPolicy } from './core/fetch/address-policy.js';
 
 const DEFAULT_OLLAMA_PORT = '11434';
 
@@ -40,6 +41,25 @@ const EnvSchema = z.object({
   RECAP_QUEUE_CONCURRENCY: positiveInt(1),
   RECAP_QUEUE_MAX: positiveInt(20, 0),
   RECAP_CACHE_MB: z.coerce.number().min(0).default(32),
+  RECAP_MAX_FILE_BYTES: positiveInt(20 * 1024 * 1024),
+  FETCH_TIMEOUT_MS: positiveInt(20_000, 100),
+  FETCH_ALLOW_HOSTS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== ''),
+    )
+    .superRefine((entries, context) => {
+      try {
+        createAddressPolicy(entries);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
+  YOUTUBE_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://www.youtube.com'),
   DISCORD_TOKEN: optionalText,
   SLACK_BOT_TOKEN: optionalText,
 });
@@ -48,6 +68,7 @@ export interface Config {
   ollama: { host: string; model: string; numCtx: number; timeoutMs: number };
   queue: { concurrency: number; maxWaiting: number };
   cache: { bytes: number };
+  sources: { maxFileBytes: number; fetchTimeoutMs: number; allowHosts: string[]; youtubeBaseUrl: string };
   discord: { token: string } | undefined;
   slack: { botToken: string } | undefined;
 }
@@ -75,6 +96,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     },
     queue: { concurrency: e.RECAP_QUEUE_CONCURRENCY, maxWaiting: e.RECAP_QUEUE_MAX },
     cache: { bytes: Math.round(e.RECAP_CACHE_MB * 1024 * 1024) },
+    sources: {
+      maxFileBytes: e.RECAP_MAX_FILE_BYTES,
+      fetchTimeoutMs: e.FETCH_TIMEOUT_MS,
+      allowHosts: e.FETCH_ALLOW_HOSTS,
+      youtubeBaseUrl: e.YOUTUBE_BASE_URL,
+    },
     discord: e.DISCORD_TOKEN ? { token: e.DISCORD_TOKEN } : undefined,
     slack: e.SLACK_BOT_TOKEN ? { botToken: e.SLACK_BOT_TOKEN } : undefined,
   };

@@ -1,6 +1,6 @@
 import type { RecapService } from '../core/service.js';
-import { readInput } from '../core/sources/read-input.js';
-import type { Input, ProgressListener, SourceRef, SummaryResult } from '../core/types.js';
+import type { Sources } from '../core/sources/sources.js';
+import type { Document, Input, ProgressListener, SourceRef, SummaryResult } from '../core/types.js';
 
 export interface SummarizeRequest {
   input: Input;
@@ -9,27 +9,48 @@ export interface SummarizeRequest {
   language?: string | undefined;
 }
 
-/** What every platform renders: the summary and where it came from. */
+/** What every platform renders: the summary, where it came from, and its timed segments if any. */
 export interface SummaryReply extends SummaryResult {
   source: SourceRef;
+  document: Pick<Document, 'segments'>;
 }
 
 export interface SummarizeDeps {
   service: RecapService;
+  sources: Sources;
+}
+
+export interface CommandRun {
+  signal: AbortSignal;
+  onProgress?: ProgressListener;
 }
 
 /** The platform-neutral command: read what was shared, summarize it, return what to show. */
 export async function runSummarize(
   request: SummarizeRequest,
   deps: SummarizeDeps,
-  run: { signal: AbortSignal; onProgress?: ProgressListener },
+  run: CommandRun,
 ): Promise<SummaryReply> {
-  const document = await readInput(request.input, run.signal);
-  const titled = request.title ? { ...document, title: request.title } : document;
-  const result = await deps.service.summarize(titled, {
+  run.onProgress?.({ stage: 'reading' });
+  const document = await readRequest(request, deps.sources, run.signal);
+  const result = await deps.service.summarize(document, {
     signal: run.signal,
     ...(request.language ? { language: request.language } : {}),
     ...(run.onProgress ? { onProgress: run.onProgress } : {}),
   });
-  return { ...result, source: document.source };
+  return {
+    ...result,
+    source: document.source,
+    document: { ...(document.segments ? { segments: document.segments } : {}) },
+  };
+}
+
+/** The Document a request names, with the person's title when they gave one. */
+export async function readRequest(
+  request: SummarizeRequest,
+  sources: Sources,
+  signal: AbortSignal,
+): Promise<Document> {
+  const document = await sources.read(request.input, { signal, language: request.language });
+  return request.title ? { ...document, title: request.title } : document;
 }

@@ -69,7 +69,6 @@ export class RecapService {
       for (const listener of listeners) listener(progress);
     };
     const work = async (): Promise<SummaryResult> => {
-      broadcast({ stage: 'reading' });
       const { summary, stats } = await this.options.summarizer.summarize(document, {
         signal: controller.signal,
         language,

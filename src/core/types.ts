@@ -75,6 +75,9 @@ export type Input =
       name: string;
       contentType?: string;
       size?: number;
-      /** Fetches the bytes; the adapter supplies any authentication. */
-      download(signal: AbortSignal): Promise<Uint8Array>;
+      /**
+       * Fetches the bytes; the adapter supplies any authentication. It stops reading past `maxBytes`
+       * (the limit is on bytes actually read, whatever size was declared).
+       */
+      download(options: { signal: AbortSignal; maxBytes: number }): Promise<Uint8Array>;
     };

@@ -66,7 +66,11 @@ function fetcher(allow: string[] = ['wiki.corp.test'], timeoutMs = 2000) {
   return createSafeFetch({ policy: createAddressPolicy(allow), timeoutMs, resolve: resolver });
 }
 
-const request = () => ({ accept: ['text/plain', 'text/html'], maxBytes: 1000, signal: new AbortController().signal });
+const request = () => ({
+  accept: ['text/plain', 'text/html'],
+  maxBytes: 1000,
+  signal: new AbortController().signal,
+});
 
 describe('safe fetch', () => {
   const hostile = (): string[] => [
@@ -130,7 +134,10 @@ describe('safe fetch', () => {
       );
       expect(outcome, link).toBe('link_blocked');
       // A redirect's first hop is to the allowed host; what it points to must never be requested.
-      expect(seen.filter((line) => !line.startsWith(`wiki.corp.test:${port} /redirect`)), link).toEqual([]);
+      expect(
+        seen.filter((line) => !line.startsWith(`wiki.corp.test:${port} /redirect`)),
+        link,
+      ).toEqual([]);
     }
   });
 
@@ -163,7 +170,10 @@ describe('safe fetch', () => {
   it('follows up to five redirects, checking each, and refuses the sixth', async () => {
     const fetch = fetcher(['wiki.corp.test']);
     const to = `http://wiki.corp.test:${port}/ok`;
-    const ok = await fetch(new URL(`http://wiki.corp.test:${port}/redirect?to=${encodeURIComponent(to)}`), request());
+    const ok = await fetch(
+      new URL(`http://wiki.corp.test:${port}/redirect?to=${encodeURIComponent(to)}`),
+      request(),
+    );
     expect(ok.url.href).toBe(to);
     await expect(fetch(new URL(`http://wiki.corp.test:${port}/loop`), request())).rejects.toMatchObject({
       code: 'link_failed',
@@ -179,20 +189,26 @@ describe('safe fetch', () => {
   });
 
   it('refuses a content type it cannot read', async () => {
-    await expect(fetcher()(new URL(`http://wiki.corp.test:${port}/binary`), request())).rejects.toMatchObject({
-      code: 'unsupported_input',
-      userMessage: expect.stringContaining('application/octet-stream'),
-    });
+    await expect(fetcher()(new URL(`http://wiki.corp.test:${port}/binary`), request())).rejects.toMatchObject(
+      {
+        code: 'unsupported_input',
+        userMessage: expect.stringContaining('application/octet-stream'),
+      },
+    );
   });
 
   it('gives up on a server that stops sending, within its time limit', async () => {
-    await expect(fetcher(['wiki.corp.test'], 300)(new URL(`http://wiki.corp.test:${port}/slow`), request())).rejects.toMatchObject({
+    await expect(
+      fetcher(['wiki.corp.test'], 300)(new URL(`http://wiki.corp.test:${port}/slow`), request()),
+    ).rejects.toMatchObject({
       code: 'link_failed',
       userMessage: expect.stringContaining('too long'),
     });
   });
 
   it('says a host that does not exist could not be reached', async () => {
-    await expect(fetcher()(new URL('http://nowhere.test/'), request())).rejects.toMatchObject({ code: 'link_failed' });
+    await expect(fetcher()(new URL('http://nowhere.test/'), request())).rejects.toMatchObject({
+      code: 'link_failed',
+    });
   });
 });

@@ -83,12 +83,11 @@ describe('RecapService', () => {
       onProgress: (p) => progress.push(p),
     });
     await Promise.all([first, second, third]);
-    expect(progress.slice(0, 3)).toEqual([
+    expect(progress).toEqual([
       { stage: 'queued', position: 2 },
       { stage: 'queued', position: 1 },
-      { stage: 'reading' },
+      { stage: 'writing' },
     ]);
-    expect(progress.at(-1)).toEqual({ stage: 'writing' });
   });
 
   it('refuses a request when the line is full, and still serves the others', async () => {

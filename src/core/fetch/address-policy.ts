@@ -33,7 +33,8 @@ export function createAddressPolicy(allowList: readonly string[] = []): AddressP
       const bare = stripBrackets(text);
       if (!ipaddr.isValid(bare)) return `"${text}" is not an IP address`;
       const address = normalize(ipaddr.parse(bare));
-      if (ranges.some((range) => address.kind() === range[0].kind() && address.match(range))) return undefined;
+      if (ranges.some((range) => address.kind() === range[0].kind() && address.match(range)))
+        return undefined;
       const range = address.range();
       if (range !== 'unicast') return `${address.toString()} is a ${describeRange(range)} address`;
       if (address.kind() === 'ipv6' && isNat64((address as ipaddr.IPv6).toNormalizedString())) {

@@ -48,7 +48,8 @@ export function createSafeFetch(options: SafeFetchOptions): SafeFetch {
     checkedAddresses(hostname, options.policy, resolve).then(
       (addresses) => {
         const family = typeof lookupOptions === 'object' ? lookupOptions.family : undefined;
-        const usable = family === 4 || family === 6 ? addresses.filter((a) => a.family === family) : addresses;
+        const usable =
+          family === 4 || family === 6 ? addresses.filter((a) => a.family === family) : addresses;
         if ((lookupOptions as { all?: boolean }).all) {
           (callback as (error: null, addresses: LookupAddress[]) => void)(null, usable);
         } else {
@@ -78,7 +79,11 @@ export function createSafeFetch(options: SafeFetchOptions): SafeFetch {
           redirect: 'manual',
           dispatcher: agent,
           signal,
-          headers: { 'user-agent': options.userAgent ?? DEFAULT_USER_AGENT, accept: request.accept.join(', '), ...request.headers },
+          headers: {
+            'user-agent': options.userAgent ?? DEFAULT_USER_AGENT,
+            accept: request.accept.join(', '),
+            ...request.headers,
+          },
         });
       } catch (error) {
         throw fetchFailure(error, url, request.signal, signal);
@@ -93,11 +98,16 @@ export function createSafeFetch(options: SafeFetchOptions): SafeFetch {
       }
       if (!response.ok) {
         await response.body?.cancel();
-        throw new RecapError('link_failed', `${url.href} answered with HTTP ${response.status}${statusHint(response.status)}.`, {
-          cause: { status: response.status, url: url.href },
-        });
+        throw new RecapError(
+          'link_failed',
+          `${url.href} answered with HTTP ${response.status}${statusHint(response.status)}.`,
+          {
+            cause: { status: response.status, url: url.href },
+          },
+        );
       }
-      const contentType = (response.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+      const contentType =
+        (response.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
       if (!request.accept.includes(contentType)) {
         await response.body?.cancel();
         throw new RecapError(
@@ -106,7 +116,13 @@ export function createSafeFetch(options: SafeFetchOptions): SafeFetch {
         );
       }
       const bytes = await readCapped(response, request.maxBytes, url, request.signal, signal);
-      return { url, status: response.status, contentType, headers: response.headers as unknown as Headers, bytes };
+      return {
+        url,
+        status: response.status,
+        contentType,
+        headers: response.headers as unknown as Headers,
+        bytes,
+      };
     }
   };
 }
@@ -126,13 +142,20 @@ function checkUrl(url: URL, policy: AddressPolicy): void {
   }
 }
 
-async function checkedAddresses(hostname: string, policy: AddressPolicy, resolve: Resolver): Promise<LookupAddress[]> {
+async function checkedAddresses(
+  hostname: string,
+  policy: AddressPolicy,
+  resolve: Resolver,
+): Promise<LookupAddress[]> {
   const addresses = await resolve(hostname);
   if (addresses.length === 0) throw new Error(`no address for ${hostname}`);
   if (policy.allowsHostName(hostname)) return addresses;
   for (const { address } of addresses) {
     const refusal = policy.refusalFor(address);
-    if (refusal) throw new BlockedAddress(`${hostname} resolves to ${refusal.replace(/^\S+ is /, 'an address that is ')}`);
+    if (refusal)
+      throw new BlockedAddress(
+        `${hostname} resolves to ${refusal.replace(/^\S+ is /, 'an address that is ')}`,
+      );
   }
   return addresses;
 }
@@ -141,7 +164,9 @@ class BlockedAddress extends Error {}
 
 function systemResolver(hostname: string): Promise<LookupAddress[]> {
   return new Promise((resolve, reject) => {
-    dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) => (error ? reject(error) : resolve(addresses)));
+    dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) =>
+      error ? reject(error) : resolve(addresses),
+    );
   });
 }
 
@@ -194,9 +219,13 @@ function blocked(url: URL, reason: string): RecapError {
 }
 
 function linkFailed(url: URL, reason: string, cause?: unknown): RecapError {
-  return new RecapError('link_failed', `Couldn't fetch ${url.href}: ${reason}. Check the link, or upload the file instead.`, {
-    cause,
-  });
+  return new RecapError(
+    'link_failed',
+    `Couldn't fetch ${url.href}: ${reason}. Check the link, or upload the file instead.`,
+    {
+      cause,
+    },
+  );
 }
 
 function tooLarge(url: URL, maxBytes: number): RecapError {
@@ -207,7 +236,8 @@ function tooLarge(url: URL, maxBytes: number): RecapError {
 }
 
 function statusHint(status: number): string {
-  if (status === 401 || status === 403) return ': it needs a login recap does not have; upload the file instead';
+  if (status === 401 || status === 403)
+    return ': it needs a login recap does not have; upload the file instead';
   if (status === 404 || status === 410) return ': the page does not exist';
   if (status === 429) return ': the site is limiting requests; try again later';
   return '';

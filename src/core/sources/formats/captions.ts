@@ -1,0 +1,85 @@
+import type { Segment } from '../../types.js';
+
+/** One timed cue of a subtitle file, with its text lines already free of markup. */
+export interface Cue {
+  startMs: number;
+  lines: string[];
+  speaker?: string;
+}
+
+const TIMING =
+  /^(?:(\d{1,3}):)?(\d{1,2}):(\d{2})[.,](\d{1,3})\s*-->\s*(?:(\d{1,3}):)?(\d{1,2}):(\d{2})[.,](\d{1,3})/;
+
+/** Reads the start of a `00:01:02.500 --> …` (VTT) or `00:01:02,500 --> …` (SRT) timing line. */
+export function parseTiming(line: string): number | undefined {
+  const match = TIMING.exec(line.trim());
+  if (!match) return undefined;
+  const [, hours = '0', minutes = '0', seconds = '0', fraction = '0'] = match;
+  return (
+    (Number(hours) * 3600 + Number(minutes) * 60 + Number(seconds)) * 1000 + Number(fraction.padEnd(3, '0'))
+  );
+}
+
+const ENTITIES: Record<string, string> = {
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&#39;': "'",
+  '&apos;': "'",
+  '&nbsp;': ' ',
+  '&lrm;': '',
+  '&rlm;': '',
+};
+
+export function decodeEntities(text: string): string {
+  return text
+    .replace(/&(?:amp|lt|gt|quot|apos|nbsp|lrm|rlm|#39);/g, (entity) => ENTITIES[entity] ?? entity)
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)));
+}
+
+/**
+ * Turns cues into segments, removing the rolling duplicates of auto-generated captions: YouTube's
+ * cues repeat the line before the new one (and add 10 ms cues that only repeat), so each cue keeps
+ * only the lines that do not continue what was already said.
+ */
+export function cuesToSegments(cues: readonly Cue[]): Segment[] {
+  const segments: Segment[] = [];
+  let recent: string[] = [];
+  let recentSpeaker: string | undefined;
+  for (const cue of cues) {
+    // Only one voice's captions roll; two people saying the same words are both kept.
+    if (cue.speaker !== recentSpeaker) recent = [];
+    recentSpeaker = cue.speaker;
+    const lines = cue.lines.map((line) => line.replace(/\s+/g, ' ').trim()).filter((line) => line !== '');
+    const repeated = overlap(recent, lines);
+    const fresh = lines.slice(repeated);
+    if (fresh.length === 0) continue;
+    const text = fresh.join(' ');
+    const last = segments.at(-1);
+    if (last && last.startMs === cue.startMs && last.speaker === cue.speaker) last.text += ` ${text}`;
+    else segments.push({ text, startMs: cue.startMs, ...(cue.speaker ? { speaker: cue.speaker } : {}) });
+    recent.push(...fresh);
+    if (recent.length > 4) recent.splice(0, recent.length - 4);
+  }
+  return segments;
+}
+
+/** How many leading lines of `lines` repeat the last lines said. */
+function overlap(recent: readonly string[], lines: readonly string[]): number {
+  for (let size = Math.min(recent.length, lines.length); size > 0; size--) {
+    const tail = recent.slice(recent.length - size);
+    if (tail.every((line, index) => line === lines[index])) return size;
+  }
+  return 0;
+}
+
+/** Splits a subtitle file into blocks separated by blank lines, whatever its line endings. */
+export function blocksOf(text: string): string[][] {
+  return text
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .split(/\n[ \t]*\n/)
+    .map((block) => block.split('\n'))
+    .filter((lines) => lines.some((line) => line.trim() !== ''));
+}

@@ -1,0 +1,58 @@
+import { RecapError } from '../../errors.js';
+
+/**
+ * Decodes a text file the way people's files actually come: the byte-order mark decides (UTF-8,
+ * UTF-16 LE or BE); without one, strict UTF-8, and when that fails, windows-1252 (what Windows
+ * editors and older exports write).
+ */
+export function decodeText(bytes: Uint8Array, name: string): string {
+  if (startsWith(bytes, [0xef, 0xbb, 0xbf])) return decode('utf-8', bytes.subarray(3), name);
+  if (startsWith(bytes, [0xff, 0xfe])) return decode('utf-16le', bytes.subarray(2), name);
+  if (startsWith(bytes, [0xfe, 0xff])) return decode('utf-16be', bytes.subarray(2), name);
+  if (looksBinary(bytes)) throw binaryFile(name);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('windows-1252').decode(bytes);
+  }
+}
+
+function decode(encoding: string, bytes: Uint8Array, name: string): string {
+  try {
+    return new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch (error) {
+    throw new RecapError(
+      'unsupported_input',
+      `${name} says it is ${encoding.toUpperCase()} text but is not. Save it again as UTF-8 text.`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
+  return prefix.every((byte, index) => bytes[index] === byte);
+}
+
+/** Text files have no NUL bytes; executables, images and archives do, early on. */
+export function looksBinary(bytes: Uint8Array): boolean {
+  const sample = bytes.subarray(0, 8192);
+  return sample.includes(0);
+}
+
+export function binaryFile(name: string): RecapError {
+  return new RecapError(
+    'unsupported_input',
+    `${name} is a binary file, not text. recap reads .txt, .md, .vtt, .srt, .docx, .pdf, .json and .html files.`,
+  );
+}
+
+/** Markdown read as the model should see it: the text, without link targets and image markup. */
+export function markdownToText(markdown: string): string {
+  return markdown
+    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+    .replace(/^\s{0,3}(#{1,6})\s+/gm, '')
+    .replace(/^\s*[-*_]{3,}\s*$/gm, '');
+}

@@ -1,0 +1,79 @@
+import { RecapError } from '../errors.js';
+import type { SafeFetch } from '../fetch/safe-fetch.js';
+import { formatBytes } from '../fetch/safe-fetch.js';
+import type { Document, Input } from '../types.js';
+import { documentFromFile, textDocument } from './file-document.js';
+import { READABLE_CONTENT_TYPES } from './formats/detect.js';
+import type { ParserLimits } from './formats/office.js';
+import type { YouTubeReader } from './youtube.js';
+import { parseYouTubeUrl } from './youtube-url.js';
+
+export interface SourcesOptions {
+  fetch: SafeFetch;
+  youtube: YouTubeReader;
+  /** The most bytes read of a file or a linked page (RECAP_MAX_FILE_BYTES). */
+  maxFileBytes: number;
+  parser: Omit<ParserLimits, 'signal'>;
+}
+
+export interface ReadOptions {
+  signal: AbortSignal;
+  /** The language wanted, used to choose among a video's caption tracks. */
+  language?: string | undefined;
+}
+
+/** Turns what a person shared (text, a file, a link) into a Document. */
+export interface Sources {
+  read(input: Input, options: ReadOptions): Promise<Document>;
+}
+
+export function createSources(options: SourcesOptions): Sources {
+  return {
+    async read(input, { signal, language }) {
+      const limits = { ...options.parser, signal };
+      switch (input.kind) {
+        case 'text':
+          return textDocument(input.text, { kind: 'text' }, input.title);
+        case 'file': {
+          const bytes = await input.download({ signal, maxBytes: options.maxFileBytes });
+          if (bytes.length > options.maxFileBytes) throw fileTooLarge(input.name, options.maxFileBytes);
+          return documentFromFile(
+            {
+              bytes,
+              name: input.name,
+              contentType: input.contentType,
+              source: { kind: 'file', name: input.name },
+            },
+            limits,
+          );
+        }
+        case 'url': {
+          const video = parseYouTubeUrl(input.url);
+          if (video) return options.youtube.read(video, { signal, language });
+          const page = await options.fetch(input.url, {
+            accept: READABLE_CONTENT_TYPES,
+            maxBytes: options.maxFileBytes,
+            signal,
+          });
+          const name = decodeURIComponent(page.url.pathname.split('/').pop() ?? '') || page.url.hostname;
+          return documentFromFile(
+            {
+              bytes: page.bytes,
+              name,
+              contentType: page.contentType,
+              source: { kind: 'url', url: input.url.href },
+            },
+            limits,
+          );
+        }
+      }
+    },
+  };
+}
+
+export function fileTooLarge(name: string, maxBytes: number): RecapError {
+  return new RecapError(
+    'input_too_large',
+    `${name} is larger than ${formatBytes(maxBytes)}, the most recap reads. Share a shorter file, or ask an admin to raise RECAP_MAX_FILE_BYTES.`,
+  );
+}

@@ -1,0 +1,231 @@
+import * as transcriptLibrary from 'youtube-transcript-plus';
+import { z } from 'zod';
+import { cancelledError, RecapError } from '../errors.js';
+import type { Document, Segment } from '../types.js';
+import { decodeEntities } from './formats/captions.js';
+import {
+  type CaptionTrack,
+  captionTracksOf,
+  needsPoToken,
+  PlayerResponse,
+  playerFromWatchPage,
+  rankTracks,
+  youtubeBlocked,
+} from './youtube-player.js';
+import { watchUrl, type YouTubeVideo } from './youtube-url.js';
+
+/** What the library's fetch hooks receive (its own .d.ts files do not resolve under NodeNext). */
+interface FetchParams {
+  url: string;
+  method?: 'GET' | 'POST';
+  body?: string;
+  headers?: Record<string, string>;
+  userAgent?: string;
+}
+type FetchHook = (params: FetchParams) => Promise<Response>;
+const library = transcriptLibrary as unknown as {
+  fetchTranscript(
+    videoId: string,
+    config: {
+      videoDetails: true;
+      signal: AbortSignal;
+      videoFetch: FetchHook;
+      playerFetch: FetchHook;
+      transcriptFetch: FetchHook;
+    },
+  ): Promise<unknown>;
+};
+const LibraryResult = z.object({
+  videoDetails: z.object({ title: z.string().optional() }).loose(),
+  segments: z.array(z.object({ text: z.string(), offset: z.number() }).loose()),
+});
+
+export interface YouTubeOptions {
+  /** Where YouTube is: https://www.youtube.com, or a local server with recorded responses in tests. */
+  baseUrl: string;
+  timeoutMs: number;
+  fetch?: typeof globalThis.fetch;
+}
+
+export interface YouTubeReader {
+  read(
+    video: YouTubeVideo,
+    options: { signal: AbortSignal; language?: string | undefined },
+  ): Promise<Document>;
+}
+
+const MAX_BODY_BYTES = 20 * 1024 * 1024;
+
+/**
+ * Captions of a YouTube video as a Document. youtube-transcript-plus does the InnerTube requests; our
+ * hooks send them to the configured base URL, tell apart why a video cannot be read, and choose the
+ * track. When that path fails, the caption tracks in the watch page itself are tried.
+ */
+export function createYouTubeReader(options: YouTubeOptions): YouTubeReader {
+  const baseFetch = options.fetch ?? globalThis.fetch;
+  const base = new URL(options.baseUrl);
+
+  return {
+    async read(video, { signal, language }) {
+      const run = new YouTubeRun(
+        video,
+        language,
+        base,
+        baseFetch,
+        AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]),
+      );
+      try {
+        return await run.viaLibrary();
+      } catch (error) {
+        if (signal.aborted) throw cancelledError(signal.reason);
+        if (error instanceof RecapError) throw error;
+        const fallback = await run.viaWatchPage().catch((fallbackError: unknown) => fallbackError);
+        if (!(fallback instanceof Error)) return fallback as Document;
+        if (fallback instanceof RecapError) throw fallback;
+        throw new RecapError(
+          'link_failed',
+          `recap couldn't read the captions of the YouTube video ${video.id}: YouTube's answer was not what recap understands (it may have changed). Upload the transcript as a file instead.`,
+          { cause: error },
+        );
+      }
+    },
+  };
+}
+
+class YouTubeRun {
+  private watchPage: string | undefined;
+  private player: PlayerResponse | undefined;
+  private track: CaptionTrack | undefined;
+
+  constructor(
+    private readonly video: YouTubeVideo,
+    private readonly language: string | undefined,
+    private readonly base: URL,
+    private readonly fetch: typeof globalThis.fetch,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  async viaLibrary(): Promise<Document> {
+    const raw = await library.fetchTranscript(this.video.id, {
+      videoDetails: true,
+      signal: this.signal,
+      videoFetch: (params) => this.watchPageHook(params),
+      playerFetch: (params) => this.playerHook(params),
+      transcriptFetch: (params) => this.transcriptHook(params),
+    });
+    const result = LibraryResult.parse(raw);
+    const segments = result.segments.map((segment) => ({
+      text: decodeEntities(segment.text).replace(/\s+/g, ' ').trim(),
+      startMs: Math.round(segment.offset * 1000),
+    }));
+    return this.document(result.videoDetails.title || this.player?.videoDetails?.title, segments);
+  }
+
+  async viaWatchPage(): Promise<Document> {
+    const html = this.watchPage ?? (await this.get(watchUrl(this.video))).text;
+    const player = playerFromWatchPage(html);
+    if (!player) throw new Error('no ytInitialPlayerResponse in the watch page');
+    const [track] = rankTracks(captionTracksOf(player, this.video.id), this.language);
+    if (!track) throw new Error('no caption track');
+    if (needsPoToken(track)) throw youtubeBlocked('it requires a proof-of-origin token for these captions');
+    const body = (await this.get(track.baseUrl)).text;
+    if (body.trim() === '') throw youtubeBlocked('it sent an empty caption file');
+    return this.document(player.videoDetails?.title, parseTimedText(body));
+  }
+
+  private document(title: string | undefined, segments: Segment[]): Document {
+    const kept = segments.filter((segment) => segment.text !== '');
+    if (kept.length === 0) throw youtubeBlocked('it sent an empty caption file');
+    return {
+      ...(title ? { title } : {}),
+      text: kept.map((segment) => segment.text).join(' '),
+      segments: kept,
+      source: { kind: 'url', url: watchUrl(this.video) },
+      ...(this.track?.languageCode ? { language: this.track.languageCode } : {}),
+    };
+  }
+
+  private async watchPageHook(params: FetchParams): Promise<Response> {
+    const page = await this.get(params.url, params);
+    if (page.status === 429 || /class="g-recaptcha"|unusual traffic from your computer/i.test(page.text)) {
+      throw youtubeBlocked('it is limiting requests from this server (HTTP 429 or a captcha)');
+    }
+    if (page.ok) this.watchPage = page.text;
+    return new Response(page.text, { status: page.status });
+  }
+
+  private async playerHook(params: FetchParams): Promise<Response> {
+    const answer = await this.get(params.url, params);
+    if (answer.status === 429) throw youtubeBlocked('it is limiting requests from this server (HTTP 429)');
+    if (!answer.ok) return new Response(answer.text, { status: answer.status });
+    const player = PlayerResponse.parse(JSON.parse(answer.text));
+    this.player = player;
+    const ranked = rankTracks(captionTracksOf(player, this.video.id), this.language);
+    this.track = ranked[0];
+    if (this.track && needsPoToken(this.track)) {
+      throw youtubeBlocked('it requires a proof-of-origin token for these captions');
+    }
+    // The library takes the first track when no language is named: put the best one first.
+    const json = JSON.parse(answer.text) as {
+      captions: { playerCaptionsTracklistRenderer: { captionTracks: unknown[] } };
+    };
+    json.captions.playerCaptionsTracklistRenderer.captionTracks = ranked;
+    return new Response(JSON.stringify(json), {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+    });
+  }
+
+  private async transcriptHook(params: FetchParams): Promise<Response> {
+    const answer = await this.get(params.url, params);
+    if (answer.status === 429) throw youtubeBlocked('it is limiting requests from this server (HTTP 429)');
+    if (answer.ok && answer.text.trim() === '') throw youtubeBlocked('it sent an empty caption file');
+    return new Response(answer.text, { status: answer.status });
+  }
+
+  /** Any YouTube request, sent to the configured base URL, bounded in size. */
+  private async get(
+    url: string,
+    params?: FetchParams,
+  ): Promise<{ status: number; ok: boolean; text: string }> {
+    const target = new URL(url);
+    if (/(^|\.)youtube\.com$/.test(target.hostname)) {
+      target.protocol = this.base.protocol;
+      target.host = this.base.host;
+    }
+    const response = await this.fetch(target, {
+      method: params?.method ?? 'GET',
+      ...(params?.body ? { body: params.body } : {}),
+      headers: {
+        ...(params?.headers ?? {}),
+        ...(params?.userAgent ? { 'user-agent': params.userAgent } : {}),
+        ...(this.language ? { 'accept-language': this.language } : {}),
+      },
+      signal: this.signal,
+    });
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (bytes.length > MAX_BODY_BYTES)
+      throw new RecapError('input_too_large', 'YouTube sent more than recap reads.');
+    return { status: response.status, ok: response.ok, text: new TextDecoder().decode(bytes) };
+  }
+}
+
+/** YouTube's timed text: `<text start dur>` (format 1) or `<p t d>` in milliseconds (srv3). */
+export function parseTimedText(xml: string): Segment[] {
+  const segments: Segment[] = [];
+  for (const match of xml.matchAll(/<text start="([\d.]+)"[^>]*>([\s\S]*?)<\/text>/g)) {
+    segments.push({ startMs: Math.round(Number(match[1]) * 1000), text: cleanCaption(match[2] ?? '') });
+  }
+  if (segments.length > 0) return segments;
+  for (const match of xml.matchAll(/<p t="(\d+)"[^>]*>([\s\S]*?)<\/p>/g)) {
+    segments.push({ startMs: Number(match[1]), text: cleanCaption(match[2] ?? '') });
+  }
+  return segments;
+}
+
+function cleanCaption(raw: string): string {
+  // Entities arrive encoded twice ("&amp;#39;"), and srv3 wraps words in <s> tags.
+  return decodeEntities(decodeEntities(raw.replace(/<[^>]+>/g, '')))
+    .replace(/\s+/g, ' ')
+    .trim();
+}

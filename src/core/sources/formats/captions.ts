@@ -74,12 +74,16 @@ function overlap(recent: readonly string[], lines: readonly string[]): number {
   return 0;
 }
 
-/** Splits a subtitle file into blocks separated by blank lines, whatever its line endings. */
-export function blocksOf(text: string): string[][] {
+/**
+ * Splits a subtitle file into blocks separated by blank lines, whatever its line endings. In WebVTT a
+ * line holding a space is not blank (YouTube's captions have such lines inside cues); SubRip files
+ * from editors often end blocks with one, so there it counts as blank.
+ */
+export function blocksOf(text: string, spacesEndBlocks: boolean): string[][] {
   return text
     .replace(/^\uFEFF/, '')
     .replace(/\r\n?/g, '\n')
-    .split(/\n[ \t]*\n/)
+    .split(spacesEndBlocks ? /\n[ \t]*\n/ : /\n\n+/)
     .map((block) => block.split('\n'))
     .filter((lines) => lines.some((line) => line.trim() !== ''));
 }

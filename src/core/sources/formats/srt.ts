@@ -7,7 +7,7 @@ const SPEAKER_LINE = /^([\p{Lu}][\p{L}\p{M}.'’ -]{0,38}?):\s+(\S.*)$/u;
 /** SubRip (.srt) to segments: cues with start times, "Speaker: text" lines keep their speaker. */
 export function parseSrt(text: string): Segment[] {
   const cues: Cue[] = [];
-  for (const block of blocksOf(text)) {
+  for (const block of blocksOf(text, true)) {
     const timingIndex = block.findIndex((line) => line.includes('-->'));
     if (timingIndex === -1) continue;
     const startMs = parseTiming(block[timingIndex] ?? '');

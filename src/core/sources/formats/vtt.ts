@@ -6,7 +6,7 @@ const VOICE = /<v(?:\.[^\s>]+)*\s+([^>]+)>/;
 /** WebVTT (https://www.w3.org/TR/webvtt1/) to segments: cues, voices as speakers, no markup. */
 export function parseVtt(text: string): Segment[] {
   const cues: Cue[] = [];
-  for (const block of blocksOf(text)) {
+  for (const block of blocksOf(text, false)) {
     const first = block[0]?.trim() ?? '';
     if (/^(WEBVTT|NOTE|STYLE|REGION)\b/.test(first)) continue;
     const timingIndex = block.findIndex((line) => line.includes('-->'));

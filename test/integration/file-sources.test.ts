@@ -183,7 +183,7 @@ describe('Word and PDF', () => {
   it('refuses a damaged .docx with a clear message', async () => {
     await expect(readBytes(Buffer.from('PK\x03\x04 not really a zip'), 'broken.docx')).rejects.toMatchObject({
       code: 'unsupported_input',
-      userMessage: expect.stringContaining("can't open broken.docx"),
+      userMessage: expect.stringContaining("Can't open broken.docx"),
     });
   });
 

@@ -214,7 +214,7 @@ function fetchFailure(error: unknown, url: URL, callerSignal: AbortSignal, signa
 function blocked(url: URL, reason: string): RecapError {
   return new RecapError(
     'link_blocked',
-    `recap won't open ${url.href}: ${reason}. Links must point to public web sites; an admin can allow internal hosts with FETCH_ALLOW_HOSTS.`,
+    `Not opening ${url.href}: ${reason}. Links must point to public web sites; an admin can allow internal hosts with FETCH_ALLOW_HOSTS.`,
   );
 }
 

@@ -100,7 +100,7 @@ function parseJsonTranscript(text: string, name: string): Segment[] {
 }
 
 function noArticle(name: string): RecapError {
-  return new RecapError('empty_document', `recap found no article text in ${name}. Paste the text instead.`);
+  return new RecapError('empty_document', `Found no article text in ${name}. Paste the text instead.`);
 }
 
 function titleFromName(name: string): string | undefined {

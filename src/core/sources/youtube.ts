@@ -84,7 +84,7 @@ export function createYouTubeReader(options: YouTubeOptions): YouTubeReader {
         if (fallback instanceof RecapError) throw fallback;
         throw new RecapError(
           'link_failed',
-          `recap couldn't read the captions of the YouTube video ${video.id}: YouTube's answer was not what recap understands (it may have changed). Upload the transcript as a file instead.`,
+          `Couldn't read the captions of the YouTube video ${video.id}: YouTube's answer was not what recap understands (it may have changed). Upload the transcript as a file instead.`,
           { cause: error },
         );
       }

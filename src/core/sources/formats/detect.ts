@@ -72,6 +72,6 @@ function sniffText(head: string): FileFormat {
 function unsupported(name: string, kind: string): RecapError {
   return new RecapError(
     'unsupported_input',
-    `recap can't read ${name}: ${kind} files are not supported. It reads ${SUPPORTED} files.`,
+    `Can't read ${name}: ${kind} files are not supported. It reads ${SUPPORTED} files.`,
   );
 }

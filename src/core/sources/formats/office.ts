@@ -18,7 +18,7 @@ export interface ParserLimits {
 /** Word documents (.docx, as Teams and Otter export them): mammoth's raw text, in a bounded worker. */
 export async function readDocx(bytes: Uint8Array, name: string, limits: ParserLimits): Promise<string> {
   const zip = checkZip(bytes, { maxTotalBytes: limits.maxExpandedBytes, maxEntries: 2000 });
-  if (!zip.ok) throw new RecapError('unsupported_input', `recap can't open ${name}: ${zip.reason}.`);
+  if (!zip.ok) throw new RecapError('unsupported_input', `Can't open ${name}: ${zip.reason}.`);
   if (!zip.names.includes('word/document.xml')) {
     throw new RecapError('unsupported_input', `${name} is a ZIP archive but not a Word document.`);
   }
@@ -72,6 +72,6 @@ async function parse<T>(name: string, body: string, data: unknown, limits: Parse
         : error.limit === 'memory'
           ? 'it needs too much memory to read'
           : 'it is damaged or not what its name says';
-    throw new RecapError('unsupported_input', `recap can't read ${name}: ${reason}.`, { cause: error });
+    throw new RecapError('unsupported_input', `Can't read ${name}: ${reason}.`, { cause: error });
   }
 }

@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { fixturePath } from '../helpers/fixtures.js';
+import { listenLocal } from './http.js';
+
+/** A web server for link tests: pages by path, with the content types real servers send. */
+export const PAGES: Record<string, { type: string; body: () => Buffer }> = {
+  '/news/bike-lanes': { type: 'text/html; charset=utf-8', body: () => readFileSync(fixturePath('pages/news-article.html')) },
+  '/notes.txt': { type: 'text/plain; charset=utf-8', body: () => Buffer.from('Plain notes: ship on Monday.\nBudget approved.') },
+  '/readme.md': { type: 'text/markdown', body: () => readFileSync(fixturePath('files/notes.md')) },
+  '/report.pdf': { type: 'application/pdf', body: () => readFileSync(fixturePath('files/report.pdf')) },
+  '/talk.vtt': { type: 'text/vtt', body: () => readFileSync(fixturePath('files/teams-meeting.vtt')) },
+  '/image.png': { type: 'image/png', body: () => Buffer.from('\x89PNG\r\n\x1a\n') },
+};
+
+export async function startFakeWeb() {
+  const requests: string[] = [];
+  const local = await listenLocal((request, response) => {
+    requests.push(request.url ?? '');
+    const page = PAGES[new URL(request.url ?? '/', 'http://x').pathname];
+    if (!page) {
+      response.writeHead(404, { 'content-type': 'text/html' });
+      return void response.end('<h1>Not found</h1>');
+    }
+    response.writeHead(200, { 'content-type': page.type });
+    response.end(page.body());
+  });
+  return { ...local, requests };
+}

@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createYouTubeReader, parseTimedText } from '../../src/core/sources/youtube.js';
+import { parseYouTubeUrl } from '../../src/core/sources/youtube-url.js';
+import { type FakeYouTube, startFakeYouTube } from '../fakes/youtube.js';
+
+let youtube: FakeYouTube;
+beforeAll(async () => {
+  youtube = await startFakeYouTube();
+});
+afterAll(() => youtube.close());
+
+const read = (id: string, language?: string) =>
+  createYouTubeReader({ baseUrl: youtube.url, timeoutMs: 5000 }).read({ id }, { signal: new AbortController().signal, language });
+
+describe('YouTube links', () => {
+  it.each([
+    ['https://www.youtube.com/watch?v=dQw4w9WgXcQ', 'dQw4w9WgXcQ', undefined],
+    ['https://youtube.com/watch?v=dQw4w9WgXcQ&t=90s&si=abcDEF', 'dQw4w9WgXcQ', 90],
+    ['https://m.youtube.com/watch?feature=share&v=dQw4w9WgXcQ', 'dQw4w9WgXcQ', undefined],
+    ['https://youtu.be/dQw4w9WgXcQ?si=Xy12&t=1m30s', 'dQw4w9WgXcQ', 90],
+    ['https://www.youtube.com/shorts/dQw4w9WgXcQ', 'dQw4w9WgXcQ', undefined],
+    ['https://www.youtube.com/embed/dQw4w9WgXcQ?start=42', 'dQw4w9WgXcQ', 42],
+    ['https://www.youtube.com/live/dQw4w9WgXcQ?si=q', 'dQw4w9WgXcQ', undefined],
+    ['https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ', 'dQw4w9WgXcQ', undefined],
+    ['https://music.youtube.com/watch?v=dQw4w9WgXcQ&t=1h2m3s', 'dQw4w9WgXcQ', 3723],
+  ])('reads %s', (link, id, start) => {
+    expect(parseYouTubeUrl(new URL(link))).toEqual({ id, ...(start === undefined ? {} : { startSeconds: start }) });
+  });
+
+  it.each([
+    'https://www.youtube.com/',
+    'https://www.youtube.com/@channel',
+    'https://www.youtube.com/watch?v=short',
+    'https://www.youtube.com.evil.test/watch?v=dQw4w9WgXcQ',
+    'https://vimeo.com/123456',
+  ])('does not take %s for a video', (link) => {
+    expect(parseYouTubeUrl(new URL(link))).toBeUndefined();
+  });
+});
+
+describe('YouTube captions (recorded-shape responses from a local server)', () => {
+  it('reads the title and written captions, with start times, preferring them over auto-generated ones', async () => {
+    const document = await read('okManualEn1');
+    expect(document.title).toBe('Leaked Internal Google AI Memo');
+    expect(document.segments?.[0]).toEqual({ text: 'google has no mode and neither does open AI', startMs: 160 });
+    expect(document.text).toContain("have completely changed the game 'seriously'");
+    expect(document.text).not.toContain('auto generated words');
+    expect(document.source).toEqual({ kind: 'url', url: 'https://www.youtube.com/watch?v=okManualEn1' });
+    expect(document.language).toBe('en');
+  });
+
+  it('takes captions in the requested language first', async () => {
+    const document = await read('okManualEn1', 'de');
+    expect(document.text).toBe('Google hat keinen Burggraben');
+  });
+
+  it('uses auto-generated captions when there are no others', async () => {
+    expect((await read('autoOnly0001')).segments).toHaveLength(4);
+  });
+
+  it('falls back to the caption tracks in the watch page when the player API fails', async () => {
+    const document = await read('fallback001');
+    expect(document.title).toBe('Player API down');
+    expect(document.segments?.[1]).toEqual({ text: 'this is from a leaked document from inside Google', startMs: 2880 });
+  });
+
+  it.each([
+    ['noCaptions1', 'captions_unavailable', /has no captions.*upload it as a file/],
+    ['privateVid1', 'video_unavailable', /is private.*upload it as a file/],
+    ['ageRestrict', 'video_unavailable', /age-restricted.*upload it as a file/],
+    ['unavailable', 'video_unavailable', /unavailable.*This video is unavailable/],
+    ['botCheck001', 'youtube_blocked', /not a bot.*upload it as a file/],
+    ['rateLimit01', 'youtube_blocked', /HTTP 429/],
+    ['captchaPage', 'youtube_blocked', /captcha/],
+    ['poToken0001', 'youtube_blocked', /proof-of-origin token/],
+    ['emptyBody01', 'youtube_blocked', /empty caption file/],
+  ])('tells apart why %s cannot be read (%s)', async (id, code, message) => {
+    await expect(read(id)).rejects.toMatchObject({ code, userMessage: expect.stringMatching(message) });
+  });
+
+  it('sends every request to the configured base URL, never to youtube.com', async () => {
+    youtube.requests.length = 0;
+    await read('okManualEn1');
+    expect(youtube.requests.map((line) => line.split('?')[0])).toEqual([
+      'GET /watch',
+      'POST /youtubei/v1/player',
+      'GET /api/timedtext',
+    ]);
+  });
+});
+
+describe('parseTimedText', () => {
+  it('reads format 1 and srv3 captions', () => {
+    expect(parseTimedText('<transcript><text start="1.5" dur="2">a &amp;amp; b</text></transcript>')).toEqual([
+      { startMs: 1500, text: 'a & b' },
+    ]);
+    expect(parseTimedText('<timedtext><body><p t="2500" d="1"><s>hello</s><s> there</s></p></body></timedtext>')).toEqual([
+      { startMs: 2500, text: 'hello there' },
+    ]);
+  });
+});

@@ -1,3 +1,5 @@
+import { benchSources } from './sources.js';
 import { benchSummarize } from './summarize.js';
 
 await benchSummarize();
+benchSources();

@@ -4,8 +4,14 @@ import { listenLocal } from './http.js';
 
 /** A web server for link tests: pages by path, with the content types real servers send. */
 export const PAGES: Record<string, { type: string; body: () => Buffer }> = {
-  '/news/bike-lanes': { type: 'text/html; charset=utf-8', body: () => readFileSync(fixturePath('pages/news-article.html')) },
-  '/notes.txt': { type: 'text/plain; charset=utf-8', body: () => Buffer.from('Plain notes: ship on Monday.\nBudget approved.') },
+  '/news/bike-lanes': {
+    type: 'text/html; charset=utf-8',
+    body: () => readFileSync(fixturePath('pages/news-article.html')),
+  },
+  '/notes.txt': {
+    type: 'text/plain; charset=utf-8',
+    body: () => Buffer.from('Plain notes: ship on Monday.\nBudget approved.'),
+  },
   '/readme.md': { type: 'text/markdown', body: () => readFileSync(fixturePath('files/notes.md')) },
   '/report.pdf': { type: 'application/pdf', body: () => readFileSync(fixturePath('files/report.pdf')) },
   '/talk.vtt': { type: 'text/vtt', body: () => readFileSync(fixturePath('files/teams-meeting.vtt')) },

@@ -38,7 +38,12 @@ export const SCENARIOS: Record<string, Scenario> = {
   okManualEn1: {
     title: 'Leaked Internal Google AI Memo',
     tracks: [
-      { languageCode: 'en', kind: 'asr', name: 'English (auto-generated)', lines: [[0, 'auto generated words']] },
+      {
+        languageCode: 'en',
+        kind: 'asr',
+        name: 'English (auto-generated)',
+        lines: [[0, 'auto generated words']],
+      },
       { languageCode: 'en', name: 'English', lines: MEMO_LINES },
       { languageCode: 'de', name: 'Deutsch', lines: [[0.5, 'Google hat keinen Burggraben']] },
     ],
@@ -49,7 +54,9 @@ export const SCENARIOS: Record<string, Scenario> = {
   },
   noCaptions1: { title: 'A silent film' },
   privateVid1: { playability: { status: 'LOGIN_REQUIRED', reason: 'This video is private' } },
-  ageRestrict: { playability: { status: 'LOGIN_REQUIRED', reason: 'This video may be inappropriate for some users.' } },
+  ageRestrict: {
+    playability: { status: 'LOGIN_REQUIRED', reason: 'This video may be inappropriate for some users.' },
+  },
   botCheck001: { playability: { status: 'LOGIN_REQUIRED', reason: 'Sign in to confirm you’re not a bot' } },
   unavailable: { playability: { status: 'ERROR', reason: 'This video is unavailable' } },
   rateLimit01: { watchStatus: 429 },
@@ -58,7 +65,11 @@ export const SCENARIOS: Record<string, Scenario> = {
     title: 'Needs a token',
     tracks: [{ languageCode: 'en', name: 'English', lines: MEMO_LINES, needsPoToken: true }],
   },
-  emptyBody01: { title: 'Empty', tracks: [{ languageCode: 'en', name: 'English', lines: MEMO_LINES }], emptyCaptions: true },
+  emptyBody01: {
+    title: 'Empty',
+    tracks: [{ languageCode: 'en', name: 'English', lines: MEMO_LINES }],
+    emptyCaptions: true,
+  },
   fallback001: {
     title: 'Player API down',
     playerStatus: 500,
@@ -88,21 +99,27 @@ export async function startFakeYouTube(): Promise<FakeYouTube> {
       }
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       if (scenario.captcha) {
-        return void response.end('<html><body><form><div class="g-recaptcha" data-sitekey="x"></div></form></body></html>');
+        return void response.end(
+          '<html><body><form><div class="g-recaptcha" data-sitekey="x"></div></form></body></html>',
+        );
       }
       return void response.end(watchPage(id, scenario, `http://${request.headers.host}`));
     }
     if (url.pathname === '/youtubei/v1/player' && request.method === 'POST') {
       const id = currentVideo(requests);
       const scenario = SCENARIOS[id];
-      if (!scenario) return sendJson(response, 400, { error: { code: 400, message: 'Precondition check failed.' } });
-      if (scenario.playerStatus) return sendJson(response, scenario.playerStatus, { error: { code: scenario.playerStatus } });
+      if (!scenario)
+        return sendJson(response, 400, { error: { code: 400, message: 'Precondition check failed.' } });
+      if (scenario.playerStatus)
+        return sendJson(response, scenario.playerStatus, { error: { code: scenario.playerStatus } });
       return sendJson(response, 200, player(id, scenario, 'https://www.youtube.com'));
     }
     if (url.pathname === '/api/timedtext') {
       const scenario = SCENARIOS[url.searchParams.get('v') ?? ''];
       const track = scenario?.tracks?.find(
-        (t) => t.languageCode === url.searchParams.get('lang') && (t.kind ?? '') === (url.searchParams.get('kind') ?? ''),
+        (t) =>
+          t.languageCode === url.searchParams.get('lang') &&
+          (t.kind ?? '') === (url.searchParams.get('kind') ?? ''),
       );
       response.writeHead(200, { 'content-type': 'text/xml; charset=UTF-8' });
       if (!scenario || !track || scenario.emptyCaptions || track.needsPoToken) return void response.end('');
@@ -165,13 +182,18 @@ function watchPage(id: string, scenario: Scenario, origin: string): string {
 }
 
 function timedText(track: Track): string {
-  const lines = track.lines.map(([start, text]) => `<text start="${start}" dur="2.7">${text}</text>`).join('');
+  const lines = track.lines
+    .map(([start, text]) => `<text start="${start}" dur="2.7">${text}</text>`)
+    .join('');
   return `<?xml version="1.0" encoding="utf-8" ?><transcript>${lines}</transcript>`;
 }
 
 function srv3(track: Track): string {
   const lines = track.lines
-    .map(([start, text]) => `<p t="${Math.round(start * 1000)}" d="2700"><s>${text.split(' ').join('</s><s> ')}</s></p>`)
+    .map(
+      ([start, text]) =>
+        `<p t="${Math.round(start * 1000)}" d="2700"><s>${text.split(' ').join('</s><s> ')}</s></p>`,
+    )
     .join('\n');
   return `<?xml version="1.0" encoding="utf-8" ?><timedtext format="3"><body>\n${lines}\n</body></timedtext>`;
 }

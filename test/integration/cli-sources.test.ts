@@ -44,7 +44,10 @@ describe('the CLI with links and every file format', () => {
     expect(code).toBe(0);
     const document = JSON.parse(stdout);
     expect(document.title).toBe('Leaked Internal Google AI Memo');
-    expect(document.segments[0]).toEqual({ text: 'google has no mode and neither does open AI', startMs: 160 });
+    expect(document.segments[0]).toEqual({
+      text: 'google has no mode and neither does open AI',
+      startMs: 160,
+    });
   });
 
   it.each([
@@ -112,7 +115,9 @@ describe('the CLI with links and every file format', () => {
   });
 
   it('refuses a file over RECAP_MAX_FILE_BYTES, reading no more than that', async () => {
-    const { code, stderr } = await cli(['extract', fixturePath('files/report.pdf')], { RECAP_MAX_FILE_BYTES: '100' });
+    const { code, stderr } = await cli(['extract', fixturePath('files/report.pdf')], {
+      RECAP_MAX_FILE_BYTES: '100',
+    });
     expect(code).toBe(1);
     expect(stderr).toContain('larger than 100 bytes');
   });

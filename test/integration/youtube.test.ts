@@ -10,7 +10,10 @@ beforeAll(async () => {
 afterAll(() => youtube.close());
 
 const read = (id: string, language?: string) =>
-  createYouTubeReader({ baseUrl: youtube.url, timeoutMs: 5000 }).read({ id }, { signal: new AbortController().signal, language });
+  createYouTubeReader({ baseUrl: youtube.url, timeoutMs: 5000 }).read(
+    { id },
+    { signal: new AbortController().signal, language },
+  );
 
 describe('YouTube links', () => {
   it.each([
@@ -24,7 +27,10 @@ describe('YouTube links', () => {
     ['https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ', 'dQw4w9WgXcQ', undefined],
     ['https://music.youtube.com/watch?v=dQw4w9WgXcQ&t=1h2m3s', 'dQw4w9WgXcQ', 3723],
   ])('reads %s', (link, id, start) => {
-    expect(parseYouTubeUrl(new URL(link))).toEqual({ id, ...(start === undefined ? {} : { startSeconds: start }) });
+    expect(parseYouTubeUrl(new URL(link))).toEqual({
+      id,
+      ...(start === undefined ? {} : { startSeconds: start }),
+    });
   });
 
   it.each([
@@ -42,7 +48,10 @@ describe('YouTube captions (recorded-shape responses from a local server)', () =
   it('reads the title and written captions, with start times, preferring them over auto-generated ones', async () => {
     const document = await read('okManualEn1');
     expect(document.title).toBe('Leaked Internal Google AI Memo');
-    expect(document.segments?.[0]).toEqual({ text: 'google has no mode and neither does open AI', startMs: 160 });
+    expect(document.segments?.[0]).toEqual({
+      text: 'google has no mode and neither does open AI',
+      startMs: 160,
+    });
     expect(document.text).toContain("have completely changed the game 'seriously'");
     expect(document.text).not.toContain('auto generated words');
     expect(document.source).toEqual({ kind: 'url', url: 'https://www.youtube.com/watch?v=okManualEn1' });
@@ -61,7 +70,10 @@ describe('YouTube captions (recorded-shape responses from a local server)', () =
   it('falls back to the caption tracks in the watch page when the player API fails', async () => {
     const document = await read('fallback001');
     expect(document.title).toBe('Player API down');
-    expect(document.segments?.[1]).toEqual({ text: 'this is from a leaked document from inside Google', startMs: 2880 });
+    expect(document.segments?.[1]).toEqual({
+      text: 'this is from a leaked document from inside Google',
+      startMs: 2880,
+    });
   });
 
   it.each([
@@ -91,11 +103,11 @@ describe('YouTube captions (recorded-shape responses from a local server)', () =
 
 describe('parseTimedText', () => {
   it('reads format 1 and srv3 captions', () => {
-    expect(parseTimedText('<transcript><text start="1.5" dur="2">a &amp;amp; b</text></transcript>')).toEqual([
-      { startMs: 1500, text: 'a & b' },
-    ]);
-    expect(parseTimedText('<timedtext><body><p t="2500" d="1"><s>hello</s><s> there</s></p></body></timedtext>')).toEqual([
-      { startMs: 2500, text: 'hello there' },
-    ]);
+    expect(parseTimedText('<transcript><text start="1.5" dur="2">a &amp;amp; b</text></transcript>')).toEqual(
+      [{ startMs: 1500, text: 'a & b' }],
+    );
+    expect(
+      parseTimedText('<timedtext><body><p t="2500" d="1"><s>hello</s><s> there</s></p></body></timedtext>'),
+    ).toEqual([{ startMs: 2500, text: 'hello there' }]);
   });
 });

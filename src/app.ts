@@ -1,6 +1,6 @@
 import type { Config } from './config.js';
 import { createAddressPolicy } from './core/fetch/address-policy.js';
-import { createSafeFetch, type Resolver } from './core/fetch/safe-fetch.js';
+import { createSafeFetch, type Resolver, type SafeFetch } from './core/fetch/safe-fetch.js';
 import { JobQueue } from './core/queue.js';
 import { RecapService } from './core/service.js';
 import { createSources, type Sources } from './core/sources/sources.js';
@@ -11,6 +11,8 @@ import { createSummarizer } from './core/summarize/summarizer.js';
 export interface Recap {
   service: RecapService;
   sources: Sources;
+  /** The safe fetcher links go through; chat adapters download attachments with it too. */
+  fetch: SafeFetch;
 }
 
 /** Seams for tests and embedding: the network below recap's own code. */
@@ -51,5 +53,5 @@ export function createRecap(config: Config, runtime: RecapRuntime = {}): Recap {
     maxFileBytes: config.sources.maxFileBytes,
     parser: PARSER_LIMITS,
   });
-  return { service, sources };
+  return { service, sources, fetch: safeFetch };
 }

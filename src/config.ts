@@ -46,12 +46,7 @@ const EnvSchema = z.object({
   FETCH_ALLOW_HOSTS: z
     .string()
     .default('')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((entry) => entry.trim())
-        .filter((entry) => entry !== ''),
-    )
+    .transform(splitList)
     .superRefine((entries, context) => {
       try {
         createAddressPolicy(entries);
@@ -60,16 +55,34 @@ const EnvSchema = z.object({
       }
     }),
   YOUTUBE_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://www.youtube.com'),
+  RECAP_USER_LIMIT: positiveInt(6),
+  RECAP_USER_WINDOW_S: positiveInt(600),
   DISCORD_TOKEN: optionalText,
+  DISCORD_APPLICATION_ID: optionalText,
+  DISCORD_GUILD_ID: optionalText,
+  DISCORD_ALLOWED_GUILDS: optionalText,
+  DISCORD_REST_API: z.url({ protocol: /^https?$/ }).default('https://discord.com/api'),
+  DISCORD_INTERACTION_TTL_MS: positiveInt(15 * 60_000, 1000),
   SLACK_BOT_TOKEN: optionalText,
 });
+
+export interface DiscordConfig {
+  token: string;
+  applicationId: string | undefined;
+  guildId: string | undefined;
+  allowedGuilds: ReadonlySet<string> | undefined;
+  restApi: string;
+  interactionTtlMs: number;
+}
 
 export interface Config {
   ollama: { host: string; model: string; numCtx: number; timeoutMs: number };
   queue: { concurrency: number; maxWaiting: number };
   cache: { bytes: number };
   sources: { maxFileBytes: number; fetchTimeoutMs: number; allowHosts: string[]; youtubeBaseUrl: string };
-  discord: { token: string } | undefined;
+  /** Per-person limit in front of the queue, for every chat platform. */
+  userLimit: { limit: number; windowMs: number };
+  discord: DiscordConfig | undefined;
   slack: { botToken: string } | undefined;
 }
 
@@ -102,9 +115,26 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       allowHosts: e.FETCH_ALLOW_HOSTS,
       youtubeBaseUrl: e.YOUTUBE_BASE_URL,
     },
-    discord: e.DISCORD_TOKEN ? { token: e.DISCORD_TOKEN } : undefined,
+    userLimit: { limit: e.RECAP_USER_LIMIT, windowMs: e.RECAP_USER_WINDOW_S * 1000 },
+    discord: e.DISCORD_TOKEN
+      ? {
+          token: e.DISCORD_TOKEN,
+          applicationId: e.DISCORD_APPLICATION_ID,
+          guildId: e.DISCORD_GUILD_ID,
+          allowedGuilds: e.DISCORD_ALLOWED_GUILDS ? new Set(splitList(e.DISCORD_ALLOWED_GUILDS)) : undefined,
+          restApi: e.DISCORD_REST_API.replace(/\/+$/, ''),
+          interactionTtlMs: e.DISCORD_INTERACTION_TTL_MS,
+        }
+      : undefined,
     slack: e.SLACK_BOT_TOKEN ? { botToken: e.SLACK_BOT_TOKEN } : undefined,
   };
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
 }
 
 /** An empty variable (`FOO=` in a .env file) means "not set", so defaults apply. */

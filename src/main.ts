@@ -5,9 +5,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
+import { createRecap } from './app.js';
+import { startDiscordBot } from './bots/discord/bot.js';
+import { registerCommands } from './bots/discord/register.js';
 import { runCli, USAGE } from './cli.js';
 import { loadConfig } from './config.js';
 import { describeCauses, userMessageOf } from './core/errors.js';
+import { consoleLogger } from './core/log.js';
+import { RateLimiter } from './core/rate-limit.js';
 
 /** The environment, with a `.env` file in the working directory filling in what it does not set. */
 function readEnvironment(): Record<string, string | undefined> {
@@ -17,27 +22,51 @@ function readEnvironment(): Record<string, string | undefined> {
 
 async function start(env: Record<string, string | undefined>): Promise<number> {
   const config = loadConfig(env);
-  const platforms = [
-    { name: 'Discord', enabled: config.discord !== undefined },
-    { name: 'Slack', enabled: config.slack !== undefined },
-  ];
-  const requested = platforms.filter((platform) => platform.enabled).map((platform) => platform.name);
-  if (requested.length === 0) {
+  const log = consoleLogger((line) => process.stderr.write(line));
+  if (!config.discord && !config.slack) {
     process.stderr.write(
       'recap: no chat platform is configured. Set DISCORD_TOKEN to run the Discord bot, or SLACK_BOT_TOKEN to run the Slack app (see .env.example and the README). To summarize from a terminal, use `recap summarize <file>`.\n',
     );
     return 1;
   }
-  process.stderr.write(
-    `recap: ${requested.join(' and ')} ${requested.length > 1 ? 'are' : 'is'} configured, but this version of recap has no chat adapters yet; use \`recap summarize <file>\` meanwhile.\n`,
-  );
-  return 1;
+  if (config.slack) {
+    process.stderr.write('recap: SLACK_BOT_TOKEN is set, but this version of recap has no Slack app yet.\n');
+    if (!config.discord) return 1;
+  }
+  const recap = createRecap(config);
+  const rateLimiter = new RateLimiter(config.userLimit);
+  const stops: (() => Promise<void>)[] = [];
+  if (config.discord) {
+    const bot = await startDiscordBot({ ...config.discord, recap, fetchFile: recap.fetch, rateLimiter, log });
+    stops.push(() => bot.stop());
+  }
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  log.info('shutting down');
+  await Promise.allSettled(stops.map((stop) => stop()));
+  return 0;
+}
+
+async function registerDiscord(env: Record<string, string | undefined>): Promise<number> {
+  const { discord } = loadConfig(env);
+  if (!discord) {
+    process.stderr.write(
+      'recap: set DISCORD_TOKEN (and DISCORD_GUILD_ID to register to one server instantly).\n',
+    );
+    return 1;
+  }
+  const result = await registerCommands(discord);
+  process.stdout.write(`Registered ${result.names.join(', ')} for ${result.scope}.\n`);
+  return 0;
 }
 
 async function main(argv: string[]): Promise<number> {
   const [command] = argv;
   const env = readEnvironment();
   if (command === 'start') return start(env);
+  if (command === 'register-discord') return registerDiscord(env);
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(USAGE);
     return command === undefined ? 2 : 0;

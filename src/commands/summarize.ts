@@ -1,5 +1,6 @@
 import type { RecapService } from '../core/service.js';
 import type { Sources } from '../core/sources/sources.js';
+import { locateBullets } from '../core/summarize/moments.js';
 import type { Document, Input, ProgressListener, SourceRef, SummaryResult } from '../core/types.js';
 
 export interface SummarizeRequest {
@@ -9,10 +10,11 @@ export interface SummarizeRequest {
   language?: string | undefined;
 }
 
-/** What every platform renders: the summary, where it came from, and its timed segments if any. */
+/** What every platform renders: the summary, where it came from, and where each bullet is said. */
 export interface SummaryReply extends SummaryResult {
   source: SourceRef;
-  document: Pick<Document, 'segments'>;
+  /** For a timed transcript, the moment (ms) each bullet is grounded in, when one stands out. */
+  moments: (number | undefined)[];
 }
 
 export interface SummarizeDeps {
@@ -41,7 +43,7 @@ export async function runSummarize(
   return {
     ...result,
     source: document.source,
-    document: { ...(document.segments ? { segments: document.segments } : {}) },
+    moments: locateBullets(result.bullets, document.segments),
   };
 }
 

@@ -19,6 +19,7 @@ export type RecapErrorCode =
   | 'model_bad_output'
   | 'prompt_truncated'
   | 'queue_full'
+  | 'rate_limited'
   | 'cancelled';
 
 const RETRYABLE: ReadonlySet<RecapErrorCode> = new Set([

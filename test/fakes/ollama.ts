@@ -45,6 +45,8 @@ export interface FakeOllamaOptions {
   models?: FakeModel[];
   /** Delay before each streamed piece of the answer. */
   tokenDelayMs?: number;
+  /** A fixed wait before answering each chat, as a model that takes long. */
+  answerDelayMs?: number;
   /** Delay per prompt token, as the time a model takes to read the prompt. */
   promptTokenDelayMs?: number;
   /**
@@ -117,6 +119,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     if (script?.kind === 'http-error') return sendJson(response, script.status, { error: script.error });
     if (script?.kind === 'silent') return; // holds the connection until the client gives up
     if (options.promptTokenDelayMs) await sleep(record.promptTokens * options.promptTokenDelayMs);
+    if (options.answerDelayMs) await sleep(options.answerDelayMs);
     const content =
       script?.kind === 'reply'
         ? script.content

@@ -18,10 +18,11 @@ export const PAGES: Record<string, { type: string; body: () => Buffer }> = {
   '/image.png': { type: 'image/png', body: () => Buffer.from('\x89PNG\r\n\x1a\n') },
 };
 
-export async function startFakeWeb() {
+export async function startFakeWeb(options: { hangOn?: string } = {}) {
   const requests: string[] = [];
   const local = await listenLocal((request, response) => {
     requests.push(request.url ?? '');
+    if (options.hangOn && request.url === options.hangOn) return; // never answers
     const page = PAGES[new URL(request.url ?? '/', 'http://x').pathname];
     if (!page) {
       response.writeHead(404, { 'content-type': 'text/html' });

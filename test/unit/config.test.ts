@@ -34,21 +34,30 @@ describe('loadConfig', () => {
   });
 
   it('reads the sources settings, and reports a bad allow-list entry', () => {
-    const config = loadConfig({ FETCH_ALLOW_HOSTS: 'wiki.corp, 10.1.0.0/16 ,::1', RECAP_MAX_FILE_BYTES: '1000' });
+    const config = loadConfig({
+      FETCH_ALLOW_HOSTS: 'wiki.corp, 10.1.0.0/16 ,::1',
+      RECAP_MAX_FILE_BYTES: '1000',
+    });
     expect(config.sources).toEqual({
       maxFileBytes: 1000,
       fetchTimeoutMs: 20_000,
       allowHosts: ['wiki.corp', '10.1.0.0/16', '::1'],
       youtubeBaseUrl: 'https://www.youtube.com',
     });
-    expect(() => loadConfig({ FETCH_ALLOW_HOSTS: '10.0.0.0/99' })).toThrow(/FETCH_ALLOW_HOSTS.*not a valid CIDR/);
+    expect(() => loadConfig({ FETCH_ALLOW_HOSTS: '10.0.0.0/99' })).toThrow(
+      /FETCH_ALLOW_HOSTS.*not a valid CIDR/,
+    );
   });
 
   it('reads numbers and tokens from strings', () => {
     const config = loadConfig({ RECAP_NUM_CTX: '32768', RECAP_CACHE_MB: '0.5', DISCORD_TOKEN: 'abc' });
     expect(config.ollama.numCtx).toBe(32768);
     expect(config.cache.bytes).toBe(524288);
-    expect(config.discord).toEqual({ token: 'abc' });
+    expect(config.discord).toMatchObject({
+      token: 'abc',
+      restApi: 'https://discord.com/api',
+      interactionTtlMs: 900_000,
+    });
   });
 });
 

@@ -16,7 +16,7 @@ export interface SafeFetchOptions {
 }
 
 export interface FetchRequest {
-  /** Content types accepted (media types without parameters, e.g. "text/html"). */
+  /** Content types accepted (media types without parameters, e.g. "text/html"; "*\/*" for any). */
   accept: readonly string[];
   /** The most bytes of (decoded) body read; more is refused. */
   maxBytes: number;
@@ -108,7 +108,7 @@ export function createSafeFetch(options: SafeFetchOptions): SafeFetch {
       }
       const contentType =
         (response.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-      if (!request.accept.includes(contentType)) {
+      if (!request.accept.includes('*/*') && !request.accept.includes(contentType)) {
         await response.body?.cancel();
         throw new RecapError(
           'unsupported_input',

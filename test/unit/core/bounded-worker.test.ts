@@ -14,7 +14,9 @@ describe('runInWorker', () => {
   });
 
   it('stops a parser that never finishes', async () => {
-    await expect(runInWorker('for (;;) {}', null, limits({ timeoutMs: 300 }))).rejects.toMatchObject({ limit: 'time' });
+    await expect(runInWorker('for (;;) {}', null, limits({ timeoutMs: 300 }))).rejects.toMatchObject({
+      limit: 'time',
+    });
   });
 
   it('stops a parser that uses too much memory, and the process lives on', async () => {

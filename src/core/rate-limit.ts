@@ -1,0 +1,48 @@
+import { RecapError } from './errors.js';
+
+export interface RateLimitOptions {
+  /** Requests one person may make within the window. */
+  limit: number;
+  windowMs: number;
+  now?: () => number;
+}
+
+/**
+ * A per-person limit in front of the shared queue, so one person cannot fill it for everyone:
+ * at most `limit` requests in any `windowMs`.
+ */
+export class RateLimiter {
+  private readonly seen = new Map<string, number[]>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: RateLimitOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Counts a request by `key`, or throws a message saying when the person may ask again. */
+  take(key: string): void {
+    const now = this.now();
+    const recent = (this.seen.get(key) ?? []).filter((at) => now - at < this.options.windowMs);
+    if (recent.length >= this.options.limit) {
+      const waitSeconds = Math.ceil(((recent[0] ?? now) + this.options.windowMs - now) / 1000);
+      this.seen.set(key, recent);
+      throw new RecapError(
+        'rate_limited',
+        `You have asked for ${this.options.limit} summaries in a short time. Please wait ${formatWait(waitSeconds)} and ask again.`,
+      );
+    }
+    recent.push(now);
+    this.seen.set(key, recent);
+    if (this.seen.size > 10_000) this.forgetIdle(now);
+  }
+
+  private forgetIdle(now: number): void {
+    for (const [key, times] of this.seen) {
+      if (times.every((at) => now - at >= this.options.windowMs)) this.seen.delete(key);
+    }
+  }
+}
+
+function formatWait(seconds: number): string {
+  return seconds >= 90 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} seconds`;
+}

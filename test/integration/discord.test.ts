@@ -384,7 +384,12 @@ describe('Discord: registering the commands', () => {
       const put = discord.rest.find((c) => c.method === 'PUT');
       expect(put?.path).toBe(`/applications/${discord.bot.id}/guilds/${discord.guildId}/commands`);
       const [slash, message] = (put?.body ?? []) as unknown as Json[];
-      expect(((slash?.options ?? []) as Json[]).map((o) => o.name)).toEqual(['link', 'file', 'text', 'language']);
+      expect(((slash?.options ?? []) as Json[]).map((o) => o.name)).toEqual([
+        'link',
+        'file',
+        'text',
+        'language',
+      ]);
       expect(message).toMatchObject({ name: 'Summarize', type: 3 });
 
       await registerCommands({ token: BOT_TOKEN, restApi: discord.restApi, applicationId: discord.bot.id });

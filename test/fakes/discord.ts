@@ -525,6 +525,28 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}) {
       });
     },
 
+    /** A thread someone started on a message before: created and announced with THREAD_CREATE. */
+    threadOn(message: Json): string {
+      const thread: Json = {
+        ...channelObject(message.id as string, 11, 'Discussion', guildId),
+        parent_id: message.channel_id,
+        owner_id: alice.id,
+        thread_metadata: {
+          archived: false,
+          auto_archive_duration: 1440,
+          archive_timestamp: new Date().toISOString(),
+          locked: false,
+        },
+        message_count: 0,
+        member_count: 1,
+        newly_created: true,
+      };
+      channels.set(thread.id as string, thread);
+      message.flags = Number(message.flags ?? 0) | 32;
+      dispatch('THREAD_CREATE', thread);
+      return thread.id as string;
+    },
+
     /** Closes the gateway connection as Discord does before asking for a resume. */
     closeGateway(code = 4000): void {
       current?.close(code, 'test');

@@ -401,3 +401,54 @@ describe('Discord: registering the commands', () => {
     }
   });
 });
+
+describe('Discord: where the answer goes', () => {
+  it('answers a slash command in a direct message in the reply itself (no threads there)', async () => {
+    harness = await startDiscordHarness();
+    const { token } = harness.discord.slashCommand(
+      { text: 'Notes from the planning call: launch in May.' },
+      { channelId: harness.discord.dmChannelId },
+    );
+    const final = await waitFor(() =>
+      callsFor(harness as DiscordHarness, token).find((c) => c.method === 'PATCH' && embedOf(c)?.description),
+    );
+    expect(bulletsOf(embedOf(final))).toHaveLength(5);
+    expect(harness.discord.rest.filter((c) => c.path.endsWith('/threads'))).toEqual([]);
+  });
+
+  it('answers a mention inside a thread in that thread', async () => {
+    harness = await startDiscordHarness();
+    const starter = harness.discord.existingMessage({ content: 'Discussion about the report' });
+    const threadId = harness.discord.threadOn(starter);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const file = harness.discord.attachment(
+      'notes.txt',
+      Buffer.from('The vendor contract renews in March at the same price.'),
+      'text/plain',
+    );
+    harness.discord.postMessage({
+      content: `<@${harness.discord.bot.id}>`,
+      attachments: [file],
+      channelId: threadId,
+    });
+    const final = await waitFor(() =>
+      harness?.discord.rest.find((c) => c.method === 'PATCH' && embedOf(c)?.description),
+    );
+    expect(final.path.startsWith(`/channels/${threadId}/messages/`)).toBe(true);
+    expect(harness.discord.rest.filter((c) => c.path.endsWith('/threads'))).toEqual([]);
+  });
+
+  it('uses the thread already started on a message instead of failing', async () => {
+    web = await startFakeWeb();
+    harness = await startDiscordHarness();
+    const shared = harness.discord.existingMessage({ content: `${web.url}/notes.txt` });
+    harness.discord.threadOn(shared);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const { token } = harness.discord.messageCommand(shared);
+    await summaryIn(harness, String(shared.id));
+    const done = await waitFor(() =>
+      callsFor(harness as DiscordHarness, token).find((c) => String(c.body?.content).startsWith('✅')),
+    );
+    expect(done.body?.content).toBe(`✅ Done: the summary is in <#${shared.id}>.`);
+  });
+});

@@ -26,6 +26,7 @@ import {
   type MessageFacts,
   mapMention,
   mapSlashCommand,
+  mentionsBot,
 } from './map-event.js';
 import {
   NO_MENTIONS,
@@ -167,6 +168,7 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
   }
 
   async function handleMention(message: Message, botId: string): Promise<void> {
+    if (!mentionsBot(message.content, botId)) return;
     const referenced = message.reference?.messageId
       ? await message.fetchReference().catch(() => undefined)
       : undefined;

@@ -1,42 +1,47 @@
 import type { Segment } from '../types.js';
 
-/** Where in a timed transcript each bullet is best grounded, in milliseconds; undefined when unclear. */
+/** Consecutive segments read together, so a bullet drawn from several short captions finds its place. */
+const WINDOW = 4;
+/** Below this, the best match is a few common words: no real grounding. */
+const MIN_SCORE = 4;
+
+/**
+ * Where in a timed transcript each bullet is grounded, in milliseconds: the segment that shares the
+ * most distinctive words with it (weighted by inverse frequency), inside the best-matching stretch.
+ * Undefined when no stretch stands out.
+ */
 export function locateBullets(
   bullets: readonly string[],
   segments: readonly Segment[] | undefined,
 ): (number | undefined)[] {
   const timed = (segments ?? []).filter((segment) => segment.startMs !== undefined);
   if (timed.length === 0) return bullets.map(() => undefined);
-  // Windows of a few segments, so a bullet drawn from several short captions still finds its place.
-  const windows = timed.map((segment, index) => ({
-    startMs: segment.startMs ?? 0,
-    words: wordSet(
-      timed
-        .slice(index, index + WINDOW)
-        .map((s) => s.text)
-        .join(' '),
-    ),
-  }));
-  const documentFrequency = new Map<string, number>();
-  for (const window of windows)
-    for (const word of window.words) documentFrequency.set(word, (documentFrequency.get(word) ?? 0) + 1);
-  return bullets.map((bullet) => {
-    const words = wordSet(bullet);
-    let best: { startMs: number; score: number } | undefined;
-    for (const window of windows) {
-      let score = 0;
-      for (const word of words) {
-        if (window.words.has(word)) score += Math.log(windows.length / (documentFrequency.get(word) ?? 1));
-      }
-      if (!best || score > best.score) best = { startMs: window.startMs, score };
+  const words = timed.map((segment) => wordSet(segment.text));
+  const frequency = new Map<string, number>();
+  for (const set of words) for (const word of set) frequency.set(word, (frequency.get(word) ?? 0) + 1);
+  const weight = (word: string) => Math.log(timed.length / (frequency.get(word) ?? timed.length));
+  const score = (bullet: Set<string>, sets: readonly Set<string>[]) => {
+    let total = 0;
+    for (const word of bullet) if (sets.some((set) => set.has(word))) total += weight(word);
+    return total;
+  };
+
+  return bullets.map((text) => {
+    const bullet = wordSet(text);
+    let best = { start: 0, score: -1 };
+    for (let start = 0; start < timed.length; start++) {
+      const windowScore = score(bullet, words.slice(start, start + WINDOW));
+      if (windowScore > best.score) best = { start, score: windowScore };
     }
-    return best && best.score >= MIN_SCORE ? best.startMs : undefined;
+    if (best.score < MIN_SCORE) return undefined;
+    let chosen = best.start;
+    for (let index = best.start; index < Math.min(timed.length, best.start + WINDOW); index++) {
+      if (score(bullet, [words[index] ?? new Set()]) > score(bullet, [words[chosen] ?? new Set()]))
+        chosen = index;
+    }
+    return timed[chosen]?.startMs;
   });
 }
-
-const WINDOW = 4;
-/** Below this, the best match is a few common words: no real grounding. */
-const MIN_SCORE = 4;
 
 function wordSet(text: string): Set<string> {
   return new Set(

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { type MentionFacts, mapMention, mapSlashCommand } from '../../../src/bots/discord/map-event.js';
+import { escapeMarkdown, LIMITS, renderSummary, threadName } from '../../../src/bots/discord/render.js';
+import type { SummaryReply } from '../../../src/commands/summarize.js';
+
+const BOT = '42';
+const message = (content: string, extra: Partial<MentionFacts> = {}): MentionFacts => ({
+  id: '1',
+  content,
+  attachments: [],
+  authorId: '7',
+  authorIsBot: false,
+  ...extra,
+});
+const file = { url: 'https://cdn.example/a.vtt', name: 'a.vtt' };
+
+describe('mapSlashCommand', () => {
+  it('prefers the file, then the link, then the text', () => {
+    expect(mapSlashCommand({ file, link: 'https://a.example', text: 'x' })).toMatchObject({
+      ok: true,
+      value: { ask: { kind: 'attachment' } },
+    });
+    expect(mapSlashCommand({ link: '<https://a.example/x>', text: 'x' })).toMatchObject({
+      ok: true,
+      value: { ask: { kind: 'url' } },
+    });
+    expect(mapSlashCommand({ text: 'plain words' })).toMatchObject({
+      ok: true,
+      value: { ask: { kind: 'text', text: 'plain words' } },
+    });
+  });
+
+  it('takes a lone link pasted as text for a link', () => {
+    const mapped = mapSlashCommand({ text: 'https://youtu.be/dQw4w9WgXcQ' });
+    expect(mapped.ok && mapped.value.ask.kind).toBe('url');
+  });
+
+  it('keeps the language, and explains when nothing was given', () => {
+    expect(mapSlashCommand({ text: 'x', language: ' German ' })).toMatchObject({
+      ok: true,
+      value: { language: 'German' },
+    });
+    expect(mapSlashCommand({ text: '  ' })).toMatchObject({
+      ok: false,
+      problem: expect.stringContaining('`link`'),
+    });
+    expect(mapSlashCommand({ link: 'not a link' })).toMatchObject({
+      ok: false,
+      problem: expect.stringContaining('is not a link'),
+    });
+  });
+});
+
+describe('mapMention', () => {
+  it('ignores messages that do not name the bot, and bots', () => {
+    expect(mapMention(message('https://a.example'), BOT)).toEqual({ action: 'ignore' });
+    expect(mapMention(message(`<@${BOT}> https://a.example`, { authorIsBot: true }), BOT)).toEqual({
+      action: 'ignore',
+    });
+  });
+
+  it('summarizes the replied-to message when it has a link or a file', () => {
+    const referenced = message('see https://a.example/report.pdf.', { id: '9' });
+    expect(mapMention(message(`<@${BOT}>`, { referenced }), BOT)).toMatchObject({
+      action: 'summarize',
+      target: 'referenced',
+      ask: { kind: 'url', url: new URL('https://a.example/report.pdf') },
+    });
+  });
+
+  it('summarizes its own link or file otherwise, and explains when there is nothing', () => {
+    expect(mapMention(message(`<@!${BOT}>`, { attachments: [file] }), BOT)).toMatchObject({
+      action: 'summarize',
+      target: 'self',
+    });
+    expect(mapMention(message(`<@${BOT}> hi`), BOT)).toMatchObject({ action: 'explain' });
+  });
+});
+
+function reply(overrides: Partial<SummaryReply> = {}): SummaryReply {
+  return {
+    title: 'Title',
+    bullets: ['One.', 'Two.', 'Three.', 'Four.', 'Five.'],
+    model: 'llama3.2',
+    stats: { chunks: 3, modelCalls: 4, promptTokens: 100, numCtx: 8192, ms: 12_400 },
+    cached: false,
+    source: { kind: 'url', url: 'https://www.youtube.com/watch?v=dQw4w9WgXcQ' },
+    moments: [65_000, undefined, undefined, undefined, undefined],
+    ...overrides,
+  };
+}
+
+describe('renderSummary', () => {
+  it('links a bullet to its moment in the video and names model, time and parts', () => {
+    const [embed] = renderSummary(reply()).embeds ?? [];
+    expect(embed?.description?.split('\n')[0]).toBe(
+      '• One. ([1:05](https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=65s))',
+    );
+    expect(embed?.footer?.text).toBe('llama3.2 · 12 s · 3 parts');
+    expect(embed?.url).toBe('https://www.youtube.com/watch?v=dQw4w9WgXcQ');
+  });
+
+  it('stays within Discord limits for very long output', () => {
+    const long = 'word '.repeat(2000);
+    const [embed] =
+      renderSummary(reply({ title: long, bullets: [long, long, long, long, long] })).embeds ?? [];
+    expect(embed?.title?.length).toBeLessThanOrEqual(LIMITS.title);
+    expect(embed?.description?.length).toBeLessThanOrEqual(LIMITS.description);
+    expect(threadName(long, 'x').length).toBeLessThanOrEqual(LIMITS.threadName);
+  });
+
+  it('shows model text as text: no markup, no mentions', () => {
+    expect(escapeMarkdown('**bold** [link](https://x) <@123> @everyone')).toBe(
+      '\\*\\*bold\\*\\* \\[link\\]\\(https://x\\) \\<@123\\> @\u200beveryone',
+    );
+  });
+});

@@ -23,48 +23,62 @@ const optionalText = z
 
 const positiveInt = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
 
-const EnvSchema = z.object({
-  OLLAMA_HOST: z
-    .string()
-    .default('http://127.0.0.1:11434')
-    .transform((value, context) => {
-      try {
-        return normalizeOllamaHost(value);
-      } catch {
-        context.addIssue({ code: 'custom', message: `is not a valid address: "${value}"` });
-        return z.NEVER;
-      }
-    }),
-  OLLAMA_MODEL: z.string().trim().min(1).default('llama3.2'),
-  RECAP_NUM_CTX: positiveInt(8192, 1024),
-  RECAP_MODEL_TIMEOUT_MS: positiveInt(300_000, 1000),
-  RECAP_QUEUE_CONCURRENCY: positiveInt(1),
-  RECAP_QUEUE_MAX: positiveInt(20, 0),
-  RECAP_CACHE_MB: z.coerce.number().min(0).default(32),
-  RECAP_MAX_FILE_BYTES: positiveInt(20 * 1024 * 1024),
-  FETCH_TIMEOUT_MS: positiveInt(20_000, 100),
-  FETCH_ALLOW_HOSTS: z
-    .string()
-    .default('')
-    .transform(splitList)
-    .superRefine((entries, context) => {
-      try {
-        createAddressPolicy(entries);
-      } catch (error) {
-        context.addIssue({ code: 'custom', message: (error as Error).message });
-      }
-    }),
-  YOUTUBE_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://www.youtube.com'),
-  RECAP_USER_LIMIT: positiveInt(6),
-  RECAP_USER_WINDOW_S: positiveInt(600),
-  DISCORD_TOKEN: optionalText,
-  DISCORD_APPLICATION_ID: optionalText,
-  DISCORD_GUILD_ID: optionalText,
-  DISCORD_ALLOWED_GUILDS: optionalText,
-  DISCORD_REST_API: z.url({ protocol: /^https?$/ }).default('https://discord.com/api'),
-  DISCORD_INTERACTION_TTL_MS: positiveInt(15 * 60_000, 1000),
-  SLACK_BOT_TOKEN: optionalText,
-});
+const EnvSchema = z
+  .object({
+    OLLAMA_HOST: z
+      .string()
+      .default('http://127.0.0.1:11434')
+      .transform((value, context) => {
+        try {
+          return normalizeOllamaHost(value);
+        } catch {
+          context.addIssue({ code: 'custom', message: `is not a valid address: "${value}"` });
+          return z.NEVER;
+        }
+      }),
+    OLLAMA_MODEL: z.string().trim().min(1).default('llama3.2'),
+    RECAP_NUM_CTX: positiveInt(8192, 1024),
+    RECAP_MODEL_TIMEOUT_MS: positiveInt(300_000, 1000),
+    RECAP_QUEUE_CONCURRENCY: positiveInt(1),
+    RECAP_QUEUE_MAX: positiveInt(20, 0),
+    RECAP_CACHE_MB: z.coerce.number().min(0).default(32),
+    RECAP_MAX_FILE_BYTES: positiveInt(20 * 1024 * 1024),
+    FETCH_TIMEOUT_MS: positiveInt(20_000, 100),
+    FETCH_ALLOW_HOSTS: z
+      .string()
+      .default('')
+      .transform(splitList)
+      .superRefine((entries, context) => {
+        try {
+          createAddressPolicy(entries);
+        } catch (error) {
+          context.addIssue({ code: 'custom', message: (error as Error).message });
+        }
+      }),
+    YOUTUBE_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://www.youtube.com'),
+    RECAP_USER_LIMIT: positiveInt(6),
+    RECAP_USER_WINDOW_S: positiveInt(600),
+    DISCORD_TOKEN: optionalText,
+    DISCORD_APPLICATION_ID: optionalText,
+    DISCORD_GUILD_ID: optionalText,
+    DISCORD_ALLOWED_GUILDS: optionalText,
+    DISCORD_REST_API: z.url({ protocol: /^https?$/ }).default('https://discord.com/api'),
+    DISCORD_INTERACTION_TTL_MS: positiveInt(15 * 60_000, 1000),
+    SLACK_BOT_TOKEN: optionalText,
+    SLACK_APP_TOKEN: optionalText,
+    SLACK_SIGNING_SECRET: optionalText,
+    SLACK_API_URL: z.url({ protocol: /^https?$/ }).default('https://slack.com/api/'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  })
+  .superRefine((env, context) => {
+    if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+      context.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message: 'the Slack app needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)',
+      });
+    }
+  });
 
 export interface DiscordConfig {
   token: string;
@@ -75,6 +89,15 @@ export interface DiscordConfig {
   interactionTtlMs: number;
 }
 
+export interface SlackConfig {
+  botToken: string;
+  /** Socket Mode when set; HTTP mode (signingSecret, port) otherwise. */
+  appToken: string | undefined;
+  signingSecret: string | undefined;
+  port: number;
+  apiUrl: string;
+}
+
 export interface Config {
   ollama: { host: string; model: string; numCtx: number; timeoutMs: number };
   queue: { concurrency: number; maxWaiting: number };
@@ -83,7 +106,7 @@ export interface Config {
   /** Per-person limit in front of the queue, for every chat platform. */
   userLimit: { limit: number; windowMs: number };
   discord: DiscordConfig | undefined;
-  slack: { botToken: string } | undefined;
+  slack: SlackConfig | undefined;
 }
 
 /** Reads the settings from an environment, reporting every problem at once. */
@@ -126,7 +149,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
           interactionTtlMs: e.DISCORD_INTERACTION_TTL_MS,
         }
       : undefined,
-    slack: e.SLACK_BOT_TOKEN ? { botToken: e.SLACK_BOT_TOKEN } : undefined,
+    slack: e.SLACK_BOT_TOKEN
+      ? {
+          botToken: e.SLACK_BOT_TOKEN,
+          appToken: e.SLACK_APP_TOKEN,
+          signingSecret: e.SLACK_SIGNING_SECRET,
+          port: e.PORT,
+          apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
+        }
+      : undefined,
   };
 }
 

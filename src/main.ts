@@ -8,9 +8,10 @@ import { parseEnv } from 'node:util';
 import { createRecap } from './app.js';
 import { startDiscordBot } from './bots/discord/bot.js';
 import { registerCommands } from './bots/discord/register.js';
+import { startSlackApp } from './bots/slack/app.js';
 import { runCli, USAGE } from './cli.js';
 import { loadConfig } from './config.js';
-import { describeCauses, userMessageOf } from './core/errors.js';
+import { describeCauses, RecapError, userMessageOf } from './core/errors.js';
 import { consoleLogger } from './core/log.js';
 import { RateLimiter } from './core/rate-limit.js';
 
@@ -29,16 +30,27 @@ async function start(env: Record<string, string | undefined>): Promise<number> {
     );
     return 1;
   }
-  if (config.slack) {
-    process.stderr.write('recap: SLACK_BOT_TOKEN is set, but this version of recap has no Slack app yet.\n');
-    if (!config.discord) return 1;
-  }
   const recap = createRecap(config);
   const rateLimiter = new RateLimiter(config.userLimit);
   const stops: (() => Promise<void>)[] = [];
-  if (config.discord) {
-    const bot = await startDiscordBot({ ...config.discord, recap, fetchFile: recap.fetch, rateLimiter, log });
-    stops.push(() => bot.stop());
+  try {
+    if (config.discord) {
+      const discord = config.discord;
+      const bot = await startingPlatform('Discord', 'DISCORD_TOKEN', () =>
+        startDiscordBot({ ...discord, recap, fetchFile: recap.fetch, rateLimiter, log }),
+      );
+      stops.push(() => bot.stop());
+    }
+    if (config.slack) {
+      const slack = config.slack;
+      const app = await startingPlatform('Slack', 'SLACK_BOT_TOKEN and SLACK_APP_TOKEN', () =>
+        startSlackApp({ ...slack, recap, rateLimiter, log }),
+      );
+      stops.push(() => app.stop());
+    }
+  } catch (error) {
+    await Promise.allSettled(stops.map((stop) => stop()));
+    throw error;
   }
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
@@ -47,6 +59,23 @@ async function start(env: Record<string, string | undefined>): Promise<number> {
   log.info('shutting down');
   await Promise.allSettled(stops.map((stop) => stop()));
   return 0;
+}
+
+/** Starts one platform; a failure names the platform and the settings to check. */
+async function startingPlatform<T>(name: string, settings: string, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    if (error instanceof RecapError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new RecapError(
+      'config_invalid',
+      `${name} could not start (${reason}). Check ${settings}, and that ${name} is reachable.`,
+      {
+        cause: error,
+      },
+    );
+  }
 }
 
 async function registerDiscord(env: Record<string, string | undefined>): Promise<number> {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, normalizeOllamaHost } from '../../src/config.js';
 
@@ -70,5 +71,46 @@ describe('normalizeOllamaHost', () => {
     ['https://ollama.example.org', 'https://ollama.example.org'],
   ])('reads %s as %s, as Ollama does', (input, expected) => {
     expect(normalizeOllamaHost(input)).toBe(expected);
+  });
+});
+
+describe('loadConfig for Slack', () => {
+  it('needs an app token or a signing secret with the bot token', () => {
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(
+      /SLACK_SIGNING_SECRET.*SLACK_APP_TOKEN \(Socket Mode\)/,
+    );
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).slack).toMatchObject({
+      appToken: 'xapp-1',
+      port: 3000,
+      apiUrl: 'https://slack.com/api/',
+    });
+    expect(
+      loadConfig({
+        SLACK_BOT_TOKEN: 'xoxb-1',
+        SLACK_SIGNING_SECRET: 's',
+        SLACK_API_URL: 'https://slack-gov.com/api',
+      }).slack?.apiUrl,
+    ).toBe('https://slack-gov.com/api/');
+  });
+});
+
+describe('slack/manifest.yaml', () => {
+  const manifest = readFileSync(new URL('../../slack/manifest.yaml', import.meta.url), 'utf8');
+  it('declares the command, the shortcut, the bot scopes and the events recap uses', () => {
+    expect(manifest).toMatch(/- command: \/summarize/);
+    expect(manifest).toMatch(/type: message\n\s+callback_id: summarize/);
+    for (const scope of [
+      'commands',
+      'chat:write',
+      'app_mentions:read',
+      'files:read',
+      'channels:history',
+      'groups:history',
+      'im:history',
+      'mpim:history',
+    ]) {
+      expect(manifest).toMatch(new RegExp(`^\\s+- ${scope}$`, 'm'));
+    }
+    expect(manifest).toMatch(/bot_events:\n\s+- app_mention\n\s+- message\.im/);
   });
 });

@@ -70,6 +70,8 @@ export function createSafeFetch(options: SafeFetchOptions): SafeFetch {
   return async (startUrl, request) => {
     const signal = AbortSignal.any([request.signal, AbortSignal.timeout(options.timeoutMs)]);
     let url = startUrl;
+    // Credentials given for one site (a Slack file's bearer token) never follow a redirect elsewhere.
+    const sameOriginHeaders = request.headers ?? {};
     for (let hop = 0; ; hop++) {
       checkUrl(url, options.policy);
       let response: Awaited<ReturnType<typeof undiciFetch>>;

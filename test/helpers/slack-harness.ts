@@ -1,0 +1,89 @@
+import { createRecap } from '../../src/app.js';
+import { type SlackApp, startSlackApp } from '../../src/bots/slack/app.js';
+import { loadConfig } from '../../src/config.js';
+import type { Logger } from '../../src/core/log.js';
+import { RateLimiter } from '../../src/core/rate-limit.js';
+import { type FakeOllama, type FakeOllamaOptions, startFakeOllama } from '../fakes/ollama.js';
+import {
+  type FakeSlack,
+  SIGNING_SECRET,
+  SLACK_APP_TOKEN,
+  SLACK_BOT_TOKEN,
+  slackSignature,
+  startFakeSlack,
+} from '../fakes/slack.js';
+
+export interface SlackHarness {
+  slack: FakeSlack;
+  ollama: FakeOllama;
+  app: SlackApp;
+  logs: string[];
+  /** HTTP mode: posts to /slack/events, signed as Slack signs. */
+  post(
+    body: string,
+    options?: { contentType?: string; retryNum?: number; timestamp?: number; signature?: string },
+  ): Promise<Response>;
+  postEvent(body: Record<string, unknown>, retryNum?: number): Promise<Response>;
+  postCommand(form: Record<string, string>): Promise<Response>;
+  postShortcut(payload: Record<string, unknown>): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function startSlackHarness(
+  options: {
+    socketMode?: boolean;
+    ollama?: FakeOllamaOptions;
+    env?: Record<string, string>;
+    userLimit?: number;
+  } = {},
+): Promise<SlackHarness> {
+  const [slack, ollama] = await Promise.all([startFakeSlack(), startFakeOllama(options.ollama)]);
+  const config = loadConfig({ OLLAMA_HOST: ollama.url, FETCH_ALLOW_HOSTS: '127.0.0.1', ...options.env });
+  const logs: string[] = [];
+  const log: Logger = {
+    info: (message) => logs.push(`info ${message}`),
+    warn: (message) => logs.push(`warn ${message}`),
+    error: (message) => logs.push(`error ${message}`),
+  };
+  const app = await startSlackApp({
+    botToken: SLACK_BOT_TOKEN,
+    ...(options.socketMode ? { appToken: SLACK_APP_TOKEN } : { signingSecret: SIGNING_SECRET }),
+    port: 0,
+    apiUrl: slack.apiUrl,
+    recap: createRecap(config),
+    rateLimiter: new RateLimiter({ limit: options.userLimit ?? 100, windowMs: 60_000 }),
+    log,
+    progressIntervalMs: 0,
+  });
+  const post: SlackHarness['post'] = (body, postOptions = {}) => {
+    const timestamp = postOptions.timestamp ?? Math.floor(Date.now() / 1000);
+    return fetch(`http://127.0.0.1:${app.port}/slack/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': postOptions.contentType ?? 'application/json',
+        'x-slack-request-timestamp': String(timestamp),
+        'x-slack-signature': postOptions.signature ?? slackSignature(SIGNING_SECRET, timestamp, body),
+        ...(postOptions.retryNum
+          ? { 'x-slack-retry-num': String(postOptions.retryNum), 'x-slack-retry-reason': 'http_timeout' }
+          : {}),
+      },
+      body,
+    });
+  };
+  const form = 'application/x-www-form-urlencoded';
+  return {
+    slack,
+    ollama,
+    app,
+    logs,
+    post,
+    postEvent: (body, retryNum) => post(JSON.stringify(body), retryNum ? { retryNum } : {}),
+    postCommand: (fields) => post(new URLSearchParams(fields).toString(), { contentType: form }),
+    postShortcut: (payload) =>
+      post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), { contentType: form }),
+    async close() {
+      await app.stop();
+      await Promise.all([slack.close(), ollama.close()]);
+    },
+  };
+}

@@ -1,0 +1,379 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SIGNING_SECRET, slackSignature, type WebApiCall } from '../fakes/slack.js';
+import { startFakeWeb } from '../fakes/web.js';
+import { waitFor } from '../helpers/discord-harness.js';
+import { fixturePath } from '../helpers/fixtures.js';
+import { type SlackHarness, startSlackHarness } from '../helpers/slack-harness.js';
+
+let harness: SlackHarness | undefined;
+let web: Awaited<ReturnType<typeof startFakeWeb>> | undefined;
+afterEach(async () => {
+  await harness?.close();
+  await web?.close();
+  harness = web = undefined;
+});
+
+type Block = { type: string; text?: { text: string }; elements?: { text: string }[] };
+const blocksOf = (call: WebApiCall | undefined) => (call?.args.blocks as Block[] | undefined) ?? [];
+const sectionText = (call: WebApiCall | undefined) =>
+  blocksOf(call).find((b) => b.type === 'section')?.text?.text ?? '';
+const bulletLines = (call: WebApiCall | undefined) =>
+  sectionText(call)
+    .split('\n')
+    .filter((line) => line.startsWith('• '));
+const summaryCall = (h: SlackHarness) =>
+  waitFor(() =>
+    h.slack.calls.find(
+      (c) => ['chat.postMessage', 'chat.update'].includes(c.method) && blocksOf(c).length > 0,
+    ),
+  );
+
+function expectPlainEverywhere(h: SlackHarness): void {
+  const posts = h.slack.calls.filter((c) => c.method === 'chat.postMessage' || c.method === 'chat.update');
+  expect(posts.length).toBeGreaterThan(0);
+  // Form-encoded by the Web API client, so the flags arrive as text.
+  for (const call of posts)
+    expect(call.args, call.method).toMatchObject({ parse: 'none', link_names: 'false' });
+}
+
+describe('Slack request signing (HTTP mode)', () => {
+  it("reproduces Slack's documented signature example", () => {
+    const body =
+      'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c';
+    expect(slackSignature('8f742231b10e8888abcd99yyyzzz85a5', 1531420618, body)).toBe(
+      'v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503',
+    );
+  });
+
+  it('refuses a request with a bad signature, and one signed more than five minutes ago', async () => {
+    harness = await startSlackHarness();
+    const fields = harness.slack.commandForm('hello');
+    const body = new URLSearchParams(fields).toString();
+    const contentType = 'application/x-www-form-urlencoded';
+    const forged = await harness.post(body, {
+      contentType,
+      signature: slackSignature('wrong-secret', Math.floor(Date.now() / 1000), body),
+    });
+    expect(forged.status).toBe(401);
+    const old = Math.floor(Date.now() / 1000) - 6 * 60;
+    const stale = await harness.post(body, {
+      contentType,
+      timestamp: old,
+      signature: slackSignature(SIGNING_SECRET, old, body),
+    });
+    expect(stale.status).toBe(401);
+    expect(harness.slack.callsTo('chat.postMessage')).toEqual([]);
+  });
+});
+
+describe('Slack: /summarize', () => {
+  it('acknowledges at once, posts a parent message, shows progress on it, and puts five bullets in its thread', async () => {
+    web = await startFakeWeb();
+    harness = await startSlackHarness({ ollama: { answerDelayMs: 300 } });
+    const link = `${web.url}/news/bike-lanes`;
+    const response = await harness.postCommand(harness.slack.commandForm(`<${link}|the bike lane story>`));
+    expect(response.status).toBe(200);
+    // The acknowledgement did not wait for the summary.
+    expect(harness.slack.calls.filter((c) => blocksOf(c).length > 0)).toEqual([]);
+
+    const summary = await summaryCall(harness);
+    const parent = harness.slack.callsTo('chat.postMessage')[0];
+    expect(parent?.args.text).toBe(`:hourglass_flowing_sand: Summarizing ${link}…`);
+    expect(parent?.args.thread_ts).toBeUndefined();
+    const parentTs = harness.slack.calls.find(
+      (c) => c.method === 'chat.update' && String(c.args.text).includes('Reading'),
+    )?.args.ts;
+    expect(parentTs).toBeDefined();
+    expect(summary.method).toBe('chat.postMessage');
+    expect(summary.args.thread_ts).toBe(parentTs);
+    expect(blocksOf(summary).map((b) => b.type)).toEqual(['header', 'section', 'context']);
+    expect(blocksOf(summary)[0]?.text?.text).toBe('City council approves bike lane network');
+    expect(bulletLines(summary)).toHaveLength(5);
+    expect(String(summary.args.text)).toContain('City council approves bike lane network');
+    const done = await waitFor(() =>
+      harness?.slack.calls.find(
+        (c) => c.method === 'chat.update' && String(c.args.text).startsWith(':memo:'),
+      ),
+    );
+    expect(done.args.ts).toBe(parentTs);
+    expectPlainEverywhere(harness);
+  });
+
+  it('says how to invite it when it is not in the channel', async () => {
+    harness = await startSlackHarness();
+    harness.slack.notInChannel.add('C0000009');
+    await harness.postCommand(harness.slack.commandForm('Notes about the launch plan.', 'C0000009'));
+    const reply = await waitFor(() => harness?.slack.responses[0]);
+    expect(reply.body).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringContaining('/invite @recap'),
+    });
+  });
+
+  it('shows the usage privately when given nothing', async () => {
+    harness = await startSlackHarness();
+    await harness.postCommand(harness.slack.commandForm(''));
+    const reply = await waitFor(() => harness?.slack.responses[0]);
+    expect(reply.body).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringContaining('Usage: `/summarize'),
+    });
+  });
+
+  it('reports an error privately and removes its parent message', async () => {
+    harness = await startSlackHarness();
+    await harness.postCommand(harness.slack.commandForm('http://169.254.169.254/latest/meta-data/'));
+    const reply = await waitFor(() => harness?.slack.responses[0]);
+    expect(reply.body).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringMatching(/Not opening .*link-local/),
+    });
+    await waitFor(() => harness?.slack.callsTo('chat.delete')[0]);
+  });
+});
+
+describe('Slack: the Summarize message shortcut', () => {
+  it("summarizes a message's file, downloaded with the bot token, in that message's thread", async () => {
+    harness = await startSlackHarness();
+    const file = harness.slack.addFile(
+      'standup.vtt',
+      readFileSync(fixturePath('files/teams-meeting.vtt')),
+      'text/vtt',
+    );
+    const message = harness.slack.addMessage('C0000001', {
+      user: 'U0000002',
+      text: 'recording notes',
+      files: [{ id: file.id, name: file.name }],
+    });
+    const response = await harness.postShortcut(harness.slack.shortcutPayload('C0000001', message));
+    expect(response.status).toBe(200);
+    const summary = await summaryCall(harness);
+    expect(bulletLines(summary)).toHaveLength(5);
+    expect(harness.slack.callsTo('files.info')[0]?.args.file).toBe(file.id);
+    expect(harness.slack.downloads).toEqual([
+      { path: expect.stringContaining('standup.vtt'), authorization: 'Bearer xoxb-test-token' },
+    ]);
+    const placeholder = harness.slack.callsTo('chat.postMessage')[0];
+    expect(placeholder?.args.thread_ts).toBe(message.ts);
+    expect(summary).toMatchObject({ method: 'chat.update', args: { channel: 'C0000001' } });
+  });
+});
+
+describe('Slack: mentions and direct messages', () => {
+  it("summarizes the thread's parent when mentioned in a thread", async () => {
+    web = await startFakeWeb();
+    harness = await startSlackHarness();
+    const parent = harness.slack.addMessage('C0000001', {
+      user: 'U0000002',
+      text: `Read this: <${web.url}/report.pdf>`,
+    });
+    const mentionTs = harness.slack.nextTs();
+    await harness.postEvent(
+      harness.slack.eventBody({
+        type: 'app_mention',
+        user: 'U0000003',
+        text: `<@${harness.slack.bot.userId}> tl;dr?`,
+        ts: mentionTs,
+        thread_ts: parent.ts,
+        channel: 'C0000001',
+      }),
+    );
+    const summary = await summaryCall(harness);
+    expect(bulletLines(summary)).toHaveLength(5);
+    expect(harness.slack.callsTo('conversations.replies')[0]?.args).toMatchObject({
+      channel: 'C0000001',
+      ts: parent.ts,
+    });
+    for (const post of harness.slack.callsTo('chat.postMessage')) expect(post.args.thread_ts).toBe(parent.ts);
+  });
+
+  it('summarizes a link in the message that mentions it, in that message’s thread', async () => {
+    web = await startFakeWeb();
+    harness = await startSlackHarness();
+    const ts = harness.slack.nextTs();
+    await harness.postEvent(
+      harness.slack.eventBody({
+        type: 'app_mention',
+        user: 'U0000003',
+        text: `<@${harness.slack.bot.userId}> <${web.url}/notes.txt>`,
+        ts,
+        channel: 'C0000001',
+      }),
+    );
+    await summaryCall(harness);
+    expect(harness.slack.callsTo('chat.postMessage')[0]?.args.thread_ts).toBe(ts);
+  });
+
+  it('summarizes a file shared in a direct message', async () => {
+    harness = await startSlackHarness();
+    const file = harness.slack.addFile(
+      'minutes.docx',
+      readFileSync(fixturePath('files/minutes.docx')),
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    );
+    const ts = harness.slack.nextTs();
+    await harness.postEvent(
+      harness.slack.eventBody({
+        type: 'message',
+        subtype: 'file_share',
+        channel_type: 'im',
+        channel: 'D0000001',
+        user: 'U0000002',
+        text: '',
+        ts,
+        files: [{ id: file.id }],
+      }),
+    );
+    await summaryCall(harness);
+    expect(harness.ollama.chats[0]?.messages.at(-1)?.content).toContain(
+      'Decision: ship the café naïve release on 3 March.',
+    );
+    expect(harness.slack.callsTo('chat.postMessage')[0]?.args).toMatchObject({
+      channel: 'D0000001',
+      thread_ts: ts,
+    });
+  });
+
+  it('escapes what the model wrote: a transcript full of <!channel> and @here pings nobody', async () => {
+    harness = await startSlackHarness();
+    const file = harness.slack.addFile(
+      'all-hands.txt',
+      Buffer.from(
+        '<!channel> <!here> @here the all hands moves to Friday. <!everyone> <@U0000002> presents. Reply & ask <b>questions</b>.',
+      ),
+      'text/plain',
+    );
+    const ts = harness.slack.nextTs();
+    await harness.postEvent(
+      harness.slack.eventBody({
+        type: 'message',
+        subtype: 'file_share',
+        channel_type: 'im',
+        channel: 'D0000001',
+        user: 'U0000002',
+        text: '',
+        ts,
+        files: [{ id: file.id }],
+      }),
+    );
+    const summary = await summaryCall(harness);
+    const everything = JSON.stringify(summary.args);
+    expect(everything).toContain('&lt;!channel&gt;');
+    expect(everything).not.toMatch(/<!channel>|<!here>|<!everyone>|<@U/);
+    expect(summary.args.text).not.toMatch(/<!|<@/);
+    expectPlainEverywhere(harness);
+  });
+
+  it('answers a retried event once', async () => {
+    web = await startFakeWeb();
+    harness = await startSlackHarness({ ollama: { answerDelayMs: 200 } });
+    const body = harness.slack.eventBody({
+      type: 'app_mention',
+      user: 'U0000003',
+      text: `<@${harness.slack.bot.userId}> <${web.url}/notes.txt>`,
+      ts: harness.slack.nextTs(),
+      channel: 'C0000001',
+    });
+    expect((await harness.postEvent(body)).status).toBe(200);
+    expect((await harness.postEvent(body, 1)).status).toBe(200);
+    expect((await harness.postEvent(body, 2)).status).toBe(200);
+    await summaryCall(harness);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(harness.slack.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(harness.ollama.chats).toHaveLength(1);
+  });
+
+  it('waits out a rate-limited Web API call (HTTP 429, Retry-After) and still answers', async () => {
+    web = await startFakeWeb();
+    harness = await startSlackHarness();
+    harness.slack.rateLimitOnce.add('chat.postMessage');
+    await harness.postEvent(
+      harness.slack.eventBody({
+        type: 'app_mention',
+        user: 'U0000003',
+        text: `<@${harness.slack.bot.userId}> <${web.url}/notes.txt>`,
+        ts: harness.slack.nextTs(),
+        channel: 'C0000001',
+      }),
+    );
+    await summaryCall(harness);
+    const attempts = harness.slack.callsTo('chat.postMessage');
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1]?.args).toEqual(attempts[0]?.args);
+  });
+
+  it('tells the person when the file cannot be read (in the thread) and when the model is down (privately)', async () => {
+    harness = await startSlackHarness();
+    const file = harness.slack.addFile(
+      'scan.pdf',
+      readFileSync(fixturePath('files/scanned.pdf')),
+      'application/pdf',
+    );
+    await harness.postEvent(
+      harness.slack.eventBody({
+        type: 'message',
+        subtype: 'file_share',
+        channel_type: 'im',
+        channel: 'D0000001',
+        user: 'U0000002',
+        text: '',
+        ts: harness.slack.nextTs(),
+        files: [{ id: file.id }],
+      }),
+    );
+    const scanError = await waitFor(() =>
+      harness?.slack.calls.find(
+        (c) => c.method === 'chat.update' && String(c.args.text).startsWith(':warning:'),
+      ),
+    );
+    expect(scanError.args.text).toMatch(/looks like a scan/);
+
+    await harness.ollama.close();
+    await harness.postCommand(
+      harness.slack.commandForm('The budget was approved and the launch moves to May.'),
+    );
+    const down = await waitFor(() => harness?.slack.responses[0]);
+    expect(down.body).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringMatching(/Can't reach Ollama at .*`ollama serve`/),
+    });
+  });
+});
+
+describe('Slack: Socket Mode', () => {
+  it('connects with the app token, acknowledges envelopes, and answers mentions, commands and shortcuts once each', async () => {
+    web = await startFakeWeb();
+    harness = await startSlackHarness({ socketMode: true });
+    const { slack } = harness;
+    expect(slack.callsTo('apps.connections.open')[0]?.token).toBe('xapp-1-test-token');
+    expect(slack.socketConnections()).toBe(1);
+
+    const event = slack.eventBody({
+      type: 'app_mention',
+      user: 'U0000003',
+      text: `<@${slack.bot.userId}> <${web.url}/notes.txt|notes>`,
+      ts: slack.nextTs(),
+      channel: 'C0000001',
+    });
+    const ack = await slack.sendEnvelope('events_api', event);
+    expect(ack).toMatchObject({ envelope_id: expect.any(String) });
+    await slack.sendEnvelope('events_api', event, 1);
+    const first = await summaryCall(harness);
+    expect(bulletLines(first)).toHaveLength(5);
+
+    const commandAck = await slack.sendEnvelope('slash_commands', slack.commandForm(`${web.url}/readme.md`));
+    expect(commandAck.envelope_id).toBeDefined();
+    await waitFor(() =>
+      slack.calls.find((c) => c.method === 'chat.update' && String(c.args.text).startsWith(':memo:')),
+    );
+
+    const message = slack.addMessage('C0000001', { user: 'U0000002', text: `see <${web.url}/report.pdf>` });
+    await slack.sendEnvelope('interactive', slack.shortcutPayload('C0000001', message));
+    await waitFor(() => slack.calls.filter((c) => blocksOf(c).length > 0).length >= 3);
+
+    // The retried mention was not answered a second time: three requests, three summaries.
+    expect(slack.calls.filter((c) => blocksOf(c).length > 0)).toHaveLength(3);
+    expect(harness.ollama.chats).toHaveLength(3);
+  });
+});

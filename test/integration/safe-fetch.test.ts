@@ -6,12 +6,14 @@ import { type LocalServer, listenLocal } from '../fakes/http.js';
 
 /** Every request the test server saw; a hostile link must add none. */
 const seen: string[] = [];
+const authorizations: string[] = [];
 let server: LocalServer;
 let port: number;
 
 beforeAll(async () => {
   server = await listenLocal((request, response) => {
     seen.push(`${request.headers.host} ${request.url}`);
+    authorizations.push(`${request.headers.host} ${request.headers.authorization ?? 'none'}`);
     const url = new URL(request.url ?? '/', 'http://x');
     const to = url.searchParams.get('to');
     if (url.pathname === '/redirect' && to) {
@@ -46,6 +48,7 @@ afterAll(() => server.close());
 /** Test DNS: names the tests make up, resolving where each case needs. */
 const dns: Record<string, LookupAddress[]> = {
   'wiki.corp.test': [{ address: '127.0.0.1', family: 4 }],
+  'files.corp.test': [{ address: '127.0.0.1', family: 4 }],
   'evil.test': [{ address: '127.0.0.1', family: 4 }],
   'metadata.test': [{ address: '169.254.169.254', family: 4 }],
   'mixed.test': [
@@ -180,6 +183,28 @@ describe('safe fetch', () => {
       userMessage: expect.stringContaining('more than 5 times'),
     });
     expect(seen.filter((line) => line.includes('/loop')).length).toBeLessThanOrEqual(6 + 1);
+  });
+
+  it('sends credentials to the origin they were given for, never across a redirect to another', async () => {
+    authorizations.length = 0;
+    const fetch = fetcher(['wiki.corp.test', 'files.corp.test']);
+    const elsewhere = `http://files.corp.test:${port}/ok`;
+    const sameSite = `http://wiki.corp.test:${port}/ok`;
+    const headers = { authorization: 'Bearer xoxb-secret' };
+    await fetch(new URL(`http://wiki.corp.test:${port}/redirect?to=${encodeURIComponent(sameSite)}`), {
+      ...request(),
+      headers,
+    });
+    await fetch(new URL(`http://wiki.corp.test:${port}/redirect?to=${encodeURIComponent(elsewhere)}`), {
+      ...request(),
+      headers,
+    });
+    expect(authorizations).toEqual([
+      `wiki.corp.test:${port} Bearer xoxb-secret`,
+      `wiki.corp.test:${port} Bearer xoxb-secret`,
+      `wiki.corp.test:${port} Bearer xoxb-secret`,
+      `files.corp.test:${port} none`,
+    ]);
   });
 
   it('refuses a body over the size cap, counting the bytes actually read', async () => {

@@ -263,7 +263,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackApp>
       (async () => {
         const parsed = SlackMessage.parse(message);
         const ask = askFromMessage(parsed);
-        if (!ask || ask.kind !== 'file') return;
+        if (ask?.kind !== 'file') return;
         const refusal = rateLimitRefusal(event.user ?? 'unknown');
         if (refusal) {
           await client.chat.postMessage({

@@ -84,7 +84,7 @@ export function createSafeFetch(options: SafeFetchOptions): SafeFetch {
           headers: {
             'user-agent': options.userAgent ?? DEFAULT_USER_AGENT,
             accept: request.accept.join(', '),
-            ...request.headers,
+            ...(url.origin === startUrl.origin ? sameOriginHeaders : {}),
           },
         });
       } catch (error) {

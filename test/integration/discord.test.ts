@@ -243,6 +243,39 @@ describe('Discord: /summarize', () => {
     expect(harness.ollama.chats).toHaveLength(1);
   });
 
+  it("keeps serving others when one person's request fails", async () => {
+    harness = await startDiscordHarness();
+    const bad = harness.discord.slashCommand({
+      file: harness.discord.attachment('virus.exe', Buffer.from('MZ\0\0'), 'application/octet-stream'),
+    });
+    harness.discord.slashCommand({
+      text: 'The roadmap review moved to Thursday; design owns the new onboarding flow.',
+    });
+    await waitFor(() =>
+      callsFor(harness as DiscordHarness, bad.token).find(
+        (c) => c.method === 'POST' && c.path.endsWith(bad.token),
+      ),
+    );
+    const summary = await waitFor(() =>
+      harness?.discord.rest.find((c) => c.method === 'POST' && embedOf(c)?.description),
+    );
+    expect(bulletsOf(embedOf(summary))).toHaveLength(5);
+  });
+
+  it('acknowledges, then says it is busy, when the queue is full', async () => {
+    harness = await startDiscordHarness({ env: { RECAP_QUEUE_MAX: '0' }, ollama: { answerDelayMs: 500 } });
+    harness.discord.slashCommand({ text: 'First: the office lease renewal and the parking plan.' });
+    await waitFor(() => (harness?.ollama.chats.length ?? 0) > 0);
+    const { token } = harness.discord.slashCommand({
+      text: 'Second: a different meeting about the hiring plan.',
+    });
+    const busy = await waitFor(() =>
+      callsFor(harness as DiscordHarness, token).find((c) => c.method === 'POST' && c.path.endsWith(token)),
+    );
+    expect(callsFor(harness, token)[0]?.body).toMatchObject({ type: 5 });
+    expect(busy.body).toMatchObject({ flags: 64, content: expect.stringContaining('recap is busy') });
+  });
+
   it('answers only in the servers it is allowed in', async () => {
     harness = await startDiscordHarness({ allowedGuilds: ['999'] });
     const { token } = harness.discord.slashCommand({ text: 'Notes.' });

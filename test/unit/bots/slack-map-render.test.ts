@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import {
+  askFromMessage,
+  mapCommand,
+  mapMention,
+  plainText,
+  slackLinks,
+} from '../../../src/bots/slack/map-event.js';
+import { escapeMrkdwn, LIMITS, renderSummary } from '../../../src/bots/slack/render.js';
+import type { SummaryReply } from '../../../src/commands/summarize.js';
+
+describe('slackLinks', () => {
+  it('reads <url>, <url|label> and plain links, and ignores mentions', () => {
+    const text =
+      'see <https://a.example/x?y=1&amp;z=2|the report> and <https://b.example/> or https://c.example/d. <@U123> <#C123|general> <!here>';
+    expect(slackLinks(text).map(String)).toEqual([
+      'https://a.example/x?y=1&z=2',
+      'https://b.example/',
+      'https://c.example/d',
+    ]);
+  });
+});
+
+describe('mapping Slack requests', () => {
+  it('reads a slash command as a link or as text, and explains an empty one', () => {
+    expect(mapCommand('<https://youtu.be/dQw4w9WgXcQ>')).toMatchObject({ ok: true, value: { kind: 'url' } });
+    expect(mapCommand('https://youtu.be/dQw4w9WgXcQ')).toMatchObject({ ok: true, value: { kind: 'url' } });
+    expect(mapCommand('Budget &amp; hiring notes')).toEqual({
+      ok: true,
+      value: { kind: 'text', text: 'Budget & hiring notes' },
+    });
+    expect(mapCommand('  ')).toMatchObject({ ok: false, problem: expect.stringContaining('Usage') });
+  });
+
+  it("takes a message's file first, then its link, then its text", () => {
+    const file = { id: 'F1', name: 'a.vtt' };
+    expect(askFromMessage({ ts: '1', text: '<https://a.example>', files: [file] })).toEqual({
+      kind: 'file',
+      fileId: 'F1',
+      name: 'a.vtt',
+    });
+    expect(askFromMessage({ ts: '1', text: 'read <https://a.example|this>' })).toMatchObject({ kind: 'url' });
+    expect(askFromMessage({ ts: '1', text: 'just words' })).toEqual({ kind: 'text', text: 'just words' });
+  });
+
+  it('summarizes the thread parent when a mention in a thread has nothing of its own', () => {
+    expect(mapMention({ ts: '2', thread_ts: '1', text: '<@UBOT> tl;dr' }, 'UBOT')).toEqual({
+      action: 'summarize-parent',
+      parentTs: '1',
+    });
+    expect(
+      mapMention({ ts: '2', thread_ts: '1', text: '<@UBOT> <https://a.example>' }, 'UBOT'),
+    ).toMatchObject({ action: 'summarize' });
+    expect(mapMention({ ts: '1', text: '<@UBOT> hi' }, 'UBOT')).toMatchObject({ action: 'explain' });
+  });
+
+  it('reads Slack markup as people see it', () => {
+    expect(plainText('<https://a.example|A> &lt;b&gt; &amp;')).toBe('A <b> &');
+  });
+});
+
+describe('rendering for Slack', () => {
+  const reply: SummaryReply = {
+    title: 'A <!channel> title',
+    bullets: ['<!here> one & two', 'Two.', 'Three.', 'Four.', 'x'.repeat(5000)],
+    model: 'llama3.2',
+    stats: { chunks: 1, modelCalls: 1, promptTokens: 10, numCtx: 2048, ms: 900 },
+    cached: true,
+    source: { kind: 'url', url: 'https://www.youtube.com/watch?v=dQw4w9WgXcQ' },
+    moments: [61_000, undefined, undefined, undefined, undefined],
+  };
+
+  it('escapes model text everywhere, links moments, and stays within block limits', () => {
+    const payload = renderSummary(reply);
+    const json = JSON.stringify(payload);
+    expect(json).not.toMatch(/<!channel>|<!here>/);
+    const [header, section, context] = payload.blocks as {
+      text?: { text: string };
+      elements?: { text: string }[];
+    }[];
+    expect(header?.text?.text).toBe('A <!channel> title'); // plain_text is never parsed for mentions
+    expect(section?.text?.text.split('\n')[0]).toBe(
+      '• &lt;!here&gt; one &amp; two (<https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=61s|1:01>)',
+    );
+    expect(section?.text?.text.length).toBeLessThanOrEqual(LIMITS.section);
+    expect(context?.elements?.[0]?.text).toMatch(/llama3\.2 · 1 s · from cache$/);
+    expect(payload.text).toContain('&lt;!here&gt;');
+  });
+
+  it('escapes the three markup characters', () => {
+    expect(escapeMrkdwn('<@U1> & <!everyone>')).toBe('&lt;@U1&gt; &amp; &lt;!everyone&gt;');
+  });
+});

@@ -72,12 +72,12 @@ describe('rendering for Slack', () => {
 
   it('escapes model text everywhere, links moments, and stays within block limits', () => {
     const payload = renderSummary(reply);
-    const json = JSON.stringify(payload);
-    expect(json).not.toMatch(/<!channel>|<!here>/);
     const [header, section, context] = payload.blocks as {
       text?: { text: string };
       elements?: { text: string }[];
     }[];
+    // Only plain_text (never parsed for mentions) carries the title as written; mrkdwn is escaped.
+    expect(JSON.stringify([section, context, payload.text])).not.toMatch(/<!channel>|<!here>/);
     expect(header?.text?.text).toBe('A <!channel> title'); // plain_text is never parsed for mentions
     expect(section?.text?.text.split('\n')[0]).toBe(
       '• &lt;!here&gt; one &amp; two (<https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=61s|1:01>)',

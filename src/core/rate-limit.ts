@@ -19,6 +19,17 @@ export class RateLimiter {
     this.now = options.now ?? Date.now;
   }
 
+  /** Counts a request by `key`; when over the limit, returns what to tell the person instead. */
+  refusal(key: string): string | undefined {
+    try {
+      this.take(key);
+      return undefined;
+    } catch (error) {
+      if (error instanceof RecapError) return error.userMessage;
+      throw error;
+    }
+  }
+
   /** Counts a request by `key`, or throws a message saying when the person may ask again. */
   take(key: string): void {
     const now = this.now();

@@ -1,10 +1,10 @@
 import { createRecap } from '../../src/app.js';
 import { type DiscordBot, startDiscordBot } from '../../src/bots/discord/bot.js';
 import { loadConfig } from '../../src/config.js';
-import type { Logger } from '../../src/core/log.js';
 import { RateLimiter } from '../../src/core/rate-limit.js';
 import { BOT_TOKEN, type FakeDiscord, type FakeDiscordOptions, startFakeDiscord } from '../fakes/discord.js';
 import { type FakeOllama, type FakeOllamaOptions, startFakeOllama } from '../fakes/ollama.js';
+import { collectingLogger } from './logs.js';
 
 export interface DiscordHarness {
   discord: FakeDiscord;
@@ -31,11 +31,7 @@ export async function startDiscordHarness(
   ]);
   const config = loadConfig({ OLLAMA_HOST: ollama.url, FETCH_ALLOW_HOSTS: '127.0.0.1', ...options.env });
   const logs: string[] = [];
-  const log: Logger = {
-    info: (message) => logs.push(`info ${message}`),
-    warn: (message) => logs.push(`warn ${message}`),
-    error: (message) => logs.push(`error ${message}`),
-  };
+  const log = collectingLogger(logs);
   const recap = createRecap(config);
   const bot = await startDiscordBot({
     token: BOT_TOKEN,

@@ -1,7 +1,6 @@
 import { createRecap } from '../../src/app.js';
 import { type SlackApp, startSlackApp } from '../../src/bots/slack/app.js';
 import { loadConfig } from '../../src/config.js';
-import type { Logger } from '../../src/core/log.js';
 import { RateLimiter } from '../../src/core/rate-limit.js';
 import { type FakeOllama, type FakeOllamaOptions, startFakeOllama } from '../fakes/ollama.js';
 import {
@@ -12,6 +11,7 @@ import {
   slackSignature,
   startFakeSlack,
 } from '../fakes/slack.js';
+import { collectingLogger } from './logs.js';
 
 export interface SlackHarness {
   slack: FakeSlack;
@@ -40,11 +40,7 @@ export async function startSlackHarness(
   const [slack, ollama] = await Promise.all([startFakeSlack(), startFakeOllama(options.ollama)]);
   const config = loadConfig({ OLLAMA_HOST: ollama.url, FETCH_ALLOW_HOSTS: '127.0.0.1', ...options.env });
   const logs: string[] = [];
-  const log: Logger = {
-    info: (message) => logs.push(`info ${message}`),
-    warn: (message) => logs.push(`warn ${message}`),
-    error: (message) => logs.push(`error ${message}`),
-  };
+  const log = collectingLogger(logs);
   const app = await startSlackApp({
     botToken: SLACK_BOT_TOKEN,
     ...(options.socketMode ? { appToken: SLACK_APP_TOKEN } : { signingSecret: SIGNING_SECRET }),

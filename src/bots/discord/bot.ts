@@ -14,7 +14,7 @@ import {
 } from 'discord.js';
 import type { Recap } from '../../app.js';
 import { type ChatAsk, type ReplySurface, runChatJob } from '../../commands/chat-job.js';
-import { describeCauses, RecapError } from '../../core/errors.js';
+import { describeCauses } from '../../core/errors.js';
 import type { SafeFetch } from '../../core/fetch/safe-fetch.js';
 import type { Logger } from '../../core/log.js';
 import type { RateLimiter } from '../../core/rate-limit.js';
@@ -196,13 +196,7 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
     if (options.allowedGuilds && (!guildId || !options.allowedGuilds.has(guildId))) {
       return 'recap is not enabled here. Ask an admin to add this server to DISCORD_ALLOWED_GUILDS.';
     }
-    try {
-      options.rateLimiter.take(`discord:${userId}`);
-      return undefined;
-    } catch (error) {
-      if (error instanceof RecapError) return error.userMessage;
-      throw error;
-    }
+    return options.rateLimiter.refusal(`discord:${userId}`);
   }
 
   /** A slash command: the deferred reply shows progress; the bullets go in a thread started on it. */

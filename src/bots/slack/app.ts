@@ -203,12 +203,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackApp>
         const threadTs = message.thread_ts ?? message.ts;
         const decision = mapMention(message, context.botUserId ?? '');
         if (decision.action === 'explain') {
-          await client.chat.postMessage({
-            channel: event.channel,
-            thread_ts: threadTs,
-            ...renderNotice(decision.problem),
-            ...plain,
-          });
+          await notice(client, event.channel, threadTs, decision.problem);
           return;
         }
         let ask: SlackAsk;
@@ -222,12 +217,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackApp>
           const parent = SlackMessage.parse(replies.messages?.[0] ?? { ts: decision.parentTs });
           const mapped = askFromParent(parent);
           if (!mapped.ok) {
-            await client.chat.postMessage({
-              channel: event.channel,
-              thread_ts: threadTs,
-              ...renderNotice(mapped.problem),
-              ...plain,
-            });
+            await notice(client, event.channel, threadTs, mapped.problem);
             return;
           }
           ask = mapped.value;
@@ -236,12 +226,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackApp>
         }
         const refusal = rateLimitRefusal(message.user ?? 'unknown');
         if (refusal) {
-          await client.chat.postMessage({
-            channel: event.channel,
-            thread_ts: threadTs,
-            ...renderNotice(refusal),
-            ...plain,
-          });
+          await notice(client, event.channel, threadTs, refusal);
           return;
         }
         await runInThread(client, event.channel, threadTs, ask, `slack mention ${message.ts}`);
@@ -266,12 +251,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackApp>
         if (ask?.kind !== 'file') return;
         const refusal = rateLimitRefusal(event.user ?? 'unknown');
         if (refusal) {
-          await client.chat.postMessage({
-            channel: event.channel,
-            thread_ts: parsed.ts,
-            ...renderNotice(refusal),
-            ...plain,
-          });
+          await notice(client, event.channel, parsed.ts, refusal);
           return;
         }
         await runInThread(
@@ -340,13 +320,12 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackApp>
   }
 
   function rateLimitRefusal(userId: string): string | undefined {
-    try {
-      options.rateLimiter.take(`slack:${userId}`);
-      return undefined;
-    } catch (error) {
-      if (error instanceof RecapError) return error.userMessage;
-      throw error;
-    }
+    return options.rateLimiter.refusal(`slack:${userId}`);
+  }
+
+  /** A short message in a thread: usage, a refusal, nothing to summarize. */
+  async function notice(client: WebClient, channel: string, threadTs: string, text: string): Promise<void> {
+    await client.chat.postMessage({ channel, thread_ts: threadTs, ...renderNotice(text), ...plain });
   }
 
   let server: Server | undefined;

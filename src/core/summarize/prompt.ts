@@ -119,3 +119,8 @@ export function repairMessages(
 
 /** Tokens a chat template adds around each message (role markers, separators), erring high. */
 export const TEMPLATE_TOKENS_PER_MESSAGE = 8;
+/**
+ * Tokens a template may add once per prompt: Llama 3.2's, for one, prepends a knowledge-cutoff and
+ * date preamble to the system message. Counting it avoids a false "prompt was cut" alarm.
+ */
+export const TEMPLATE_TOKENS_PER_PROMPT = 48;

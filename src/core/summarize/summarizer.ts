@@ -15,6 +15,7 @@ import {
   singlePassMessages,
   summaryFormat,
   TEMPLATE_TOKENS_PER_MESSAGE,
+  TEMPLATE_TOKENS_PER_PROMPT,
 } from './prompt.js';
 import { estimateTokens } from './tokens.js';
 
@@ -55,12 +56,14 @@ export function createSummarizer(options: SummarizerOptions): Summarizer {
       const trained = await options.model.contextLength(run.signal);
       const maxContext = Math.min(trained, options.maxContext);
       let scale = 1;
+      // Shared by every attempt: a plan that had to be redone still cost its calls.
+      const stats: Omit<SummaryStats, 'ms'> = { chunks: 1, modelCalls: 0, promptTokens: 0, numCtx: 0 };
       for (let attempt = 0; ; attempt++) {
-        const job = new SummaryJob(options.model, maxContext, scale, document, run);
+        const job = new SummaryJob(options.model, maxContext, scale, document.title, run, stats);
         try {
           const { bullets } = await job.execute(content);
           const summary = { bullets: bullets.map(stripBulletMark) };
-          return { summary, stats: { ...job.stats, ms: Math.round(performance.now() - started) } };
+          return { summary, stats: { ...stats, ms: Math.round(performance.now() - started) } };
         } catch (error) {
           if (!(error instanceof PromptOverflow) || attempt >= MAX_REPLANS) throw unwrapOverflow(error);
           // The tokenizer counts more than we estimated: plan again with that ratio and some margin.
@@ -93,19 +96,18 @@ function unwrapOverflow(error: unknown): unknown {
 }
 
 class SummaryJob {
-  readonly stats: Omit<SummaryStats, 'ms'> = { chunks: 1, modelCalls: 0, promptTokens: 0, numCtx: 0 };
-  private readonly title: string | undefined;
+  /** Only a language the person asked for; otherwise the prompt says to write in the content's own. */
   private readonly language: string | undefined;
 
   constructor(
     private readonly model: LanguageModel,
     private readonly maxContext: number,
     private readonly scale: number,
-    document: Document,
+    private readonly title: string | undefined,
     private readonly request: SummarizeRun,
+    readonly stats: Omit<SummaryStats, 'ms'>,
   ) {
-    this.title = document.title;
-    this.language = request.language ?? document.language;
+    this.language = request.language;
   }
 
   private estimate = (text: string): number => Math.ceil(estimateTokens(text) * this.scale);
@@ -113,7 +115,7 @@ class SummaryJob {
   private estimateMessages(messages: readonly ChatMessage[]): number {
     return messages.reduce(
       (sum, message) => sum + this.estimate(message.content) + TEMPLATE_TOKENS_PER_MESSAGE,
-      0,
+      TEMPLATE_TOKENS_PER_PROMPT,
     );
   }
 

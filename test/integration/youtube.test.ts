@@ -90,6 +90,31 @@ describe('YouTube captions (recorded-shape responses from a local server)', () =
     await expect(read(id)).rejects.toMatchObject({ code, userMessage: expect.stringMatching(message) });
   });
 
+  it('says YouTube could not be reached, or was too slow, rather than blaming the video', async () => {
+    const closed = await startFakeYouTube();
+    await closed.close();
+    const down = createYouTubeReader({ baseUrl: closed.url, timeoutMs: 5000 });
+    await expect(
+      down.read({ id: 'okManualEn1' }, { signal: new AbortController().signal }),
+    ).rejects.toMatchObject({
+      code: 'link_failed',
+      userMessage: expect.stringContaining('YouTube could not be reached'),
+    });
+    const { listenLocal } = await import('../fakes/http.js');
+    const silent = await listenLocal(() => undefined);
+    try {
+      const slow = createYouTubeReader({ baseUrl: silent.url, timeoutMs: 200 });
+      await expect(
+        slow.read({ id: 'okManualEn1' }, { signal: new AbortController().signal }),
+      ).rejects.toMatchObject({
+        code: 'link_failed',
+        userMessage: expect.stringContaining('took too long'),
+      });
+    } finally {
+      await silent.close();
+    }
+  });
+
   it('sends every request to the configured base URL, never to youtube.com', async () => {
     youtube.requests.length = 0;
     await read('okManualEn1');

@@ -67,26 +67,32 @@ export function createYouTubeReader(options: YouTubeOptions): YouTubeReader {
 
   return {
     async read(video, { signal, language }) {
-      const run = new YouTubeRun(
-        video,
-        language,
-        base,
-        baseFetch,
-        AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]),
-      );
+      const deadline = AbortSignal.timeout(options.timeoutMs);
+      const run = new YouTubeRun(video, language, base, baseFetch, AbortSignal.any([signal, deadline]));
+      const unreadable = (cause: unknown): RecapError => {
+        if (signal.aborted) return cancelledError(signal.reason);
+        if (cause instanceof RecapError) return cause;
+        const reason = deadline.aborted
+          ? 'YouTube took too long to answer'
+          : isNetworkFailure(cause)
+            ? 'YouTube could not be reached'
+            : "YouTube's answer was not what recap understands (it may have changed)";
+        return new RecapError(
+          'link_failed',
+          `Couldn't read the captions of the YouTube video ${video.id}: ${reason}. Try again later, or upload the transcript as a file instead.`,
+          { cause },
+        );
+      };
       try {
         return await run.viaLibrary();
       } catch (error) {
-        if (signal.aborted) throw cancelledError(signal.reason);
-        if (error instanceof RecapError) throw error;
-        const fallback = await run.viaWatchPage().catch((fallbackError: unknown) => fallbackError);
-        if (!(fallback instanceof Error)) return fallback as Document;
-        if (fallback instanceof RecapError) throw fallback;
-        throw new RecapError(
-          'link_failed',
-          `Couldn't read the captions of the YouTube video ${video.id}: YouTube's answer was not what recap understands (it may have changed). Upload the transcript as a file instead.`,
-          { cause: error },
-        );
+        const first = unreadable(error);
+        if (first.code !== 'link_failed' || deadline.aborted) throw first;
+        try {
+          return await run.viaWatchPage();
+        } catch (fallbackError) {
+          throw unreadable(fallbackError);
+        }
       }
     },
   };
@@ -208,6 +214,10 @@ class YouTubeRun {
       throw new RecapError('input_too_large', 'YouTube sent more than recap reads.');
     return { status: response.status, ok: response.ok, text: new TextDecoder().decode(bytes) };
   }
+}
+
+function isNetworkFailure(error: unknown): boolean {
+  return error instanceof TypeError && /fetch failed/i.test(error.message);
 }
 
 /** YouTube's timed text: `<text start dur>` (format 1) or `<p t d>` in milliseconds (srv3). */

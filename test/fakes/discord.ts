@@ -86,6 +86,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}) {
   const sockets = new Set<WebSocket>();
   let session: { id: string; seq: number; history: Json[] } | undefined;
   let current: WebSocket | undefined;
+  let threadsAllowed = true;
 
   const local = await listenLocal((request, response, body) => {
     route(request, response, body);
@@ -390,6 +391,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}) {
           });
         return sendJson(response, 200, applyEdit(message, body ?? {}));
       }
+      if (message && method === 'POST' && parts[4] === 'threads' && !threadsAllowed) {
+        return sendJson(response, 403, { message: 'Missing Permissions', code: 50013 });
+      }
       if (message && method === 'POST' && parts[4] === 'threads') {
         if (channels.has(message.id as string)) {
           return sendJson(response, 400, {
@@ -545,6 +549,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}) {
       message.flags = Number(message.flags ?? 0) | 32;
       dispatch('THREAD_CREATE', thread);
       return thread.id as string;
+    },
+
+    /** Takes away the bot's Create Public Threads permission. */
+    denyThreads(): void {
+      threadsAllowed = false;
     },
 
     /** Closes the gateway connection as Discord does before asking for a resume. */

@@ -471,6 +471,18 @@ describe('Discord: where the answer goes', () => {
     expect(harness.discord.rest.filter((c) => c.path.endsWith('/threads'))).toEqual([]);
   });
 
+  it('answers in the reply itself when it may not create threads', async () => {
+    harness = await startDiscordHarness();
+    harness.discord.denyThreads();
+    const { token } = harness.discord.slashCommand({
+      text: 'The support rota changes next week; Ana covers Mondays.',
+    });
+    const final = await waitFor(() =>
+      callsFor(harness as DiscordHarness, token).find((c) => c.method === 'PATCH' && embedOf(c)?.description),
+    );
+    expect(bulletsOf(embedOf(final))).toHaveLength(5);
+  });
+
   it('uses the thread already started on a message instead of failing', async () => {
     web = await startFakeWeb();
     harness = await startDiscordHarness();

@@ -54,13 +54,23 @@ export async function slashSurface(
       token.alive() ? interaction.editReply(renderProgress(progress)) : Promise.resolve(),
     async deliver(reply) {
       if (replyMessage && channel && THREAD_PARENTS.has(channel.type)) {
-        const thread = await threadOn(context, replyMessage, threadName(reply.title, describeAsk(ask)));
-        await thread.send(renderSummary(reply));
-        await token.attempt(
-          () => interaction.editReply(renderThreadHeader(reply)),
-          () => replyMessage.edit(renderThreadHeader(reply)),
+        const thread = await threadOn(context, replyMessage, threadName(reply.title, describeAsk(ask))).catch(
+          (error: unknown) => {
+            // Without Create Public Threads the summary still arrives, in the reply itself.
+            context.log.warn(
+              `discord: no thread on the reply (${describeCauses(error)}); answering in the reply`,
+            );
+            return undefined;
+          },
         );
-        return;
+        if (thread) {
+          await thread.send(renderSummary(reply));
+          await token.attempt(
+            () => interaction.editReply(renderThreadHeader(reply)),
+            () => replyMessage.edit(renderThreadHeader(reply)),
+          );
+          return;
+        }
       }
       await token.attempt(
         () => interaction.editReply({ ...renderSummary(reply), content: '' }),

@@ -80,6 +80,9 @@ const EnvSchema = z
     }
   });
 
+/** Every environment variable recap reads (besides RECAP_DEBUG, read by main.ts). */
+export const SETTING_NAMES: readonly string[] = Object.keys(EnvSchema.shape);
+
 export interface DiscordConfig {
   token: string;
   applicationId: string | undefined;

@@ -30,6 +30,8 @@ async function start(env: Record<string, string | undefined>): Promise<number> {
     );
     return 1;
   }
+  // A last resort: recap handles its own failures, but a stray rejection must not take every job down.
+  process.on('unhandledRejection', (reason) => log.error(`unhandled rejection: ${describeCauses(reason)}`));
   const recap = createRecap(config);
   const rateLimiter = new RateLimiter(config.userLimit);
   const stops: (() => Promise<void>)[] = [];

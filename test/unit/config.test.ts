@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, normalizeOllamaHost } from '../../src/config.js';
+import { loadConfig, normalizeOllamaHost, SETTING_NAMES } from '../../src/config.js';
 
 describe('loadConfig', () => {
   it('uses the documented defaults for an empty environment', () => {
@@ -112,5 +112,18 @@ describe('slack/manifest.yaml', () => {
       expect(manifest).toMatch(new RegExp(`^\\s+- ${scope}$`, 'm'));
     }
     expect(manifest).toMatch(/bot_events:\n\s+- app_mention\n\s+- message\.im/);
+  });
+});
+
+describe('the settings documentation', () => {
+  const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+  it('lists every setting in .env.example and in the README table', () => {
+    expect(SETTING_NAMES.length).toBeGreaterThan(20);
+    for (const name of [...SETTING_NAMES, 'RECAP_DEBUG']) {
+      expect(example, name).toMatch(new RegExp(`^${name}=`, 'm'));
+      expect(readme, name).toContain(`\`${name}\``);
+    }
   });
 });

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
 import { type FakeOllama, startFakeOllama } from '../fakes/ollama.js';
 import { fixturePath, googleMemo } from '../helpers/fixtures.js';
+import { spawnRecap } from '../helpers/spawn.js';
 
 let fake: FakeOllama | undefined;
 afterEach(async () => {
@@ -110,22 +110,10 @@ describe('recap summarize', () => {
 });
 
 describe('the built recap program', () => {
-  function run(args: string[], env: Record<string, string>, stdin = '') {
-    return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ['dist/main.js', ...args], {
-        env: { PATH: process.env.PATH ?? '', ...env },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => {
-        stdout += chunk;
-      });
-      child.stderr.on('data', (chunk) => {
-        stderr += chunk;
-      });
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-      child.stdin.end(stdin);
-    });
+  async function run(args: string[], env: Record<string, string>, stdin = '') {
+    const recap = spawnRecap(args, env, stdin);
+    const code = await recap.exited;
+    return { code, stdout: recap.stdout(), stderr: recap.stderr() };
   }
 
   it('summarizes from the command line and exits 0', async () => {
@@ -144,13 +132,6 @@ describe('the built recap program', () => {
       `recap: Can't reach Ollama at ${stopped.url}. Is \`ollama serve\` running there, and does OLLAMA_HOST point to it?`,
     );
     expect(result.stderr).not.toMatch(/\n\s+at /);
-  });
-
-  it('says which variables to set when started with no chat platform, and exits non-zero', async () => {
-    const result = await run(['start'], {});
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('DISCORD_TOKEN');
-    expect(result.stderr).toContain('SLACK_BOT_TOKEN');
   });
 
   it('lists every bad setting at once', async () => {

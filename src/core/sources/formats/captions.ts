@@ -74,12 +74,36 @@ function overlap(recent: readonly string[], lines: readonly string[]): number {
   return 0;
 }
 
+/** A caption line read: its text, and the speaker it names if any. */
+export type LineReader = (line: string) => { text: string; speaker?: string | undefined };
+
+/**
+ * The cues of a subtitle file: each block with a timing line becomes a cue of the lines after it, read
+ * by the format's own `readLine`. Blocks without a timing line (headers, notes, styles) are skipped.
+ */
+export function readCues(text: string, spacesEndBlocks: boolean, readLine: LineReader): Cue[] {
+  const cues: Cue[] = [];
+  for (const block of blocksOf(text, spacesEndBlocks)) {
+    const timingIndex = block.findIndex((line) => line.includes('-->'));
+    const startMs = timingIndex === -1 ? undefined : parseTiming(block[timingIndex] ?? '');
+    if (startMs === undefined) continue;
+    let speaker: string | undefined;
+    const lines = block.slice(timingIndex + 1).map((line) => {
+      const read = readLine(line);
+      speaker = read.speaker ?? speaker;
+      return read.text;
+    });
+    cues.push({ startMs, lines, ...(speaker ? { speaker } : {}) });
+  }
+  return cues;
+}
+
 /**
  * Splits a subtitle file into blocks separated by blank lines, whatever its line endings. In WebVTT a
  * line holding a space is not blank (YouTube's captions have such lines inside cues); SubRip files
  * from editors often end blocks with one, so there it counts as blank.
  */
-export function blocksOf(text: string, spacesEndBlocks: boolean): string[][] {
+function blocksOf(text: string, spacesEndBlocks: boolean): string[][] {
   return text
     .replace(/^\uFEFF/, '')
     .replace(/\r\n?/g, '\n')

@@ -78,6 +78,20 @@ describe('npm start (the built program)', () => {
     expect(recap.stderr()).not.toMatch(/\n\s+at /);
   });
 
+  it('registers the Discord commands with npm run register:discord', async () => {
+    const discord = await started(startFakeDiscord());
+    const recap = spawnRecap(['register-discord'], {
+      DISCORD_TOKEN: BOT_TOKEN,
+      DISCORD_REST_API: discord.restApi,
+      DISCORD_GUILD_ID: discord.guildId,
+    });
+    expect(await recap.exited).toBe(0);
+    expect(recap.stdout()).toBe(`Registered summarize, Summarize for guild ${discord.guildId}.\n`);
+    expect(discord.rest.find((c) => c.method === 'PUT')?.path).toBe(
+      `/applications/${discord.bot.id}/guilds/${discord.guildId}/commands`,
+    );
+  });
+
   it('says which variables to set when started with no chat platform, and exits non-zero', async () => {
     const recap = spawnRecap(['start'], {});
     expect(await recap.exited).toBe(1);

@@ -5,11 +5,13 @@ import { JobQueue } from './core/queue.js';
 import { RecapService } from './core/service.js';
 import { createSources, type Sources } from './core/sources/sources.js';
 import { createYouTubeReader } from './core/sources/youtube.js';
-import { createOllamaModel } from './core/summarize/ollama-model.js';
+import { createOllamaModel, type LanguageModel } from './core/summarize/ollama-model.js';
 import { createSummarizer } from './core/summarize/summarizer.js';
 
 export interface Recap {
   service: RecapService;
+  /** The model behind the service, for a start-up check. */
+  model: LanguageModel;
   sources: Sources;
   /** The safe fetcher links go through; chat adapters download attachments with it too. */
   fetch: SafeFetch;
@@ -53,5 +55,5 @@ export function createRecap(config: Config, runtime: RecapRuntime = {}): Recap {
     maxFileBytes: config.sources.maxFileBytes,
     parser: PARSER_LIMITS,
   });
-  return { service, sources, fetch: safeFetch };
+  return { service, model, sources, fetch: safeFetch };
 }

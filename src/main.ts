@@ -5,14 +5,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
-import { createRecap } from './app.js';
+import { createRecap, type Recap } from './app.js';
 import { startDiscordBot } from './bots/discord/bot.js';
 import { registerCommands } from './bots/discord/register.js';
 import { startSlackApp } from './bots/slack/app.js';
 import { runCli, USAGE } from './cli.js';
 import { loadConfig } from './config.js';
 import { describeCauses, RecapError, userMessageOf } from './core/errors.js';
-import { consoleLogger } from './core/log.js';
+import { consoleLogger, type Logger } from './core/log.js';
 import { RateLimiter } from './core/rate-limit.js';
 
 /** The environment, with a `.env` file in the working directory filling in what it does not set. */
@@ -33,6 +33,7 @@ async function start(env: Record<string, string | undefined>): Promise<number> {
   // A last resort: recap handles its own failures, but a stray rejection must not take every job down.
   process.on('unhandledRejection', (reason) => log.error(`unhandled rejection: ${describeCauses(reason)}`));
   const recap = createRecap(config);
+  void checkModel(recap, log);
   const rateLimiter = new RateLimiter(config.userLimit);
   const stops: (() => Promise<void>)[] = [];
   try {
@@ -61,6 +62,18 @@ async function start(env: Record<string, string | undefined>): Promise<number> {
   log.info('shutting down');
   await Promise.allSettled(stops.map((stop) => stop()));
   return 0;
+}
+
+/** Says at start-up whether the model is there, so a missing `ollama pull` shows in the log, not in chat. */
+async function checkModel(recap: Recap, log: Logger): Promise<void> {
+  try {
+    const context = await recap.model.contextLength(AbortSignal.timeout(15_000));
+    log.info(
+      `ollama: ${recap.model.name} is ready at ${recap.model.host} (trained context ${context} tokens)`,
+    );
+  } catch (error) {
+    log.warn(`ollama: ${userMessageOf(error)}`);
+  }
 }
 
 /** Starts one platform; a failure names the platform and the settings to check. */

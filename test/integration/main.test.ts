@@ -26,6 +26,7 @@ describe('npm start (the built program)', () => {
       OLLAMA_HOST: ollama.url,
     });
     await waitFor(() => recap.stderr().includes('discord: logged in as recap'));
+    await waitFor(() => recap.stderr().includes('ollama: llama3.2 is ready at'));
     discord.slashCommand({ text: 'The board approved the budget and the new office lease.' });
     await waitFor(() => discord.rest.find((c) => c.method === 'POST' && Array.isArray(c.body?.embeds)));
     recap.child.kill('SIGTERM');
@@ -61,6 +62,22 @@ describe('npm start (the built program)', () => {
       expect(await recap.exited).toBe(0);
     } finally {
       recap.child.kill('SIGKILL');
+    }
+  });
+
+  it('warns at start-up, in the log, when the model is not pulled', async () => {
+    const [discord, ollama] = await Promise.all([started(startFakeDiscord()), started(startFakeOllama())]);
+    const recap = spawnRecap(['start'], {
+      DISCORD_TOKEN: BOT_TOKEN,
+      DISCORD_REST_API: discord.restApi,
+      OLLAMA_HOST: ollama.url,
+      OLLAMA_MODEL: 'mistral',
+    });
+    try {
+      await waitFor(() => recap.stderr().includes('`ollama pull mistral`'));
+    } finally {
+      recap.child.kill('SIGTERM');
+      await recap.exited;
     }
   });
 

@@ -5,8 +5,6 @@ export interface Logger {
   error(message: string): void;
 }
 
-export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
-
 export function consoleLogger(write: (line: string) => void): Logger {
   const line = (level: string, message: string) => write(`${new Date().toISOString()} ${level} ${message}\n`);
   return {

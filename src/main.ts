@@ -46,7 +46,10 @@ async function start(env: Record<string, string | undefined>): Promise<number> {
     }
     if (config.slack) {
       const slack = config.slack;
-      const app = await startingPlatform('Slack', 'SLACK_BOT_TOKEN and SLACK_APP_TOKEN', () =>
+      const settings = slack.appToken
+        ? 'SLACK_BOT_TOKEN and SLACK_APP_TOKEN'
+        : `SLACK_BOT_TOKEN, and that PORT ${slack.port} is free`;
+      const app = await startingPlatform('Slack', settings, () =>
         startSlackApp({ ...slack, recap, rateLimiter, log }),
       );
       stops.push(() => app.stop());

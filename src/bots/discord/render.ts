@@ -19,6 +19,8 @@ export const LIMITS = {
   footer: 2048,
   threadName: 100,
 } as const;
+/** Our footer's own cap, so title + description + footer stay under the 6000 characters of an embed. */
+const FOOTER_MAX = 300;
 
 export interface DiscordPayload {
   content?: string;
@@ -44,7 +46,7 @@ export function renderSummary(reply: SummaryReply): DiscordPayload {
     title: truncate(reply.title ?? 'Summary', LIMITS.title),
     description,
     color: ACCENT,
-    footer: { text: truncate(footerText(reply), LIMITS.footer) },
+    footer: { text: truncate(footerText(reply), FOOTER_MAX) },
   };
   if (reply.source.kind === 'url') embed.url = reply.source.url;
   return { embeds: [embed], allowed_mentions: NO_MENTIONS };

@@ -106,6 +106,9 @@ describe('renderSummary', () => {
       renderSummary(reply({ title: long, bullets: [long, long, long, long, long] })).embeds ?? [];
     expect(embed?.title?.length).toBeLessThanOrEqual(LIMITS.title);
     expect(embed?.description?.length).toBeLessThanOrEqual(LIMITS.description);
+    const total =
+      (embed?.title?.length ?? 0) + (embed?.description?.length ?? 0) + (embed?.footer?.text.length ?? 0);
+    expect(total).toBeLessThanOrEqual(6000);
     expect(threadName(long, 'x').length).toBeLessThanOrEqual(LIMITS.threadName);
   });
 

@@ -5,7 +5,7 @@ import { BULLET_COUNT, SummarySchema } from '../types.js';
  * Every word the model is given lives here. Bump PROMPT_VERSION whenever a prompt changes: it is part
  * of the cache key, so summaries written under an older prompt are not served again.
  */
-export const PROMPT_VERSION = 'v1';
+export const PROMPT_VERSION = 'v2';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -29,6 +29,11 @@ function languageRule(language: string | undefined): string {
   return language ? `Write in ${language}.` : 'Write in the language of the content.';
 }
 
+/** A requested language is repeated after the content; the default (the content's own) needs no reminder. */
+function reminder(language: string | undefined): string {
+  return language ? ` ${languageRule(language)}` : '';
+}
+
 function titleLine(title: string | undefined): string {
   return title ? `Title: ${title}\n` : '';
 }
@@ -37,14 +42,14 @@ function titleLine(title: string | undefined): string {
 function finalTask(language: string | undefined): { before: string; after: string } {
   return {
     before: `Summarize the content in exactly ${BULLET_COUNT} bullets: complete sentences of at most 30 words with its concrete facts (names, numbers, decisions), in order. ${languageRule(language)}`,
-    after: `Answer now: exactly ${BULLET_COUNT} complete sentences. ${languageRule(language)} JSON: {"bullets": [${BULLET_COUNT} strings]}`,
+    after: `Answer now: exactly ${BULLET_COUNT} complete sentences.${reminder(language)} JSON: {"bullets": [${BULLET_COUNT} strings]}`,
   };
 }
 
 function notesTask(language: string | undefined, what: string): { before: string; after: string } {
   return {
     before: `${what} in 3 to 8 notes: complete sentences with the key points, names, numbers and decisions. ${languageRule(language)}`,
-    after: `Answer now: 3 to 8 complete sentences. ${languageRule(language)} JSON: {"notes": [strings]}`,
+    after: `Answer now: 3 to 8 complete sentences.${reminder(language)} JSON: {"notes": [strings]}`,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Recap } from '../app.js';
-import { describeCauses } from '../core/errors.js';
+import { describeCauses, RecapError } from '../core/errors.js';
 import type { SafeFetch } from '../core/fetch/safe-fetch.js';
 import type { Logger } from '../core/log.js';
 import type { Input, Progress } from '../core/types.js';
@@ -92,8 +92,16 @@ export async function runChatJob(
     deps.log.info(
       `${request.label}: summarized (${reply.model}, ${reply.stats.chunks} parts, ${reply.stats.ms} ms${reply.cached ? ', cached' : ''})`,
     );
-  } catch (error) {
+  } catch (caught) {
     await throttle.close();
+    // The bot is stopping (a deploy, a restart): say so, rather than a bare "cancelled".
+    const error = signal.aborted
+      ? new RecapError(
+          'cancelled',
+          'recap is restarting, so this summary was stopped. Please ask again in a minute.',
+          { cause: caught },
+        )
+      : caught;
     deps.log.warn(`${request.label}: failed: ${describeCauses(error)}`);
     try {
       await surface.fail(error);

@@ -497,3 +497,17 @@ describe('Discord: where the answer goes', () => {
     expect(done.body?.content).toBe(`✅ Done: the summary is in <#${shared.id}>.`);
   });
 });
+
+describe('Discord: shutting down', () => {
+  it('tells the person whose summary was under way that recap is restarting', async () => {
+    harness = await startDiscordHarness({ ollama: { answerDelayMs: 5000 } });
+    const { token } = harness.discord.slashCommand({ text: 'A long planning meeting about next year.' });
+    await waitFor(() => (harness?.ollama.chats.length ?? 0) > 0);
+    await harness.bot.stop();
+    const notice = harness.discord.rest.find((c) => c.method === 'POST' && c.path.endsWith(token));
+    expect(notice?.body).toMatchObject({
+      flags: 64,
+      content: expect.stringContaining('recap is restarting'),
+    });
+  });
+});

@@ -11,9 +11,13 @@ export interface RunningRecap {
   exited: Promise<number | null>;
 }
 
-/** The built program (`node dist/main.js …`) with only the given environment, as a user would run it. */
+/**
+ * The built program (`node dist/main.js …`) with only the given environment, as a user would run it.
+ * It runs in a temporary folder, so a developer's own .env file cannot change what a test sees.
+ */
 export function spawnRecap(args: string[], env: Record<string, string>, stdin = ''): RunningRecap {
-  const child = spawn(process.execPath, ['dist/main.js', ...args], {
+  const child = spawn(process.execPath, [MAIN, ...args], {
+    cwd: tmpdir(),
     env: { PATH: process.env.PATH ?? '', ...env },
   });
   let stdout = '';

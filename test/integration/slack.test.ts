@@ -100,25 +100,15 @@ describe('Slack: /summarize', () => {
     expectPlainEverywhere(harness);
   });
 
-  it('says how to invite it when it is not in the channel', async () => {
+  it.each([
+    ['says how to invite it when it is not in the channel', 'Notes about the launch plan.', '/invite @recap'],
+    ['shows the usage privately when given nothing', '', 'Usage: `/summarize'],
+  ])('%s', async (_name, text, expected) => {
     harness = await startSlackHarness();
     harness.slack.notInChannel.add('C0000009');
-    await harness.postCommand(harness.slack.commandForm('Notes about the launch plan.', 'C0000009'));
+    await harness.postCommand(harness.slack.commandForm(text, 'C0000009'));
     const reply = await waitFor(() => harness?.slack.responses[0]);
-    expect(reply.body).toMatchObject({
-      response_type: 'ephemeral',
-      text: expect.stringContaining('/invite @recap'),
-    });
-  });
-
-  it('shows the usage privately when given nothing', async () => {
-    harness = await startSlackHarness();
-    await harness.postCommand(harness.slack.commandForm(''));
-    const reply = await waitFor(() => harness?.slack.responses[0]);
-    expect(reply.body).toMatchObject({
-      response_type: 'ephemeral',
-      text: expect.stringContaining('Usage: `/summarize'),
-    });
+    expect(reply.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining(expected) });
   });
 
   it('reports an error privately and removes its parent message', async () => {

@@ -29,6 +29,23 @@ const summaryCall = (h: SlackHarness) =>
     ),
   );
 
+/** A person shares a file with the bot in a direct message; returns the message's ts. */
+async function shareInDirectMessage(h: SlackHarness, fileId: string): Promise<string> {
+  const ts = h.slack.nextTs();
+  const event = {
+    type: 'message',
+    subtype: 'file_share',
+    channel_type: 'im',
+    channel: 'D0000001',
+    user: 'U0000002',
+    text: '',
+    ts,
+    files: [{ id: fileId }],
+  };
+  await h.postEvent(h.slack.eventBody(event));
+  return ts;
+}
+
 function expectPlainEverywhere(h: SlackHarness): void {
   const posts = h.slack.calls.filter((c) => c.method === 'chat.postMessage' || c.method === 'chat.update');
   expect(posts.length).toBeGreaterThan(0);
@@ -202,19 +219,7 @@ describe('Slack: mentions and direct messages', () => {
       readFileSync(fixturePath('files/minutes.docx')),
       'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
     );
-    const ts = harness.slack.nextTs();
-    await harness.postEvent(
-      harness.slack.eventBody({
-        type: 'message',
-        subtype: 'file_share',
-        channel_type: 'im',
-        channel: 'D0000001',
-        user: 'U0000002',
-        text: '',
-        ts,
-        files: [{ id: file.id }],
-      }),
-    );
+    const ts = await shareInDirectMessage(harness, String(file.id));
     await summaryCall(harness);
     expect(harness.ollama.chats[0]?.messages.at(-1)?.content).toContain(
       'Decision: ship the café naïve release on 3 March.',
@@ -234,19 +239,7 @@ describe('Slack: mentions and direct messages', () => {
       ),
       'text/plain',
     );
-    const ts = harness.slack.nextTs();
-    await harness.postEvent(
-      harness.slack.eventBody({
-        type: 'message',
-        subtype: 'file_share',
-        channel_type: 'im',
-        channel: 'D0000001',
-        user: 'U0000002',
-        text: '',
-        ts,
-        files: [{ id: file.id }],
-      }),
-    );
+    const ts = await shareInDirectMessage(harness, String(file.id));
     const summary = await summaryCall(harness);
     const everything = JSON.stringify(summary.args);
     expect(everything).toContain('&lt;!channel&gt;');
@@ -300,18 +293,7 @@ describe('Slack: mentions and direct messages', () => {
       readFileSync(fixturePath('files/scanned.pdf')),
       'application/pdf',
     );
-    await harness.postEvent(
-      harness.slack.eventBody({
-        type: 'message',
-        subtype: 'file_share',
-        channel_type: 'im',
-        channel: 'D0000001',
-        user: 'U0000002',
-        text: '',
-        ts: harness.slack.nextTs(),
-        files: [{ id: file.id }],
-      }),
-    );
+    await shareInDirectMessage(harness, String(file.id));
     const scanError = await waitFor(() =>
       harness?.slack.calls.find(
         (c) => c.method === 'chat.update' && String(c.args.text).startsWith(':warning:'),

@@ -37,7 +37,7 @@ export interface FetchedBody {
 export type SafeFetch = (url: URL, request: FetchRequest) => Promise<FetchedBody>;
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const DEFAULT_USER_AGENT = 'recap/0.1 (+https://github.com/; link summarizer)';
+const DEFAULT_USER_AGENT = 'recap/0.1 (a chat bot that summarizes shared links)';
 
 export function createSafeFetch(options: SafeFetchOptions): SafeFetch {
   const resolve = options.resolve ?? systemResolver;
@@ -103,9 +103,7 @@ export function createSafeFetch(options: SafeFetchOptions): SafeFetch {
         throw new RecapError(
           'link_failed',
           `${url.href} answered with HTTP ${response.status}${statusHint(response.status)}.`,
-          {
-            cause: { status: response.status, url: url.href },
-          },
+          { cause: new Error(`HTTP ${response.status} from ${url.href}`) },
         );
       }
       const contentType =

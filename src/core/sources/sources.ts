@@ -55,7 +55,7 @@ export function createSources(options: SourcesOptions): Sources {
             maxBytes: options.maxFileBytes,
             signal,
           });
-          const name = decodeURIComponent(page.url.pathname.split('/').pop() ?? '') || page.url.hostname;
+          const name = lastPathSegment(page.url) || page.url.hostname;
           return documentFromFile(
             {
               bytes: page.bytes,
@@ -69,6 +69,16 @@ export function createSources(options: SourcesOptions): Sources {
       }
     },
   };
+}
+
+/** The file name a link ends with, if any ("report.pdf"); malformed escapes are kept as written. */
+function lastPathSegment(url: URL): string {
+  const segment = url.pathname.split('/').pop() ?? '';
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 export function fileTooLarge(name: string, maxBytes: number): RecapError {

@@ -63,6 +63,15 @@ describe('Slack request signing (HTTP mode)', () => {
     );
   });
 
+  it("answers Slack's URL verification challenge when the Request URL is set up", async () => {
+    harness = await startSlackHarness();
+    const response = await harness.post(
+      JSON.stringify({ token: 'x', challenge: 'c-123', type: 'url_verification' }),
+    );
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('c-123');
+  });
+
   it('refuses a request with a bad signature, and one signed more than five minutes ago', async () => {
     harness = await startSlackHarness();
     const fields = harness.slack.commandForm('hello');

@@ -248,7 +248,7 @@ describe('Slack: mentions and direct messages', () => {
       ),
       'text/plain',
     );
-    const ts = await shareInDirectMessage(harness, String(file.id));
+    await shareInDirectMessage(harness, String(file.id));
     const summary = await summaryCall(harness);
     const everything = JSON.stringify(summary.args);
     expect(everything).toContain('&lt;!channel&gt;');

@@ -8,6 +8,7 @@ import { describeSource, momentLabel, momentLink } from '../../commands/links.js
 import { describeProgress } from '../../commands/progress-text.js';
 import type { SummaryReply } from '../../commands/summarize.js';
 import { userMessageOf } from '../../core/errors.js';
+import { truncate } from '../../core/text.js';
 import type { Progress } from '../../core/types.js';
 
 export const NO_MENTIONS = { parse: [] as never[], replied_user: false };
@@ -96,9 +97,4 @@ export function threadName(title: string | undefined, fallback: string): string 
 /** Model text is shown as text: Markdown and mention syntax are escaped. */
 export function escapeMarkdown(text: string): string {
   return text.replace(/([\\*_~`|>[\]()<])/g, '\\$1').replace(/@(everyone|here)/g, '@\u200b$1');
-}
-
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  return `${text.slice(0, max - 1).trimEnd()}…`;
 }

@@ -4,6 +4,7 @@
  * shapes and acts on the result.
  */
 import { z } from 'zod';
+import { findLinks } from '../../commands/links.js';
 
 /** A file as Slack describes it in events and files.info. */
 export const SlackFile = z
@@ -62,9 +63,8 @@ export function slackLinks(text: string): URL[] {
     }
   };
   for (const match of text.matchAll(/<(https?:\/\/[^|>\s]+)(?:\|[^>]*)?>/g)) add(match[1] ?? '');
-  const withoutBracketed = text.replace(/<[^>]*>/g, ' ');
-  for (const match of withoutBracketed.matchAll(/https?:\/\/[^\s<>|]+/g))
-    add((match[0] ?? '').replace(/[.,;:!?)\]]+$/, ''));
+  // Plain links, found as in any chat text, once the bracketed forms are out of the way.
+  for (const url of findLinks(text.replace(/<[^>]*>/g, ' '))) add(url.href);
   return links;
 }
 

@@ -8,6 +8,7 @@ import { describeSource, momentLabel, momentLink } from '../../commands/links.js
 import { describeProgress } from '../../commands/progress-text.js';
 import type { SummaryReply } from '../../commands/summarize.js';
 import { userMessageOf } from '../../core/errors.js';
+import { truncate } from '../../core/text.js';
 import type { Progress } from '../../core/types.js';
 
 export const LIMITS = { header: 150, section: 3000, context: 2000, text: 3000 } as const;
@@ -72,8 +73,4 @@ export function renderError(error: unknown): SlackMessagePayload {
 
 export function renderNotice(text: string): SlackMessagePayload {
   return { text };
-}
-
-export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
 }

@@ -1,6 +1,7 @@
 import { Ollama } from 'ollama';
 import { z } from 'zod';
 import { cancelledError, RecapError } from '../errors.js';
+import { truncate } from '../text.js';
 import type { ChatMessage } from './prompt.js';
 
 export interface ModelChatRequest {
@@ -212,8 +213,4 @@ function isConnectionFailure(error: unknown): boolean {
     current = current.cause;
   }
   return false;
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

@@ -1,10 +1,14 @@
-import type { Logger } from '../../src/core/log.js';
+import { formatFields, type LogFields, type Logger } from '../../src/core/log.js';
 
-/** A logger that keeps every line, for tests to read. */
-export function collectingLogger(lines: string[]): Logger {
+/** A logger that keeps every line ("level message key=value…"), debug lines included, for tests to read. */
+export function collectingLogger(lines: string[], bound: LogFields = {}): Logger {
+  const keep = (level: string) => (message: string, fields?: LogFields) =>
+    lines.push(`${level} ${message}${formatFields({ ...bound, ...fields })}`);
   return {
-    info: (message) => lines.push(`info ${message}`),
-    warn: (message) => lines.push(`warn ${message}`),
-    error: (message) => lines.push(`error ${message}`),
+    debug: keep('debug'),
+    info: keep('info'),
+    warn: keep('warn'),
+    error: keep('error'),
+    child: (fields) => collectingLogger(lines, { ...bound, ...fields }),
   };
 }

@@ -1,6 +1,7 @@
 import type { RecapService } from '../core/service.js';
 import type { Sources } from '../core/sources/sources.js';
 import { locateBullets } from '../core/summarize/moments.js';
+import { capTitle } from '../core/title.js';
 import type { Document, Input, ProgressListener, SourceRef, SummaryResult } from '../core/types.js';
 
 export interface SummarizeRequest {
@@ -54,5 +55,6 @@ export async function readRequest(
   signal: AbortSignal,
 ): Promise<Document> {
   const document = await sources.read(request.input, { signal, language: request.language });
-  return request.title ? { ...document, title: request.title } : document;
+  const title = capTitle(request.title);
+  return title ? { ...document, title } : document;
 }

@@ -15,6 +15,17 @@ export const PAGES: Record<string, { type: string; body: () => Buffer }> = {
   '/readme.md': { type: 'text/markdown', body: () => readFileSync(fixturePath('files/notes.md')) },
   '/report.pdf': { type: 'application/pdf', body: () => readFileSync(fixturePath('files/report.pdf')) },
   '/talk.vtt': { type: 'text/vtt', body: () => readFileSync(fixturePath('files/teams-meeting.vtt')) },
+  '/huge-title': {
+    type: 'text/html; charset=utf-8',
+    body: () =>
+      Buffer.from(
+        // Readability prefers a page's metadata title, and keeps it however long it is.
+        readFileSync(fixturePath('pages/news-article.html'), 'utf8').replace(
+          'content="City council approves bike lane network"',
+          `content="${'Bike lanes everywhere '.repeat(4000)}"`,
+        ),
+      ),
+  },
   '/image.png': { type: 'image/png', body: () => Buffer.from('\x89PNG\r\n\x1a\n') },
 };
 

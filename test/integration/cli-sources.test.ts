@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
+import { MAX_TITLE_CHARS } from '../../src/core/title.js';
 import { type FakeOllama, startFakeOllama } from '../fakes/ollama.js';
 import { startFakeWeb } from '../fakes/web.js';
 import { type FakeYouTube, startFakeYouTube } from '../fakes/youtube.js';
@@ -67,6 +68,30 @@ describe('the CLI with links and every file format', () => {
     const { code, stdout } = await cli(['summarize', `${web.url}/news/bike-lanes`]);
     expect(code).toBe(0);
     expect(stdout.trim().split('\n')).toHaveLength(5);
+  });
+
+  it('cuts an 85 KB page title to one short line, and still summarizes in a small context', async () => {
+    const before = ollama.chats.length;
+    const { code, stdout } = await cli(['summarize', `${web.url}/huge-title`, '--json'], {
+      RECAP_NUM_CTX: '2048',
+    });
+    expect(code).toBe(0);
+    const { title } = JSON.parse(stdout) as { title: string };
+    expect(title.length).toBeLessThanOrEqual(MAX_TITLE_CHARS);
+    expect(title).toMatch(/^Bike lanes everywhere .*…$/);
+    const prompt = ollama.chats[before]?.messages.at(-1)?.content ?? '';
+    expect(prompt).toContain(`Title: ${title}\n`);
+  });
+
+  it('cuts an 85 KB --title the same way', async () => {
+    const { code, stdout } = await cli(
+      ['extract', fixturePath('files/notes.md'), '--json', '--title', 'Retro '.repeat(14_000)],
+      { RECAP_NUM_CTX: '2048' },
+    );
+    expect(code).toBe(0);
+    const { title } = JSON.parse(stdout) as { title: string };
+    expect(title).toHaveLength(MAX_TITLE_CHARS);
+    expect(title.endsWith('…')).toBe(true);
   });
 
   it('refuses a link to an inside address unless an admin allowed it, without fetching it', async () => {

@@ -1,6 +1,7 @@
 import { RecapError } from '../errors.js';
 import type { SafeFetch } from '../fetch/safe-fetch.js';
 import { formatBytes } from '../fetch/safe-fetch.js';
+import { capTitle } from '../title.js';
 import type { Document, Input } from '../types.js';
 import { documentFromFile, textDocument } from './file-document.js';
 import { READABLE_CONTENT_TYPES } from './formats/detect.js';
@@ -29,46 +30,56 @@ export interface Sources {
 
 export function createSources(options: SourcesOptions): Sources {
   return {
-    async read(input, { signal, language }) {
-      const limits = { ...options.parser, signal };
-      switch (input.kind) {
-        case 'text':
-          return textDocument(input.text, { kind: 'text' }, input.title);
-        case 'file': {
-          const bytes = await input.download({ signal, maxBytes: options.maxFileBytes });
-          if (bytes.length > options.maxFileBytes) throw fileTooLarge(input.name, options.maxFileBytes);
-          return documentFromFile(
-            {
-              bytes,
-              name: input.name,
-              contentType: input.contentType,
-              source: { kind: 'file', name: input.name },
-            },
-            limits,
-          );
-        }
-        case 'url': {
-          const video = parseYouTubeUrl(input.url);
-          if (video) return options.youtube.read(video, { signal, language });
-          const page = await options.fetch(input.url, {
-            accept: READABLE_CONTENT_TYPES,
-            maxBytes: options.maxFileBytes,
-            signal,
-          });
-          const name = lastPathSegment(page.url) || page.url.hostname;
-          return documentFromFile(
-            {
-              bytes: page.bytes,
-              name,
-              contentType: page.contentType,
-              source: { kind: 'url', url: input.url.href },
-            },
-            limits,
-          );
-        }
-      }
+    async read(input, readOptions) {
+      return withCappedTitle(await readInput(input, readOptions));
     },
   };
+
+  async function readInput(input: Input, { signal, language }: ReadOptions): Promise<Document> {
+    const limits = { ...options.parser, signal };
+    switch (input.kind) {
+      case 'text':
+        return textDocument(input.text, { kind: 'text' }, input.title);
+      case 'file': {
+        const bytes = await input.download({ signal, maxBytes: options.maxFileBytes });
+        if (bytes.length > options.maxFileBytes) throw fileTooLarge(input.name, options.maxFileBytes);
+        return documentFromFile(
+          {
+            bytes,
+            name: input.name,
+            contentType: input.contentType,
+            source: { kind: 'file', name: input.name },
+          },
+          limits,
+        );
+      }
+      case 'url': {
+        const video = parseYouTubeUrl(input.url);
+        if (video) return options.youtube.read(video, { signal, language });
+        const page = await options.fetch(input.url, {
+          accept: READABLE_CONTENT_TYPES,
+          maxBytes: options.maxFileBytes,
+          signal,
+        });
+        const name = lastPathSegment(page.url) || page.url.hostname;
+        return documentFromFile(
+          {
+            bytes: page.bytes,
+            name,
+            contentType: page.contentType,
+            source: { kind: 'url', url: input.url.href },
+          },
+          limits,
+        );
+      }
+    }
+  }
+}
+
+function withCappedTitle(document: Document): Document {
+  const { title, ...rest } = document;
+  const capped = capTitle(title);
+  return capped === undefined ? rest : { ...rest, title: capped };
 }
 
 /** The file name a link ends with, if any ("report.pdf"); malformed escapes are kept as written. */

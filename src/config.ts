@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RecapError } from './core/errors.js';
 import { createAddressPolicy } from './core/fetch/address-policy.js';
+import { LOG_LEVELS, type LogLevel } from './core/log.js';
 
 const DEFAULT_OLLAMA_PORT = '11434';
 
@@ -69,6 +70,9 @@ const EnvSchema = z
     SLACK_SIGNING_SECRET: optionalText,
     SLACK_API_URL: z.url({ protocol: /^https?$/ }).default('https://slack.com/api/'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    SLACK_FILE_HOSTS: z.string().default('files.slack.com').transform(splitList),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    LOG_FORMAT: z.enum(['pretty', 'json']).default('pretty'),
   })
   .superRefine((env, context) => {
     if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
@@ -99,6 +103,8 @@ export interface SlackConfig {
   signingSecret: string | undefined;
   port: number;
   apiUrl: string;
+  /** Hosts (host or host:port) that serve Slack's private files: the only ones sent the bot token. */
+  fileHosts: readonly string[];
 }
 
 export interface Config {
@@ -110,6 +116,7 @@ export interface Config {
   userLimit: { limit: number; windowMs: number };
   discord: DiscordConfig | undefined;
   slack: SlackConfig | undefined;
+  log: { level: LogLevel; format: 'pretty' | 'json' };
 }
 
 /** Reads the settings from an environment, reporting every problem at once. */
@@ -159,8 +166,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
           signingSecret: e.SLACK_SIGNING_SECRET,
           port: e.PORT,
           apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
+          fileHosts: e.SLACK_FILE_HOSTS,
         }
       : undefined,
+    log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
   };
 }
 

@@ -12,7 +12,7 @@ import { startSlackApp } from './bots/slack/app.js';
 import { runCli, USAGE } from './cli.js';
 import { loadConfig } from './config.js';
 import { describeCauses, RecapError, userMessageOf } from './core/errors.js';
-import { consoleLogger, type Logger } from './core/log.js';
+import { createLogger, type Logger } from './core/log.js';
 import { RateLimiter } from './core/rate-limit.js';
 
 /** The environment, with a `.env` file in the working directory filling in what it does not set. */
@@ -23,7 +23,15 @@ function readEnvironment(): Record<string, string | undefined> {
 
 async function start(env: Record<string, string | undefined>): Promise<number> {
   const config = loadConfig(env);
-  const log = consoleLogger((line) => process.stderr.write(line));
+  const log = createLogger({
+    ...config.log,
+    secrets: [
+      config.discord?.token,
+      config.slack?.botToken,
+      config.slack?.appToken,
+      config.slack?.signingSecret,
+    ],
+  });
   if (!config.discord && !config.slack) {
     process.stderr.write(
       'recap: no chat platform is configured. Set DISCORD_TOKEN to run the Discord bot, or SLACK_BOT_TOKEN to run the Slack app (see .env.example and the README). To summarize from a terminal, use `recap summarize <file>`.\n',

@@ -1,7 +1,11 @@
+import { localExecutor } from './commands/job.js';
+import { ChatRuntime } from './commands/runtime.js';
 import type { Config } from './config.js';
 import { createAddressPolicy } from './core/fetch/address-policy.js';
 import { createSafeFetch, type Resolver, type SafeFetch } from './core/fetch/safe-fetch.js';
+import type { Logger } from './core/log.js';
 import { JobQueue } from './core/queue.js';
+import { RateLimiter } from './core/rate-limit.js';
 import { RecapService } from './core/service.js';
 import { createSources, type Sources } from './core/sources/sources.js';
 import { createYouTubeReader } from './core/sources/youtube.js';
@@ -56,4 +60,31 @@ export function createRecap(config: Config, runtime: RecapRuntime = {}): Recap {
     parser: PARSER_LIMITS,
   });
   return { service, model, sources, fetch: safeFetch };
+}
+
+export interface ChatRuntimeSeams {
+  /** How often a job's progress may be shown (ms); tests show every step. */
+  progressIntervalMs?: number;
+}
+
+/**
+ * The chat runtime every platform hands its requests to, running jobs in this process: one per-person
+ * limit, one allow-list, one set of jobs under way for the whole program.
+ */
+export function createChatRuntime(
+  config: Config,
+  recap: Recap,
+  log: Logger,
+  seams: ChatRuntimeSeams = {},
+): ChatRuntime {
+  const allowedGuilds = config.discord?.allowedGuilds;
+  return new ChatRuntime({
+    executor: localExecutor({ recap, log, progressIntervalMs: seams.progressIntervalMs }),
+    rateLimiter: new RateLimiter(config.userLimit),
+    log,
+    gate: (origin) =>
+      origin.platform === 'discord' && allowedGuilds && !(origin.guild && allowedGuilds.has(origin.guild))
+        ? 'recap is not enabled here. Ask an admin to add this server to DISCORD_ALLOWED_GUILDS.'
+        : undefined,
+  });
 }

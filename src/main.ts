@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
-import { createRecap, type Recap } from './app.js';
+import { createChatRuntime, createRecap, type Recap } from './app.js';
 import { startDiscordBot } from './bots/discord/bot.js';
 import { registerCommands } from './bots/discord/register.js';
 import { startSlackApp } from './bots/slack/app.js';
@@ -13,7 +13,6 @@ import { runCli, USAGE } from './cli.js';
 import { loadConfig } from './config.js';
 import { describeCauses, RecapError, userMessageOf } from './core/errors.js';
 import { createLogger, type Logger } from './core/log.js';
-import { RateLimiter } from './core/rate-limit.js';
 
 /** The environment, with a `.env` file in the working directory filling in what it does not set. */
 function readEnvironment(): Record<string, string | undefined> {
@@ -42,13 +41,13 @@ async function start(env: Record<string, string | undefined>): Promise<number> {
   process.on('unhandledRejection', (reason) => log.error(`unhandled rejection: ${describeCauses(reason)}`));
   const recap = createRecap(config);
   void checkModel(recap, log);
-  const rateLimiter = new RateLimiter(config.userLimit);
+  const runtime = createChatRuntime(config, recap, log);
   const stops: (() => Promise<void>)[] = [];
   try {
     if (config.discord) {
       const discord = config.discord;
       const bot = await startingPlatform('Discord', 'DISCORD_TOKEN', () =>
-        startDiscordBot({ ...discord, recap, fetchFile: recap.fetch, rateLimiter, log }),
+        startDiscordBot({ ...discord, runtime, fetchFile: recap.fetch, log }),
       );
       stops.push(() => bot.stop());
     }
@@ -58,11 +57,12 @@ async function start(env: Record<string, string | undefined>): Promise<number> {
         ? 'SLACK_BOT_TOKEN and SLACK_APP_TOKEN'
         : `SLACK_BOT_TOKEN, and that PORT ${slack.port} is free`;
       const app = await startingPlatform('Slack', settings, () =>
-        startSlackApp({ ...slack, recap, rateLimiter, log }),
+        startSlackApp({ ...slack, runtime, fetchFile: recap.fetch, log }),
       );
       stops.push(() => app.stop());
     }
   } catch (error) {
+    await runtime.stop();
     await Promise.allSettled(stops.map((stop) => stop()));
     throw error;
   }
@@ -71,6 +71,8 @@ async function start(env: Record<string, string | undefined>): Promise<number> {
     process.once('SIGTERM', resolve);
   });
   log.info('shutting down');
+  // The jobs under way first (each person is told), while the platforms can still carry the message.
+  await runtime.stop();
   await Promise.allSettled(stops.map((stop) => stop()));
   return 0;
 }

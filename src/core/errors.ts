@@ -20,7 +20,14 @@ export type RecapErrorCode =
   | 'prompt_truncated'
   | 'queue_full'
   | 'rate_limited'
-  | 'cancelled';
+  | 'cancelled'
+  // Where a chat answer goes (a reply surface) failed: each code says what a fallback can do about it.
+  | 'surface_expired'
+  | 'not_in_channel'
+  | 'missing_permission'
+  | 'surface_gone'
+  | 'surface_rejected'
+  | 'transient';
 
 const RETRYABLE: ReadonlySet<RecapErrorCode> = new Set([
   'model_unreachable',
@@ -29,17 +36,25 @@ const RETRYABLE: ReadonlySet<RecapErrorCode> = new Set([
   'youtube_blocked',
   'model_failed',
   'queue_full',
+  'transient',
 ]);
 
 export class RecapError extends Error {
   override readonly name = 'RecapError';
   readonly code: RecapErrorCode;
   readonly userMessage: string;
+  /** How long the other side asked us to wait before trying again (a 429's Retry-After), when it said. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(code: RecapErrorCode, userMessage: string, options: { cause?: unknown } = {}) {
+  constructor(
+    code: RecapErrorCode,
+    userMessage: string,
+    options: { cause?: unknown; retryAfterMs?: number | undefined } = {},
+  ) {
     super(userMessage, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.userMessage = userMessage;
+    this.retryAfterMs = options.retryAfterMs;
   }
 
   /** Whether asking again later could succeed (the server was down, busy or slow). */

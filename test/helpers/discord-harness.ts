@@ -1,7 +1,7 @@
-import { createRecap } from '../../src/app.js';
+import { createChatRuntime, createRecap } from '../../src/app.js';
 import { type DiscordBot, startDiscordBot } from '../../src/bots/discord/bot.js';
+import type { ChatRuntime } from '../../src/commands/runtime.js';
 import { loadConfig } from '../../src/config.js';
-import { RateLimiter } from '../../src/core/rate-limit.js';
 import { BOT_TOKEN, type FakeDiscord, type FakeDiscordOptions, startFakeDiscord } from '../fakes/discord.js';
 import { type FakeOllama, type FakeOllamaOptions, startFakeOllama } from '../fakes/ollama.js';
 import { collectingLogger } from './logs.js';
@@ -10,6 +10,7 @@ export interface DiscordHarness {
   discord: FakeDiscord;
   ollama: FakeOllama;
   bot: DiscordBot;
+  runtime: ChatRuntime;
   logs: string[];
   close(): Promise<void>;
 }
@@ -29,27 +30,36 @@ export async function startDiscordHarness(
     startFakeDiscord(options.discord),
     startFakeOllama(options.ollama),
   ]);
-  const config = loadConfig({ OLLAMA_HOST: ollama.url, FETCH_ALLOW_HOSTS: '127.0.0.1', ...options.env });
+  const config = loadConfig({
+    OLLAMA_HOST: ollama.url,
+    FETCH_ALLOW_HOSTS: '127.0.0.1',
+    DISCORD_TOKEN: BOT_TOKEN,
+    DISCORD_REST_API: discord.restApi,
+    RECAP_USER_LIMIT: String(options.userLimit ?? 100),
+    RECAP_USER_WINDOW_S: '60',
+    ...(options.allowedGuilds ? { DISCORD_ALLOWED_GUILDS: options.allowedGuilds.join(',') } : {}),
+    ...options.env,
+  });
   const logs: string[] = [];
   const log = collectingLogger(logs);
   const recap = createRecap(config);
+  const runtime = createChatRuntime(config, recap, log, { progressIntervalMs: 0 });
   const bot = await startDiscordBot({
     token: BOT_TOKEN,
     restApi: discord.restApi,
     interactionTtlMs: options.interactionTtlMs ?? 15 * 60_000,
-    allowedGuilds: options.allowedGuilds ? new Set(options.allowedGuilds) : undefined,
-    recap,
+    runtime,
     fetchFile: recap.fetch,
-    rateLimiter: new RateLimiter({ limit: options.userLimit ?? 100, windowMs: 60_000 }),
     log,
-    progressIntervalMs: 0,
   });
   return {
     discord,
     ollama,
     bot,
+    runtime,
     logs,
     async close() {
+      await runtime.stop();
       await bot.stop();
       await Promise.all([discord.close(), ollama.close()]);
     },

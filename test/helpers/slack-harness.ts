@@ -1,7 +1,7 @@
-import { createRecap } from '../../src/app.js';
+import { createChatRuntime, createRecap } from '../../src/app.js';
 import { type SlackApp, startSlackApp } from '../../src/bots/slack/app.js';
+import type { ChatRuntime } from '../../src/commands/runtime.js';
 import { loadConfig } from '../../src/config.js';
-import { RateLimiter } from '../../src/core/rate-limit.js';
 import { type FakeOllama, type FakeOllamaOptions, startFakeOllama } from '../fakes/ollama.js';
 import {
   type FakeSlack,
@@ -17,6 +17,7 @@ export interface SlackHarness {
   slack: FakeSlack;
   ollama: FakeOllama;
   app: SlackApp;
+  runtime: ChatRuntime;
   logs: string[];
   /** HTTP mode: posts to /slack/events, signed as Slack signs. */
   post(
@@ -38,18 +39,27 @@ export async function startSlackHarness(
   } = {},
 ): Promise<SlackHarness> {
   const [slack, ollama] = await Promise.all([startFakeSlack(), startFakeOllama(options.ollama)]);
-  const config = loadConfig({ OLLAMA_HOST: ollama.url, FETCH_ALLOW_HOSTS: '127.0.0.1', ...options.env });
+  const config = loadConfig({
+    OLLAMA_HOST: ollama.url,
+    FETCH_ALLOW_HOSTS: '127.0.0.1',
+    RECAP_USER_LIMIT: String(options.userLimit ?? 100),
+    RECAP_USER_WINDOW_S: '60',
+    ...options.env,
+  });
   const logs: string[] = [];
   const log = collectingLogger(logs);
+  const recap = createRecap(config);
+  const runtime = createChatRuntime(config, recap, log, { progressIntervalMs: 0 });
   const app = await startSlackApp({
     botToken: SLACK_BOT_TOKEN,
     ...(options.socketMode ? { appToken: SLACK_APP_TOKEN } : { signingSecret: SIGNING_SECRET }),
     port: 0,
     apiUrl: slack.apiUrl,
-    recap: createRecap(config),
-    rateLimiter: new RateLimiter({ limit: options.userLimit ?? 100, windowMs: 60_000 }),
+    // The fake serves private files from its own address, as files.slack.com does.
+    fileHosts: [new URL(slack.url).host],
+    runtime,
+    fetchFile: recap.fetch,
     log,
-    progressIntervalMs: 0,
   });
   const post: SlackHarness['post'] = (body, postOptions = {}) => {
     const timestamp = postOptions.timestamp ?? Math.floor(Date.now() / 1000);
@@ -71,6 +81,7 @@ export async function startSlackHarness(
     slack,
     ollama,
     app,
+    runtime,
     logs,
     post,
     postEvent: (body, retryNum) => post(JSON.stringify(body), retryNum ? { retryNum } : {}),
@@ -78,6 +89,7 @@ export async function startSlackHarness(
     postShortcut: (payload) =>
       post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), { contentType: form }),
     async close() {
+      await runtime.stop();
       await app.stop();
       await Promise.all([slack.close(), ollama.close()]);
     },

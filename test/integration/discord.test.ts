@@ -161,7 +161,7 @@ describe('Discord: /summarize', () => {
       );
       expect(followUp.body).toMatchObject({ flags: 64, content: expect.stringMatching(message) });
       expect(String(followUp.body?.content)).not.toMatch(/\n\s+at /);
-      expect(callsFor(harness, token).some((c) => c.method === 'DELETE')).toBe(true);
+      await waitFor(() => callsFor(harness as DiscordHarness, token).some((c) => c.method === 'DELETE'));
     },
   );
 
@@ -503,7 +503,7 @@ describe('Discord: shutting down', () => {
     harness = await startDiscordHarness({ ollama: { answerDelayMs: 5000 } });
     const { token } = harness.discord.slashCommand({ text: 'A long planning meeting about next year.' });
     await waitFor(() => (harness?.ollama.chats.length ?? 0) > 0);
-    await harness.bot.stop();
+    await harness.runtime.stop();
     const notice = harness.discord.rest.find((c) => c.method === 'POST' && c.path.endsWith(token));
     expect(notice?.body).toMatchObject({
       flags: 64,

@@ -1,4 +1,9 @@
+/**
+ * The Discord front: discord.js on the gateway, each event mapped (map-event.ts) and handed to the chat
+ * runtime as an intake. The answers are made by the REST calls alone (surface.ts), from the job's target.
+ */
 import {
+  ChannelType,
   type ChatInputCommandInteraction,
   Client,
   Events,
@@ -7,45 +12,39 @@ import {
   type MessageContextMenuCommandInteraction,
   MessageFlags,
   Partials,
+  type TextBasedChannel,
 } from 'discord.js';
-import type { Recap } from '../../app.js';
-import { runChatJob } from '../../commands/chat-job.js';
+import type { Command, Mapped, Origin } from '../../commands/request.js';
+import type { ChatRuntime, Intake } from '../../commands/runtime.js';
 import { describeCauses } from '../../core/errors.js';
 import type { SafeFetch } from '../../core/fetch/safe-fetch.js';
 import type { Logger } from '../../core/log.js';
-import type { RateLimiter } from '../../core/rate-limit.js';
 import { COMMAND_NAME, MESSAGE_COMMAND_NAME } from './commands.js';
-import { attachmentRef, chatAsk, messageFacts } from './facts.js';
-import {
-  askFromMessage,
-  type Mapped,
-  mapMention,
-  mapSlashCommand,
-  mentionsBot,
-  type SummarizeAsk,
-} from './map-event.js';
-import { renderText } from './render.js';
-import { mentionSurface, messageCommandSurface, slashSurface } from './surfaces.js';
+import { attachmentRef, messageFacts } from './facts.js';
+import { describeAsk, mapMention, mapMessageCommand, mapSlashCommand, mentionsBot } from './map-event.js';
+import { renderDirect, renderProgress, renderText, threadName } from './render.js';
+import { DiscordCalls, EPHEMERAL, type InteractionToken } from './rest-calls.js';
+import { type DiscordTarget, discordKit } from './surface.js';
 
 export interface DiscordBotOptions {
   token: string;
   /** Discord's REST API root (DISCORD_REST_API): https://discord.com/api, a proxy, or a test server. */
   restApi: string;
-  /** Guilds where the bot answers; all when undefined. */
-  allowedGuilds?: ReadonlySet<string> | undefined;
   /** How long an interaction token lives (15 minutes at Discord). */
   interactionTtlMs: number;
-  recap: Recap;
+  runtime: ChatRuntime;
+  /** Attachments are fetched like links: through the safe fetcher, bounded in size and time. */
   fetchFile: SafeFetch;
-  rateLimiter: RateLimiter;
   log: Logger;
-  progressIntervalMs?: number;
 }
 
 export interface DiscordBot {
   client: Client;
+  /** Disconnects; stop the runtime first, so the jobs under way can still answer. */
   stop(): Promise<void>;
 }
+
+const THREAD_PARENTS = new Set([ChannelType.GuildText, ChannelType.GuildAnnouncement]);
 
 export async function startDiscordBot(options: DiscordBotOptions): Promise<DiscordBot> {
   const client = new Client({
@@ -59,136 +58,206 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
     allowedMentions: { parse: [], repliedUser: false },
     rest: { api: options.restApi },
   });
-  const shutdown = new AbortController();
-  const jobs = new Set<Promise<void>>();
-  const { log } = options;
-  const surfaceContext = { client, interactionTtlMs: options.interactionTtlMs, log };
-  const track = (job: Promise<void>) => {
-    jobs.add(job);
-    void job.finally(() => jobs.delete(job));
-  };
-  const jobDeps = {
-    recap: options.recap,
-    fetchFile: options.fetchFile,
-    log,
-    ...(options.progressIntervalMs === undefined ? {} : { progressIntervalMs: options.progressIntervalMs }),
-  };
+  const { runtime } = options;
+  const log = options.log.child({ platform: 'discord' });
+  const calls = new DiscordCalls(client.rest, options.interactionTtlMs);
+  runtime.executor.attach('discord', discordKit(calls, options.fetchFile));
+  wireLogs(client, log);
 
+  client.on(Events.InteractionCreate, (interaction) => {
+    const receivedAt = Date.now();
+    if (interaction.isChatInputCommand() && interaction.commandName === COMMAND_NAME) {
+      runtime.receive(slashIntake(interaction, receivedAt, calls));
+    } else if (
+      interaction.isMessageContextMenuCommand() &&
+      interaction.commandName === MESSAGE_COMMAND_NAME
+    ) {
+      runtime.receive(messageCommandIntake(interaction, receivedAt, calls));
+    }
+  });
+
+  client.on(Events.MessageCreate, (message) => {
+    const botId = client.user?.id;
+    if (!botId || message.author.bot || !mentionsBot(message.content, botId)) return;
+    const receivedAt = Date.now();
+    mentionIntake(message, botId, receivedAt, calls).then(
+      (intake) => intake && runtime.receive(intake),
+      (error: unknown) => log.error(`message ${message.id}: ${describeCauses(error)}`),
+    );
+  });
+
+  await client.login(options.token);
+  log.info(`discord: logged in as ${client.user?.tag ?? 'unknown'}`);
+  return { client, stop: () => client.destroy() };
+}
+
+function wireLogs(client: Client, log: Logger): void {
   client.on(Events.Error, (error) => log.error(`discord: ${describeCauses(error)}`));
+  client.on(Events.Warn, (message) => log.warn(`discord: ${message}`));
+  if (log.level === undefined || log.level === 'debug') {
+    client.on(Events.Debug, (message) => log.debug(`discord: ${message}`));
+    client.rest.on('rateLimited', (limit) =>
+      log.debug(`discord: rate limited on ${limit.route} for ${limit.retryAfter} ms`),
+    );
+  }
   client.on(Events.ShardResume, (id, replayed) =>
     log.info(`discord: gateway resumed (shard ${id}, ${replayed} events replayed)`),
   );
   client.on(Events.ShardDisconnect, (event, id) =>
     log.warn(`discord: gateway closed (shard ${id}, code ${event.code})`),
   );
+}
 
-  client.on(Events.InteractionCreate, (interaction) => {
-    const receivedAt = Date.now();
-    if (!interaction.isChatInputCommand() && !interaction.isMessageContextMenuCommand()) return;
-    if (interaction.commandName !== COMMAND_NAME && interaction.commandName !== MESSAGE_COMMAND_NAME) return;
-    track(
-      handleCommand(interaction, receivedAt).catch((error: unknown) =>
-        log.error(`discord: interaction ${interaction.id}: ${describeCauses(error)}`),
-      ),
-    );
-  });
+type CommandInteraction = ChatInputCommandInteraction | MessageContextMenuCommandInteraction;
 
-  client.on(Events.MessageCreate, (message) => {
-    const botId = client.user?.id;
-    if (!botId || message.author.bot) return;
-    track(
-      handleMention(message, botId).catch((error: unknown) =>
-        log.error(`discord: message ${message.id}: ${describeCauses(error)}`),
-      ),
-    );
-  });
-
-  async function handleCommand(
-    interaction: ChatInputCommandInteraction | MessageContextMenuCommandInteraction,
-    receivedAt: number,
-  ): Promise<void> {
-    const refusal = refusalFor(interaction.guildId, interaction.user.id);
-    if (refusal) {
-      await interaction.reply({ ...renderText(refusal), flags: MessageFlags.Ephemeral });
-      return;
-    }
-    const asked = askForCommand(interaction);
-    if (!asked.ok) {
-      await interaction.reply({ ...renderText(asked.problem), flags: MessageFlags.Ephemeral });
-      return;
-    }
-    const { ask, language } = asked.value;
-    const surface = interaction.isChatInputCommand()
-      ? await slashSurface(surfaceContext, interaction, receivedAt, ask)
-      : await messageCommandSurface(surfaceContext, interaction, receivedAt, ask);
-    await runChatJob(
-      { ask: chatAsk(ask), language, label: `discord interaction ${interaction.id}` },
-      surface,
-      jobDeps,
-      shutdown.signal,
-    );
-  }
-
-  async function handleMention(message: Message, botId: string): Promise<void> {
-    if (!mentionsBot(message.content, botId)) return;
-    const referenced = message.reference?.messageId
-      ? await message.fetchReference().catch(() => undefined)
-      : undefined;
-    const decision = mapMention(
-      { ...messageFacts(message), referenced: referenced ? messageFacts(referenced) : undefined },
-      botId,
-    );
-    if (decision.action === 'ignore') return;
-    const refusal = refusalFor(message.guildId, message.author.id);
-    if (refusal || decision.action === 'explain') {
-      await message.reply(renderText(refusal ?? (decision.action === 'explain' ? decision.problem : '')));
-      return;
-    }
-    const target = decision.target === 'referenced' && referenced ? referenced : message;
-    const surface = await mentionSurface(surfaceContext, message, target, decision.ask);
-    await runChatJob(
-      { ask: chatAsk(decision.ask), label: `discord message ${message.id}` },
-      surface,
-      jobDeps,
-      shutdown.signal,
-    );
-  }
-
-  function refusalFor(guildId: string | null, userId: string): string | undefined {
-    if (options.allowedGuilds && (!guildId || !options.allowedGuilds.has(guildId))) {
-      return 'recap is not enabled here. Ask an admin to add this server to DISCORD_ALLOWED_GUILDS.';
-    }
-    return options.rateLimiter.refusal(`discord:${userId}`);
-  }
-
-  /** A slash command: the deferred reply shows progress; the bullets go in a thread started on it. */
-
-  await client.login(options.token);
-  log.info(`discord: logged in as ${client.user?.tag ?? 'unknown'}`);
+function interactionOrigin(interaction: CommandInteraction, receivedAt: number): Origin {
   return {
-    client,
-    async stop() {
-      shutdown.abort(new Error('recap is shutting down'));
-      await Promise.allSettled([...jobs]);
-      await client.destroy();
+    requestId: interaction.id,
+    platform: 'discord',
+    ...(interaction.guildId ? { guild: interaction.guildId } : {}),
+    channel: interaction.channelId,
+    user: interaction.user.id,
+    receivedAt,
+  };
+}
+
+/**
+ * The parts both commands share: the token, and how to tell the person something before the job exists
+ * (a private reply, which is the acknowledgement itself when nothing was deferred yet).
+ */
+function commandIntake(
+  interaction: CommandInteraction,
+  receivedAt: number,
+  calls: DiscordCalls,
+  request: Mapped<Command>,
+  ephemeral: boolean,
+): Omit<Intake<DiscordTarget>, 'open'> & { token: InteractionToken } {
+  const token = { applicationId: interaction.applicationId, token: interaction.token, issuedAt: receivedAt };
+  return {
+    token,
+    origin: interactionOrigin(interaction, receivedAt),
+    request,
+    acknowledge: () => interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {}),
+    notice: (text) => [
+      {
+        via: 'interaction',
+        send: () =>
+          interaction.deferred
+            ? calls
+                .followUp(token, { ...renderText(text), flags: EPHEMERAL })
+                .then(() => (ephemeral ? undefined : calls.deleteOriginal(token)))
+            : interaction.reply({ ...renderText(text), flags: MessageFlags.Ephemeral }),
+      },
+    ],
+  };
+}
+
+/** /summarize: the reply, deferred at once, shows progress; the bullets go in a thread started on it. */
+function slashIntake(
+  interaction: ChatInputCommandInteraction,
+  receivedAt: number,
+  calls: DiscordCalls,
+): Intake<DiscordTarget> {
+  const request = mapSlashCommand({
+    link: interaction.options.getString('link'),
+    text: interaction.options.getString('text'),
+    language: interaction.options.getString('language'),
+    file: attachmentRef(interaction.options.getAttachment('file')),
+  });
+  const intake = commandIntake(interaction, receivedAt, calls, request, false);
+  return {
+    ...intake,
+    open: async () => ({
+      kind: 'slash',
+      interaction: intake.token,
+      channelId: interaction.channelId,
+      // Its id lets the bot token edit the reply after the interaction token has expired.
+      originalId: await calls.getOriginal(intake.token).then(
+        (original) => original.id,
+        () => undefined,
+      ),
+      threads: THREAD_PARENTS.has(interaction.channel?.type ?? ChannelType.DM),
+    }),
+  };
+}
+
+/** Apps → Summarize: a private status; the bullets in a thread on that message (or where it is). */
+function messageCommandIntake(
+  interaction: MessageContextMenuCommandInteraction,
+  receivedAt: number,
+  calls: DiscordCalls,
+): Intake<DiscordTarget> {
+  const target = interaction.targetMessage;
+  const intake = commandIntake(interaction, receivedAt, calls, mapMessageCommand(messageFacts(target)), true);
+  const channel = target.channel as TextBasedChannel;
+  return {
+    ...intake,
+    open: async () => ({
+      kind: 'message-command',
+      interaction: intake.token,
+      channelId: target.channelId,
+      messageId: target.id,
+      place: channel.isThread()
+        ? 'its-thread'
+        : THREAD_PARENTS.has(channel.type)
+          ? 'thread-on-it'
+          : 'its-channel',
+    }),
+  };
+}
+
+/** A mention: a placeholder in the thread of the message asked about (a reply when that is not possible). */
+async function mentionIntake(
+  message: Message,
+  botId: string,
+  receivedAt: number,
+  calls: DiscordCalls,
+): Promise<Intake<DiscordTarget> | undefined> {
+  const referenced = message.reference?.messageId
+    ? await message.fetchReference().catch(() => undefined)
+    : undefined;
+  const decision = mapMention(
+    { ...messageFacts(message), referenced: referenced ? messageFacts(referenced) : undefined },
+    botId,
+  );
+  if (decision.action === 'ignore') return undefined;
+  const asked = decision.target === 'referenced' && referenced ? referenced : message;
+  const reply = { message_id: message.id, fail_if_not_exists: false };
+  return {
+    origin: {
+      requestId: message.id,
+      platform: 'discord',
+      ...(message.guildId ? { guild: message.guildId } : {}),
+      channel: message.channelId,
+      user: message.author.id,
+      receivedAt,
+    },
+    request: decision.request,
+    notice: (text) => [
+      {
+        via: 'bot',
+        send: () => calls.send(message.channelId, { ...renderText(text), message_reference: reply }),
+      },
+      {
+        via: 'direct',
+        send: () => calls.direct(message.author.id, renderDirect(renderText(text), message.channelId)),
+      },
+    ],
+    async open() {
+      const name = threadName(undefined, decision.request.ok ? describeAsk(decision.request.value.ask) : '');
+      const place = await placeFor(asked, name, calls).catch(() => message.channelId);
+      const placeholder = await calls.send(place, {
+        ...renderProgress({ stage: 'reading' }),
+        ...(place === message.channelId ? { message_reference: reply } : {}),
+      });
+      return { kind: 'mention', channelId: place, placeholderId: placeholder.id };
     },
   };
 }
 
-/** What a slash command's options, or the message an Apps command names, ask to summarize. */
-function askForCommand(
-  interaction: ChatInputCommandInteraction | MessageContextMenuCommandInteraction,
-): Mapped<SummarizeAsk> {
-  if (interaction.isChatInputCommand()) {
-    return mapSlashCommand({
-      link: interaction.options.getString('link'),
-      text: interaction.options.getString('text'),
-      language: interaction.options.getString('language'),
-      file: attachmentRef(interaction.options.getAttachment('file')),
-    });
-  }
-  const ask = askFromMessage(messageFacts(interaction.targetMessage));
-  return ask
-    ? { ok: true, value: { ask } }
-    : { ok: false, problem: 'That message has no link, file or text to summarize.' };
+/** The thread the answer goes in: the one the message is in, the one on it, or a new one on it. */
+async function placeFor(message: Message, name: string, calls: DiscordCalls): Promise<string> {
+  const channel = message.channel;
+  if (channel.isThread() || !THREAD_PARENTS.has(channel.type)) return message.channelId;
+  return calls.threadOn(message.channelId, message.id, name);
 }

@@ -1,48 +1,35 @@
 /**
  * Pure mapping from what Discord sends to what recap is asked: no client, no network. The wiring
- * reads discord.js structures into these plain shapes and acts on the result.
+ * reads discord.js structures into these plain shapes and hands the result to the runtime.
  */
 import { findLinks } from '../../commands/links.js';
+import type { Ask, Command, Mapped, SharedFile } from '../../commands/request.js';
 
-export interface AttachmentRef {
-  url: string;
-  name: string;
-  contentType?: string | undefined;
-  size?: number | undefined;
-}
-
-/** What to summarize, before it is fetched. */
-export type Ask =
-  | { kind: 'text'; text: string }
-  | { kind: 'url'; url: URL }
-  | { kind: 'attachment'; attachment: AttachmentRef };
-
-export interface SummarizeAsk {
-  ask: Ask;
-  language?: string;
-}
-
-export type Mapped<T> = { ok: true; value: T } | { ok: false; problem: string };
+/**
+ * Discord's own limits: message content is at most 2,000 characters (4,000 with Nitro), and the
+ * command's options at most what they were registered with (commands.ts). Nothing longer is scanned.
+ */
+export const TEXT_LIMITS = { content: 4000, link: 2000, text: 6000, language: 40 } as const;
 
 export interface SlashOptions {
   link?: string | null | undefined;
   text?: string | null | undefined;
   language?: string | null | undefined;
-  file?: AttachmentRef | null | undefined;
+  file?: SharedFile | null | undefined;
 }
 
 export const SLASH_USAGE =
   'Give `/summarize` something to read: a `link` (a video or an article), a `file` (a transcript, .docx or .pdf), or `text`.';
 
 /** `/summarize link: file: text: language:` → what to summarize. The file wins, then the link, then text. */
-export function mapSlashCommand(options: SlashOptions): Mapped<SummarizeAsk> {
-  const language = options.language?.trim() || undefined;
-  const withLanguage = (ask: Ask): Mapped<SummarizeAsk> => ({
+export function mapSlashCommand(options: SlashOptions): Mapped<Command> {
+  const language = options.language?.slice(0, TEXT_LIMITS.language).trim() || undefined;
+  const summarize = (ask: Ask): Mapped<Command> => ({
     ok: true,
-    value: { ask, ...(language ? { language } : {}) },
+    value: { kind: 'summarize', ask, ...(language ? { language } : {}) },
   });
-  if (options.file) return withLanguage({ kind: 'attachment', attachment: options.file });
-  const linkText = options.link?.trim();
+  if (options.file) return summarize({ kind: 'file', file: options.file });
+  const linkText = options.link?.slice(0, TEXT_LIMITS.link).trim();
   if (linkText) {
     const [url] = findLinks(linkText);
     if (!url)
@@ -50,14 +37,14 @@ export function mapSlashCommand(options: SlashOptions): Mapped<SummarizeAsk> {
         ok: false,
         problem: `\`${linkText.slice(0, 100)}\` is not a link. Links start with https://.`,
       };
-    return withLanguage({ kind: 'url', url });
+    return summarize({ kind: 'url', url: url.href });
   }
-  const text = options.text?.trim();
+  const text = options.text?.slice(0, TEXT_LIMITS.text).trim();
   if (text) {
     const [url] = findLinks(text);
     // A lone link pasted into `text` is meant as a link.
-    if (url && !/\s/.test(text)) return withLanguage({ kind: 'url', url });
-    return withLanguage({ kind: 'text', text });
+    if (url && !/\s/.test(text)) return summarize({ kind: 'url', url: url.href });
+    return summarize({ kind: 'text', text });
   }
   return { ok: false, problem: SLASH_USAGE };
 }
@@ -65,19 +52,28 @@ export function mapSlashCommand(options: SlashOptions): Mapped<SummarizeAsk> {
 export interface MessageFacts {
   id: string;
   content: string;
-  attachments: AttachmentRef[];
+  attachments: SharedFile[];
   authorId: string;
   authorIsBot: boolean;
 }
 
 /** What a message offers to summarize: its first attachment, else its first link, else its text. */
 export function askFromMessage(message: MessageFacts, botId?: string): Ask | undefined {
-  const [attachment] = message.attachments;
-  if (attachment) return { kind: 'attachment', attachment };
-  const [url] = findLinks(message.content);
-  if (url) return { kind: 'url', url };
-  const text = botId ? withoutMention(message.content, botId) : message.content.trim();
+  const [file] = message.attachments;
+  if (file) return { kind: 'file', file };
+  const content = message.content.slice(0, TEXT_LIMITS.content);
+  const [url] = findLinks(content);
+  if (url) return { kind: 'url', url: url.href };
+  const text = botId ? withoutMention(content, botId) : content.trim();
   return text ? { kind: 'text', text } : undefined;
+}
+
+/** Apps → Summarize on a message. */
+export function mapMessageCommand(message: MessageFacts): Mapped<Command> {
+  const ask = askFromMessage(message);
+  return ask
+    ? { ok: true, value: { kind: 'summarize', ask } }
+    : { ok: false, problem: 'That message has no link, file or text to summarize.' };
 }
 
 export interface MentionFacts extends MessageFacts {
@@ -87,8 +83,7 @@ export interface MentionFacts extends MessageFacts {
 
 export type MentionDecision =
   | { action: 'ignore' }
-  | { action: 'explain'; problem: string }
-  | { action: 'summarize'; target: 'referenced' | 'self'; ask: Ask };
+  | { action: 'answer'; target: 'referenced' | 'self'; request: Mapped<Command> };
 
 export const MENTION_USAGE =
   'Reply to a message that has a link or a file and mention me, or mention me in a message with a link or a file. You can also use `/summarize`.';
@@ -101,15 +96,20 @@ export const MENTION_USAGE =
 export function mapMention(message: MentionFacts, botId: string): MentionDecision {
   if (message.authorIsBot || message.authorId === botId) return { action: 'ignore' };
   if (!mentionsBot(message.content, botId)) return { action: 'ignore' };
+  const summarize = (target: 'referenced' | 'self', ask: Ask): MentionDecision => ({
+    action: 'answer',
+    target,
+    request: { ok: true, value: { kind: 'summarize', ask } },
+  });
   const referenced = message.referenced ? linkOrFile(message.referenced) : undefined;
-  if (referenced) return { action: 'summarize', target: 'referenced', ask: referenced };
+  if (referenced) return summarize('referenced', referenced);
   const own = linkOrFile(message);
-  if (own) return { action: 'summarize', target: 'self', ask: own };
+  if (own) return summarize('self', own);
   if (message.referenced) {
     const text = askFromMessage(message.referenced);
-    if (text) return { action: 'summarize', target: 'referenced', ask: text };
+    if (text) return summarize('referenced', text);
   }
-  return { action: 'explain', problem: MENTION_USAGE };
+  return { action: 'answer', target: 'self', request: { ok: false, problem: MENTION_USAGE } };
 }
 
 function linkOrFile(message: MessageFacts): Ask | undefined {
@@ -118,9 +118,26 @@ function linkOrFile(message: MessageFacts): Ask | undefined {
 }
 
 export function mentionsBot(content: string, botId: string): boolean {
-  return content.includes(`<@${botId}>`) || content.includes(`<@!${botId}>`);
+  const head = content.slice(0, TEXT_LIMITS.content);
+  return head.includes(`<@${botId}>`) || head.includes(`<@!${botId}>`);
 }
 
 function withoutMention(content: string, botId: string): string {
   return content.replaceAll(`<@${botId}>`, '').replaceAll(`<@!${botId}>`, '').trim();
+}
+
+/** What was asked about, in a few words, to name a thread before the title is known. */
+export function describeAsk(ask: Ask): string {
+  switch (ask.kind) {
+    case 'file':
+      return ask.file.name;
+    case 'url': {
+      const url = new URL(ask.url);
+      return `${url.hostname}${url.pathname === '/' ? '' : url.pathname}`;
+    }
+    case 'text':
+      return ask.text.split(/\s+/, 8).join(' ');
+    case 'message':
+      return 'a message';
+  }
 }

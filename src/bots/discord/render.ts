@@ -5,6 +5,7 @@
  */
 import type { APIEmbed } from 'discord.js';
 import { describeSource, momentLabel, momentLink } from '../../commands/links.js';
+import { oneLine } from '../../commands/plain-text.js';
 import { describeProgress } from '../../commands/progress-text.js';
 import type { SummaryReply } from '../../commands/summarize.js';
 import { userMessageOf } from '../../core/errors.js';
@@ -38,13 +39,13 @@ export function renderSummary(reply: SummaryReply): DiscordPayload {
     const link = at === undefined ? undefined : momentLink(reply.source, at);
     const moment =
       at === undefined ? '' : link ? ` ([${momentLabel(at)}](${link}))` : ` (${momentLabel(at)})`;
-    return `• ${escapeMarkdown(bullet)}${moment}`;
+    return `• ${escapeMarkdown(oneLine(bullet))}${moment}`;
   });
   const source =
     reply.source.kind === 'url' ? undefined : `Source: ${escapeMarkdown(describeSource(reply.source))}`;
   const description = truncate([...bullets, ...(source ? ['', source] : [])].join('\n'), LIMITS.description);
   const embed: APIEmbed = {
-    title: truncate(reply.title ?? 'Summary', LIMITS.title),
+    title: truncate(oneLine(reply.title ?? '') || 'Summary', LIMITS.title),
     description,
     color: ACCENT,
     footer: { text: truncate(footerText(reply), FOOTER_MAX) },
@@ -67,7 +68,7 @@ export function renderProgress(progress: Progress): DiscordPayload {
 
 /** The header left on a slash command's reply when the bullets are in its thread. */
 export function renderThreadHeader(reply: SummaryReply): DiscordPayload {
-  const title = reply.title ? `**${escapeMarkdown(truncate(reply.title, 200))}**` : 'this';
+  const title = reply.title ? `**${escapeMarkdown(truncate(oneLine(reply.title), 200))}**` : 'this';
   return {
     content: `📝 Summary of ${title} — in the thread below.`,
     embeds: [],
@@ -85,12 +86,30 @@ export function renderError(error: unknown): DiscordPayload {
 }
 
 export function renderText(text: string): DiscordPayload {
-  return { content: truncate(text, LIMITS.content), allowed_mentions: NO_MENTIONS };
+  return { content: truncate(text, LIMITS.content), embeds: [], allowed_mentions: NO_MENTIONS };
+}
+
+/** The status left once the summary was posted somewhere else: a thread, a channel, direct messages. */
+export function renderDone(placeId: string | undefined): DiscordPayload {
+  return renderText(
+    placeId
+      ? `✅ Done: the summary is in <#${placeId}>.`
+      : '✅ Done: the summary is in your direct messages.',
+  );
+}
+
+/** A direct message, when the channel could not take the answer: says which request it answers. */
+export function renderDirect(payload: DiscordPayload, channelId: string): DiscordPayload {
+  const about = `About what you asked for in <#${channelId}>:`;
+  return {
+    ...payload,
+    content: truncate(payload.content ? `${about}\n${payload.content}` : about, LIMITS.content),
+  };
 }
 
 /** A thread's name: the title, or the source, within 100 characters. */
 export function threadName(title: string | undefined, fallback: string): string {
-  const name = (title ?? fallback).replace(/\s+/g, ' ').trim() || 'Summary';
+  const name = oneLine(title ?? fallback) || 'Summary';
   return truncate(`Summary: ${name}`, LIMITS.threadName);
 }
 

@@ -1,13 +1,19 @@
-import { createServer, type Server } from 'node:http';
+/**
+ * The Slack front: Bolt over Socket Mode or HTTP, each request acknowledged at once and handed to the
+ * chat runtime (handlers.ts). Answers are made from the job's plain target (surface.ts).
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import { LRUCache } from 'lru-cache';
-import type { Recap } from '../../app.js';
+import type { ChatRuntime } from '../../commands/runtime.js';
 import { describeCauses, RecapError } from '../../core/errors.js';
+import type { SafeFetch } from '../../core/fetch/safe-fetch.js';
 import type { Logger } from '../../core/log.js';
-import type { RateLimiter } from '../../core/rate-limit.js';
+import { boltLogger } from './bolt-logger.js';
 import { registerHandlers } from './handlers.js';
-import { SlackJobs } from './jobs.js';
+import { CLIENT_OPTIONS, SlackCalls } from './slack-calls.js';
+import { slackKit } from './surface.js';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -19,24 +25,38 @@ export interface SlackAppOptions {
   port: number;
   /** Slack's Web API root (SLACK_API_URL): https://slack.com/api/, GovSlack's, or a test server. */
   apiUrl: string;
-  recap: Recap;
-  rateLimiter: RateLimiter;
+  /** Hosts of Slack's private files (SLACK_FILE_HOSTS): the only ones sent the bot token. */
+  fileHosts: readonly string[];
+  runtime: ChatRuntime;
+  fetchFile: SafeFetch;
   log: Logger;
-  progressIntervalMs?: number;
 }
 
 export interface SlackApp {
   app: App;
   /** HTTP mode: the port /slack/events listens on. */
   port: number | undefined;
+  /** Disconnects; stop the runtime first, so the jobs under way can still answer. */
   stop(): Promise<void>;
 }
 
+/** Slack signs each request with its time; Bolt refuses those older than 5 minutes, recap also those ahead. */
+const MAX_CLOCK_SKEW_S = 5 * 60;
+
 export async function startSlackApp(options: SlackAppOptions): Promise<SlackApp> {
-  const { log } = options;
-  const clientOptions = { slackApiUrl: options.apiUrl };
+  const log = options.log.child({ platform: 'slack' });
   const logger = boltLogger(log);
-  const receiver = createReceiver(options, logger);
+  const clientOptions = { slackApiUrl: options.apiUrl, ...CLIENT_OPTIONS };
+  // Socket Mode: a few quick tries at start (an unreachable Slack is reported, not retried for ever), then
+  // patient reconnects once connected. The Socket Mode client reads this object at every call.
+  const socketRetries = { retries: 2, factor: 2, minTimeout: 300, maxTimeout: 2000 };
+  const receiver = options.appToken
+    ? new SocketModeReceiver({
+        appToken: options.appToken,
+        logger,
+        installerOptions: { clientOptions: { slackApiUrl: options.apiUrl, retryConfig: socketRetries } },
+      })
+    : httpReceiver(options, logger);
   // Initialized below with `await app.init()`, which checks the token (auth.test) before anything starts.
   const app = new App({
     token: options.botToken,
@@ -45,50 +65,43 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackApp>
     logger,
     deferInitialization: true,
   });
-  const jobs = new SlackJobs(options);
-
-  ignoreRedeliveries(app, log);
+  const calls = new SlackCalls(app.client);
+  options.runtime.executor.attach(
+    'slack',
+    slackKit({
+      calls,
+      client: app.client,
+      botToken: options.botToken,
+      fileHosts: options.fileHosts,
+      fetchFile: options.fetchFile,
+    }),
+  );
+  ignoreRepeats(app, log);
   app.error(async (error) => log.error(`slack: ${describeCauses(error)}`));
-  registerHandlers(app, jobs);
+  registerHandlers(app, options.runtime, calls);
 
-  let server: Server | undefined;
-  let port: number | undefined;
+  // A failure here (a refused token, an unreachable Slack) comes back at once: main.ts names the settings.
+  await app.init();
   if (receiver instanceof HTTPReceiver) {
-    // Our own server around Bolt's request listener, so port 0 (any free port) works in tests.
-    server = createServer(receiver.requestListener);
-    await app.init();
-    await new Promise<void>((resolve) => server?.listen(options.port, resolve));
-    port = (server.address() as AddressInfo).port;
+    const server = await listen(receiver, options.port);
+    const port = (server.address() as AddressInfo).port;
     log.info(`slack: listening for events on http://0.0.0.0:${port}/slack/events`);
-  } else {
-    await app.init();
-    await app.start();
-    log.info('slack: connected in Socket Mode');
+    return { app, port, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
   }
+  await app.start();
+  Object.assign(socketRetries, { retries: 100, factor: 1.3, maxTimeout: 60_000 });
+  watchConnection(receiver, log);
+  log.info('slack: connected in Socket Mode');
   return {
     app,
-    port,
+    port: undefined,
     async stop() {
-      await jobs.stop();
-      if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
-      else await app.stop();
+      await app.stop();
     },
   };
 }
 
-/** Socket Mode with an app token (no public URL needed); HTTP mode with signature checks otherwise. */
-function createReceiver(
-  options: SlackAppOptions,
-  logger: ReturnType<typeof boltLogger>,
-): HTTPReceiver | SocketModeReceiver {
-  const clientOptions = { slackApiUrl: options.apiUrl };
-  if (options.appToken) {
-    return new SocketModeReceiver({
-      appToken: options.appToken,
-      logger,
-      installerOptions: { clientOptions },
-    });
-  }
+function httpReceiver(options: SlackAppOptions, logger: ReturnType<typeof boltLogger>): HTTPReceiver {
   if (!options.signingSecret) {
     throw new RecapError(
       'config_invalid',
@@ -99,39 +112,77 @@ function createReceiver(
 }
 
 /**
- * Slack resends an event it thinks went unanswered (X-Slack-Retry-Num over HTTP, retry_attempt in
- * Socket Mode), with the same event_id: each event is handled once. Bolt has already acknowledged it.
+ * Our own server around Bolt's request listener (so port 0 works in tests), which first refuses requests
+ * signed more than five minutes ahead: Bolt checks only the past, so a request signed in the future could
+ * be replayed for as long as its time lies ahead.
  */
-function ignoreRedeliveries(app: App, log: Logger): void {
-  const seen = new LRUCache<string, true>({ max: 10_000, ttl: 60 * 60_000 });
-  app.use(async ({ body, next }) => {
-    const eventId = (body as { event_id?: unknown }).event_id;
-    if (typeof eventId === 'string') {
-      if (seen.has(eventId)) {
-        log.info(`slack: event ${eventId} was delivered again; already handled`);
+async function listen(receiver: HTTPReceiver, port: number): Promise<Server> {
+  const server = createServer((request, response) => {
+    if (signedInTheFuture(request)) {
+      response.writeHead(401).end();
+      return;
+    }
+    receiver.requestListener(request, response);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  }).catch((error: unknown) => {
+    const busy = (error as { code?: string }).code === 'EADDRINUSE';
+    throw new RecapError(
+      'config_invalid',
+      busy
+        ? `PORT ${port} is already in use, so the Slack app cannot listen for events. Set PORT to a free port, or stop what uses it.`
+        : `The Slack app cannot listen on PORT ${port} (${(error as Error).message}).`,
+      { cause: error },
+    );
+  });
+  return server;
+}
+
+function signedInTheFuture(request: IncomingMessage): boolean {
+  const timestamp = Number(request.headers['x-slack-request-timestamp']);
+  return Number.isFinite(timestamp) && timestamp - Date.now() / 1000 > MAX_CLOCK_SKEW_S;
+}
+
+/**
+ * Each request is handled once. Slack resends an event it thinks went unanswered (X-Slack-Retry-Num over
+ * HTTP, retry_attempt in Socket Mode) with the same event_id; a command or a shortcut replayed within
+ * the signature's five minutes has the same trigger_id. A repeat is acknowledged and dropped.
+ */
+function ignoreRepeats(app: App, log: Logger): void {
+  const seen = new LRUCache<string, true>({ max: 20_000, ttl: 60 * 60_000 });
+  app.use(async (args) => {
+    const body = args.body as { event_id?: unknown; trigger_id?: unknown };
+    const id = typeof body.event_id === 'string' ? body.event_id : body.trigger_id;
+    if (typeof id === 'string') {
+      if (seen.has(id)) {
+        log.info(`slack: request ${id} arrived again; already handled`);
+        await (args as { ack?: () => Promise<void> }).ack?.();
         return;
       }
-      seen.set(eventId, true);
+      seen.set(id, true);
     }
-    await next();
+    await args.next();
   });
 }
 
-/** Bolt's log lines, through recap's logger (its debug chatter dropped). */
-function boltLogger(log: Logger) {
-  let level = LogLevel.INFO;
-  let name = 'slack';
-  return {
-    debug: () => undefined,
-    info: (...messages: unknown[]) => log.info(`${name}: ${messages.join(' ')}`),
-    warn: (...messages: unknown[]) => log.warn(`${name}: ${messages.join(' ')}`),
-    error: (...messages: unknown[]) => log.error(`${name}: ${messages.join(' ')}`),
-    setLevel: (next: LogLevel) => {
-      level = next;
-    },
-    getLevel: () => level,
-    setName: (next: string) => {
-      name = next;
-    },
-  };
+/** Says once that the connection was lost and what to check, and once that it came back. */
+function watchConnection(receiver: SocketModeReceiver, log: Logger): void {
+  let lost = false;
+  receiver.client.on('reconnecting', () => {
+    if (lost) return;
+    lost = true;
+    log.warn(
+      'slack: the Socket Mode connection was lost; reconnecting. If it does not come back, check network access to Slack (SLACK_API_URL, and wss-primary.slack.com for the socket) and that SLACK_APP_TOKEN is still valid.',
+    );
+  });
+  receiver.client.on('connected', () => {
+    if (!lost) return;
+    lost = false;
+    log.info('slack: the Socket Mode connection is back');
+  });
 }

@@ -1,173 +1,152 @@
-import type {
-  AllMiddlewareArgs,
-  App,
-  SlackCommandMiddlewareArgs,
-  SlackEventMiddlewareArgs,
-  SlackShortcutMiddlewareArgs,
-} from '@slack/bolt';
-import type { ReplySurface } from '../../commands/chat-job.js';
-import { PLAIN, type SlackJobs } from './jobs.js';
+/**
+ * Each way of asking on Slack, acknowledged at once and handed to the chat runtime as an intake. The
+ * request id is Slack's own: event_id for events, trigger_id for commands and shortcuts.
+ */
+import type { App, SlashCommand } from '@slack/bolt';
+import type { Command, Mapped, Origin } from '../../commands/request.js';
+import type { ChatRuntime, Intake } from '../../commands/runtime.js';
+import type { Route } from '../../commands/surface.js';
 import {
-  askFromMessage,
-  askFromParent,
+  describeAsk,
   mapCommand,
+  mapDirectFile,
   mapMention,
-  type SlackAsk,
+  mapShortcut,
   SlackMessage,
 } from './map-event.js';
-import {
-  renderError,
-  renderNotice,
-  renderParent,
-  renderParentDone,
-  renderProgress,
-  renderSummary,
-  type SlackMessagePayload,
-} from './render.js';
+import { renderDirect, renderNotice, renderParent, renderProgress } from './render.js';
+import type { ResponseUrl, SlackCalls } from './slack-calls.js';
+import type { SlackTarget } from './surface.js';
 
 export const SHORTCUT_CALLBACK_ID = 'summarize';
-const NOT_IN_CHANNEL = new Set(['not_in_channel', 'channel_not_found']);
-const INVITE =
-  "I'm not in this channel, so I can't post the summary here. Invite me with `/invite @recap` and try again, or send me the link in a direct message.";
 
-/** Each way of asking: acknowledged at once, the work continuing in the background. */
-export function registerHandlers(app: App, jobs: SlackJobs): void {
-  app.command('/summarize', async (args) => {
-    await args.ack();
-    jobs.background('/summarize', () => onCommand(args, jobs));
+export function registerHandlers(app: App, runtime: ChatRuntime, calls: SlackCalls): void {
+  app.command('/summarize', async ({ command, ack }) => {
+    await ack();
+    runtime.receive(commandIntake(command, calls));
   });
-  app.shortcut(SHORTCUT_CALLBACK_ID, async (args) => {
-    await args.ack();
-    jobs.background('shortcut', () => onShortcut(args, jobs));
-  });
-  app.event('app_mention', async (args) => {
-    jobs.background('app_mention', () => onMention(args, jobs));
-  });
-  app.message(async (args) => {
-    jobs.background('direct message', () => onDirectFile(args, jobs));
-  });
-}
-
-/** `/summarize`: a parent message in the channel shows progress; the bullets go in its thread. */
-async function onCommand(
-  { command, respond, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs,
-  jobs: SlackJobs,
-): Promise<void> {
-  const ephemeral = (payload: SlackMessagePayload) => respond({ ...payload, response_type: 'ephemeral' });
-  const mapped = mapCommand(command.text);
-  const refusal = mapped.ok ? jobs.refusal(command.user_id) : mapped.problem;
-  if (refusal || !mapped.ok) return void (await ephemeral(renderNotice(refusal ?? '')));
-  const channel = command.channel_id;
-  let parentTs: string;
-  try {
-    const parent = await client.chat.postMessage({
-      channel,
-      ...renderParent(describe(mapped.value)),
-      ...PLAIN,
-    });
-    parentTs = String(parent.ts);
-  } catch (error) {
-    const code = (error as { data?: { error?: string } }).data?.error;
-    if (code && NOT_IN_CHANNEL.has(code)) return void (await ephemeral(renderNotice(INVITE)));
-    throw error;
-  }
-  const surface: ReplySurface = {
-    progress: (progress) =>
-      client.chat.update({ channel, ts: parentTs, ...renderProgress(progress), ...PLAIN }),
-    async deliver(reply) {
-      await client.chat.postMessage({ channel, thread_ts: parentTs, ...renderSummary(reply), ...PLAIN });
-      await client.chat.update({ channel, ts: parentTs, ...renderParentDone(reply), ...PLAIN });
-    },
-    async fail(error) {
-      await ephemeral(renderError(error));
-      await client.chat.delete({ channel, ts: parentTs }).catch(() => undefined);
-    },
-  };
-  await jobs.run(mapped.value, client, `slack command from ${command.user_id}`, surface);
-}
-
-/** Message menu → Summarize: that message's file, link or text, answered in its thread. */
-async function onShortcut(
-  { shortcut, client }: SlackShortcutMiddlewareArgs & AllMiddlewareArgs,
-  jobs: SlackJobs,
-): Promise<void> {
-  if (shortcut.type !== 'message_action') return;
-  const channel = shortcut.channel.id;
-  const message = SlackMessage.parse(shortcut.message);
-  const threadTs = message.thread_ts ?? message.ts;
-  const ask = askFromMessage(message);
-  const refusal = ask
-    ? jobs.refusal(shortcut.user.id)
-    : 'That message has no link, file or text to summarize.';
-  if (refusal || !ask) {
-    await client.chat.postEphemeral({
-      channel,
+  app.shortcut(SHORTCUT_CALLBACK_ID, async ({ shortcut, ack }) => {
+    await ack();
+    if (shortcut.type !== 'message_action') return;
+    const message = SlackMessage.parse(shortcut.message);
+    const who = {
+      requestId: shortcut.trigger_id,
+      team: shortcut.team?.id,
+      channel: shortcut.channel.id,
       user: shortcut.user.id,
-      thread_ts: threadTs,
-      ...renderNotice(refusal ?? ''),
-    });
-    return;
-  }
-  await jobs.runInThread(client, channel, threadTs, ask, `slack shortcut from ${shortcut.user.id}`);
-}
-
-/** @recap in a message with a link or file, or in a thread (its parent is summarized). */
-async function onMention(
-  { event, client, context }: SlackEventMiddlewareArgs<'app_mention'> & AllMiddlewareArgs,
-  jobs: SlackJobs,
-): Promise<void> {
-  const message = SlackMessage.parse(event);
-  const threadTs = message.thread_ts ?? message.ts;
-  const decision = mapMention(message, context.botUserId ?? '');
-  if (decision.action === 'explain') return jobs.notice(client, event.channel, threadTs, decision.problem);
-  let ask: SlackAsk;
-  if (decision.action === 'summarize-parent') {
-    const replies = await client.conversations.replies({
+    };
+    const responseUrl = freshResponseUrl(shortcut.response_url);
+    runtime.receive(
+      threadIntake(calls, who, mapShortcut(message), message.thread_ts ?? message.ts, responseUrl),
+    );
+  });
+  app.event('app_mention', async ({ event, body, context }) => {
+    const message = SlackMessage.parse(event);
+    const request = mapMention(message, event.channel, context.botUserId);
+    if (!request) return;
+    const who = {
+      requestId: body.event_id,
+      team: body.team_id,
       channel: event.channel,
-      ts: decision.parentTs,
-      limit: 1,
-      inclusive: true,
+      user: message.user ?? 'unknown',
+    };
+    runtime.receive(threadIntake(calls, who, request, message.thread_ts ?? message.ts));
+  });
+  app.message(async ({ message, body }) => {
+    const parsed = SlackMessage.parse(message);
+    const request = mapDirectFile({
+      ...parsed,
+      channel_type: (message as { channel_type?: string }).channel_type,
     });
-    const mapped = askFromParent(SlackMessage.parse(replies.messages?.[0] ?? { ts: decision.parentTs }));
-    if (!mapped.ok) return jobs.notice(client, event.channel, threadTs, mapped.problem);
-    ask = mapped.value;
-  } else {
-    ask = decision.ask;
-  }
-  const refusal = jobs.refusal(message.user ?? 'unknown');
-  if (refusal) return jobs.notice(client, event.channel, threadTs, refusal);
-  await jobs.runInThread(client, event.channel, threadTs, ask, `slack mention ${message.ts}`);
+    if (!request) return;
+    const channel = (message as { channel: string }).channel;
+    const who = { requestId: body.event_id, team: body.team_id, channel, user: parsed.user ?? 'unknown' };
+    runtime.receive(threadIntake(calls, who, request, parsed.ts));
+  });
 }
 
-/** A file shared in a direct message with the bot. */
-async function onDirectFile(
-  { message, client }: SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs,
-  jobs: SlackJobs,
-): Promise<void> {
-  const event = message as unknown as {
-    channel_type?: string;
-    subtype?: string;
-    channel: string;
-    user?: string;
-    bot_id?: string;
+interface Who {
+  requestId: string;
+  team: string | undefined;
+  channel: string;
+  user: string;
+}
+
+function origin(who: Who): Origin {
+  return {
+    requestId: who.requestId,
+    platform: 'slack',
+    ...(who.team ? { guild: who.team } : {}),
+    channel: who.channel,
+    user: who.user,
+    receivedAt: Date.now(),
   };
-  if (event.channel_type !== 'im' || event.subtype !== 'file_share' || event.bot_id) return;
-  const parsed = SlackMessage.parse(message);
-  const ask = askFromMessage(parsed);
-  if (ask?.kind !== 'file') return;
-  const refusal = jobs.refusal(event.user ?? 'unknown');
-  if (refusal) return jobs.notice(client, event.channel, parsed.ts, refusal);
-  await jobs.runInThread(
-    client,
-    event.channel,
-    parsed.ts,
-    ask,
-    `slack dm file from ${event.user ?? 'unknown'}`,
-  );
 }
 
-function describe(ask: SlackAsk): string {
-  if (ask.kind === 'url') return ask.url.href;
-  if (ask.kind === 'file') return ask.name;
-  return `“${ask.text.slice(0, 60)}${ask.text.length > 60 ? '…' : ''}”`;
+const freshResponseUrl = (url: string | undefined): ResponseUrl | undefined =>
+  url ? { url, issuedAt: Date.now(), uses: 0 } : undefined;
+
+/** Private first (the response_url, then an ephemeral message), then a direct message. */
+function privateNotice(calls: SlackCalls, who: Who, responseUrl: ResponseUrl | undefined, threadTs?: string) {
+  return (text: string): Route[] => [
+    ...(responseUrl
+      ? [{ via: 'response_url', send: () => calls.respond(responseUrl, renderNotice(text)) }]
+      : []),
+    { via: 'bot', send: () => calls.ephemeral(who.channel, who.user, renderNotice(text), threadTs) },
+    { via: 'direct', send: () => calls.direct(who.user, renderDirect(renderNotice(text), who.channel)) },
+  ];
+}
+
+/** `/summarize`: slash commands carry no thread, so a parent message in the channel starts one. */
+function commandIntake(command: SlashCommand, calls: SlackCalls): Intake<SlackTarget> {
+  const who = {
+    requestId: command.trigger_id,
+    team: command.team_id,
+    channel: command.channel_id,
+    user: command.user_id,
+  };
+  const request = mapCommand(command.text);
+  const responseUrl = freshResponseUrl(command.response_url);
+  return {
+    origin: origin(who),
+    request,
+    notice: privateNotice(calls, who, responseUrl),
+    async open() {
+      const what = request.ok && request.value.kind === 'summarize' ? describeAsk(request.value.ask) : '';
+      const parentTs = await calls.post(who.channel, renderParent(what));
+      return { kind: 'command', channel: who.channel, parentTs, ...(responseUrl ? { responseUrl } : {}) };
+    },
+  };
+}
+
+/** A shortcut, a mention or a file in a direct message: a placeholder in the thread becomes the answer. */
+function threadIntake(
+  calls: SlackCalls,
+  who: Who,
+  request: Mapped<Command>,
+  threadTs: string,
+  responseUrl?: ResponseUrl,
+): Intake<SlackTarget> {
+  // Where recap was asked by an event it is in the conversation: usage and refusals go in the thread.
+  const notice = responseUrl
+    ? privateNotice(calls, who, responseUrl, threadTs)
+    : (text: string): Route[] => [
+        { via: 'bot', send: () => calls.post(who.channel, renderNotice(text), threadTs) },
+        ...privateNotice(calls, who, undefined, threadTs)(text),
+      ];
+  return {
+    origin: origin(who),
+    request,
+    notice,
+    async open() {
+      const placeholderTs = await calls.post(who.channel, renderProgress({ stage: 'reading' }), threadTs);
+      return {
+        kind: 'thread',
+        channel: who.channel,
+        threadTs,
+        placeholderTs,
+        ...(responseUrl ? { responseUrl } : {}),
+      };
+    },
+  };
 }

@@ -1,10 +1,14 @@
 /**
  * Pure mapping from what Slack sends (slash commands, message shortcuts, app_mention and message
  * events) to what recap is asked. No client, no network: the wiring reads Slack's payloads into these
- * shapes and acts on the result.
+ * shapes and hands the result to the runtime.
  */
 import { z } from 'zod';
 import { findLinks } from '../../commands/links.js';
+import type { Ask, Command, Mapped } from '../../commands/request.js';
+
+/** Slack truncates a message's text at 40,000 characters: nothing longer is scanned. */
+export const TEXT_LIMIT = 40_000;
 
 /** A file as Slack describes it in events and files.info. */
 export const SlackFile = z
@@ -27,22 +31,18 @@ export const SlackMessage = z
     thread_ts: z.string().optional(),
     user: z.string().optional(),
     bot_id: z.string().optional(),
+    subtype: z.string().optional(),
     files: z.array(SlackFile).optional(),
   })
   .loose();
 export type SlackMessage = z.infer<typeof SlackMessage>;
 
-export type SlackAsk =
-  | { kind: 'text'; text: string }
-  | { kind: 'url'; url: URL }
-  | { kind: 'file'; fileId: string; name: string };
-
-export type Mapped<T> = { ok: true; value: T } | { ok: false; problem: string };
-
 export const COMMAND_USAGE =
   'Usage: `/summarize <link or text>`, for example `/summarize https://youtu.be/…`. To summarize a message or a file, use the message menu → *Summarize*, or mention me in its thread.';
 export const MENTION_USAGE =
   'Mention me in the thread of a message that has a link or a file, or in a message with a link or a file, and I will summarize it. In a direct message, just send me the file.';
+export const NOTHING_IN_MESSAGE = 'That message has no link, file or text to summarize.';
+export const NOTHING_IN_PARENT = 'The message that starts this thread has nothing I can summarize.';
 
 /**
  * Links as Slack writes them: `<https://…>`, `<https://…|label>`, and (in some command settings)
@@ -62,58 +62,91 @@ export function slackLinks(text: string): URL[] {
       // not a link
     }
   };
-  for (const match of text.matchAll(/<(https?:\/\/[^|>\s]+)(?:\|[^>]*)?>/g)) add(match[1] ?? '');
+  const head = text.slice(0, TEXT_LIMIT);
+  for (const match of head.matchAll(/<(https?:\/\/[^|<>\s]+)(?:\|[^<>]*)?>/g)) add(match[1] ?? '');
   // Plain links, found as in any chat text, once the bracketed forms are out of the way.
-  for (const url of findLinks(text.replace(/<[^>]*>/g, ' '))) add(url.href);
+  for (const url of findLinks(head.replace(/<[^<>]*>/g, ' '))) add(url.href);
   return links;
 }
 
+const summarize = (ask: Ask): Mapped<Command> => ({ ok: true, value: { kind: 'summarize', ask } });
+
 /** `/summarize <link or text>`. */
-export function mapCommand(text: string): Mapped<SlackAsk> {
-  const trimmed = text.trim();
+export function mapCommand(text: string): Mapped<Command> {
+  const trimmed = text.slice(0, TEXT_LIMIT).trim();
   if (trimmed === '') return { ok: false, problem: COMMAND_USAGE };
   const [link] = slackLinks(trimmed);
-  if (link) return { ok: true, value: { kind: 'url', url: link } };
-  return { ok: true, value: { kind: 'text', text: plainText(trimmed) } };
+  if (link) return summarize({ kind: 'url', url: link.href });
+  return summarize({ kind: 'text', text: plainText(trimmed) });
 }
 
 /** What a message offers: its first file, else its first link, else its text. */
-export function askFromMessage(message: SlackMessage, botUserId?: string): SlackAsk | undefined {
+export function askFromMessage(message: SlackMessage, botUserId?: string): Ask | undefined {
   const [file] = message.files ?? [];
-  if (file) return { kind: 'file', fileId: file.id, name: file.name ?? file.title ?? 'file' };
+  if (file) {
+    const url = file.url_private_download ?? file.url_private;
+    return {
+      kind: 'file',
+      file: {
+        id: file.id,
+        name: file.name ?? file.title ?? 'file',
+        ...(url ? { url } : {}),
+        ...(file.mimetype ? { contentType: file.mimetype } : {}),
+        ...(file.size === undefined ? {} : { size: file.size }),
+      },
+    };
+  }
   const [link] = slackLinks(message.text ?? '');
-  if (link) return { kind: 'url', url: link };
-  const text = plainText(withoutMention(message.text ?? '', botUserId));
+  if (link) return { kind: 'url', url: link.href };
+  const text = plainText(withoutMention((message.text ?? '').slice(0, TEXT_LIMIT), botUserId));
   return text ? { kind: 'text', text } : undefined;
 }
 
-export type MentionDecision =
-  | { action: 'summarize'; ask: SlackAsk }
-  | { action: 'summarize-parent'; parentTs: string }
-  | { action: 'explain'; problem: string };
+/** Message menu → Summarize. */
+export function mapShortcut(message: SlackMessage): Mapped<Command> {
+  const ask = askFromMessage(message);
+  return ask ? summarize(ask) : { ok: false, problem: NOTHING_IN_MESSAGE };
+}
 
-/** A mention with a link or file summarizes that; a mention in a thread summarizes the thread's parent. */
-export function mapMention(message: SlackMessage, botUserId: string): MentionDecision {
+/** Whether a message was written by a bot (another app, or recap itself): those are never answered. */
+export function writtenByBot(message: SlackMessage, botUserId: string | undefined): boolean {
+  return Boolean(message.bot_id) || message.subtype === 'bot_message' || message.user === botUserId;
+}
+
+/**
+ * A mention with a link or file summarizes that; a mention in a thread summarizes the thread's parent
+ * (read when the job runs). Undefined: a bot wrote it, and it is not answered.
+ */
+export function mapMention(
+  message: SlackMessage,
+  channel: string,
+  botUserId: string | undefined,
+): Mapped<Command> | undefined {
+  if (writtenByBot(message, botUserId)) return undefined;
   const own = askFromMessage(message, botUserId);
-  if (own && own.kind !== 'text') return { action: 'summarize', ask: own };
+  if (own && own.kind !== 'text') return summarize(own);
   if (message.thread_ts && message.thread_ts !== message.ts)
-    return { action: 'summarize-parent', parentTs: message.thread_ts };
-  return { action: 'explain', problem: MENTION_USAGE };
+    return summarize({ kind: 'message', channel, id: message.thread_ts });
+  return { ok: false, problem: MENTION_USAGE };
 }
 
-/** The parent's link or file (or its text, when it has neither). */
-export function askFromParent(parent: SlackMessage): Mapped<SlackAsk> {
-  const ask = askFromMessage(parent);
-  return ask
-    ? { ok: true, value: ask }
-    : { ok: false, problem: 'The message that starts this thread has nothing I can summarize.' };
+/** A file shared with recap in a direct message (by a person): summarized. Anything else: undefined. */
+export function mapDirectFile(
+  message: SlackMessage & { channel_type?: unknown },
+): Mapped<Command> | undefined {
+  if (message.channel_type !== 'im' || message.subtype !== 'file_share' || message.bot_id) return undefined;
+  const ask = askFromMessage(message);
+  return ask?.kind === 'file' ? summarize(ask) : undefined;
 }
 
-/** Slack text with its markup read as people see it: `<url|label>` → label, `&amp;` → &. */
+/**
+ * Slack text with its markup read as people see it: `<url|label>` → label, `&amp;` → &. No pattern
+ * crosses a `<`, so each scan stops at the next one: linear in the text, whatever it holds.
+ */
 export function plainText(text: string): string {
   return text
-    .replace(/<(?:https?:\/\/[^|>]+)\|([^>]+)>/g, '$1')
-    .replace(/<(https?:\/\/[^>]+)>/g, '$1')
+    .replace(/<(?:https?:\/\/[^|<>]+)\|([^<>]+)>/g, '$1')
+    .replace(/<(https?:\/\/[^<>]+)>/g, '$1')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&')
@@ -122,4 +155,18 @@ export function plainText(text: string): string {
 
 function withoutMention(text: string, botUserId: string | undefined): string {
   return botUserId ? text.replaceAll(`<@${botUserId}>`, '') : text;
+}
+
+/** What was asked about, for the parent message of a slash command. */
+export function describeAsk(ask: Ask): string {
+  switch (ask.kind) {
+    case 'url':
+      return ask.url;
+    case 'file':
+      return ask.file.name;
+    case 'text':
+      return `“${ask.text.slice(0, 60)}${ask.text.length > 60 ? '…' : ''}”`;
+    case 'message':
+      return 'a message';
+  }
 }

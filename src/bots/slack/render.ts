@@ -5,6 +5,7 @@
  */
 
 import { describeSource, momentLabel, momentLink } from '../../commands/links.js';
+import { oneLine } from '../../commands/plain-text.js';
 import { describeProgress } from '../../commands/progress-text.js';
 import type { SummaryReply } from '../../commands/summarize.js';
 import { userMessageOf } from '../../core/errors.js';
@@ -24,8 +25,9 @@ export function escapeMrkdwn(text: string): string {
 }
 
 export function renderSummary(reply: SummaryReply): SlackMessagePayload {
-  const title = reply.title ?? 'Summary';
-  const bullets = reply.bullets.map((bullet, index) => {
+  const title = oneLine(reply.title ?? '') || 'Summary';
+  const lines = reply.bullets.map(oneLine);
+  const bullets = lines.map((bullet, index) => {
     const at = reply.moments[index];
     const link = at === undefined ? undefined : momentLink(reply.source, at);
     const moment = at === undefined ? '' : link ? ` (<${link}|${momentLabel(at)}>)` : ` (${momentLabel(at)})`;
@@ -40,10 +42,7 @@ export function renderSummary(reply: SummaryReply): SlackMessagePayload {
   const context = `${source} · ${escapeMrkdwn(reply.model)} · ${seconds} s${parts}${reply.cached ? ' · from cache' : ''}`;
   return {
     // The fallback is mrkdwn too (notifications, older clients): escaped like the blocks.
-    text: truncate(
-      escapeMrkdwn(`${title}\n${reply.bullets.map((bullet) => `• ${bullet}`).join('\n')}`),
-      LIMITS.text,
-    ),
+    text: truncate(escapeMrkdwn(`${title}\n${lines.map((bullet) => `• ${bullet}`).join('\n')}`), LIMITS.text),
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: truncate(title, LIMITS.header), emoji: true } },
       { type: 'section', text: { type: 'mrkdwn', text: truncate(bullets.join('\n'), LIMITS.section) } },
@@ -63,7 +62,7 @@ export function renderParent(what: string): SlackMessagePayload {
 
 /** The parent once the bullets are in its thread. */
 export function renderParentDone(reply: SummaryReply): SlackMessagePayload {
-  const title = reply.title ? `*${escapeMrkdwn(truncate(reply.title, 200))}*` : 'this';
+  const title = reply.title ? `*${escapeMrkdwn(truncate(oneLine(reply.title), 200))}*` : 'this';
   return { text: `:memo: Summary of ${title}: five bullets in the thread.` };
 }
 
@@ -73,4 +72,20 @@ export function renderError(error: unknown): SlackMessagePayload {
 
 export function renderNotice(text: string): SlackMessagePayload {
   return { text };
+}
+
+/** The parent, when the answer went somewhere else (privately, or in direct messages). */
+export function renderParentElsewhere(): SlackMessagePayload {
+  return { text: ':memo: The answer was sent privately to the person who asked.' };
+}
+
+/** A direct message, when the channel could not take the answer: says which request it answers. */
+export function renderDirect(payload: SlackMessagePayload, channel: string): SlackMessagePayload {
+  const about = `About what you asked for in <#${channel}>:`;
+  return {
+    text: truncate(`${about}\n${payload.text}`, LIMITS.text),
+    ...(payload.blocks
+      ? { blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: about }] }, ...payload.blocks] }
+      : {}),
+  };
 }

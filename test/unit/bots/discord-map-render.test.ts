@@ -18,7 +18,7 @@ describe('mapSlashCommand', () => {
   it('prefers the file, then the link, then the text', () => {
     expect(mapSlashCommand({ file, link: 'https://a.example', text: 'x' })).toMatchObject({
       ok: true,
-      value: { ask: { kind: 'attachment' } },
+      value: { kind: 'summarize', ask: { kind: 'file', file } },
     });
     expect(mapSlashCommand({ link: '<https://a.example/x>', text: 'x' })).toMatchObject({
       ok: true,
@@ -62,18 +62,22 @@ describe('mapMention', () => {
   it('summarizes the replied-to message when it has a link or a file', () => {
     const referenced = message('see https://a.example/report.pdf.', { id: '9' });
     expect(mapMention(message(`<@${BOT}>`, { referenced }), BOT)).toMatchObject({
-      action: 'summarize',
+      action: 'answer',
       target: 'referenced',
-      ask: { kind: 'url', url: new URL('https://a.example/report.pdf') },
+      request: { ok: true, value: { ask: { kind: 'url', url: 'https://a.example/report.pdf' } } },
     });
   });
 
   it('summarizes its own link or file otherwise, and explains when there is nothing', () => {
     expect(mapMention(message(`<@!${BOT}>`, { attachments: [file] }), BOT)).toMatchObject({
-      action: 'summarize',
+      action: 'answer',
       target: 'self',
+      request: { ok: true },
     });
-    expect(mapMention(message(`<@${BOT}> hi`), BOT)).toMatchObject({ action: 'explain' });
+    expect(mapMention(message(`<@${BOT}> hi`), BOT)).toMatchObject({
+      action: 'answer',
+      request: { ok: false, problem: expect.stringContaining('Reply to a message') },
+    });
   });
 });
 

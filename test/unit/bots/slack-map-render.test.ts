@@ -22,13 +22,19 @@ describe('slackLinks', () => {
 });
 
 describe('mapping Slack requests', () => {
+  const summarize = (ask: unknown) => ({ ok: true, value: { kind: 'summarize', ask } });
+
   it('reads a slash command as a link or as text, and explains an empty one', () => {
-    expect(mapCommand('<https://youtu.be/dQw4w9WgXcQ>')).toMatchObject({ ok: true, value: { kind: 'url' } });
-    expect(mapCommand('https://youtu.be/dQw4w9WgXcQ')).toMatchObject({ ok: true, value: { kind: 'url' } });
-    expect(mapCommand('Budget &amp; hiring notes')).toEqual({
+    expect(mapCommand('<https://youtu.be/dQw4w9WgXcQ>')).toEqual(
+      summarize({ kind: 'url', url: 'https://youtu.be/dQw4w9WgXcQ' }),
+    );
+    expect(mapCommand('https://youtu.be/dQw4w9WgXcQ')).toMatchObject({
       ok: true,
-      value: { kind: 'text', text: 'Budget & hiring notes' },
+      value: { ask: { kind: 'url' } },
     });
+    expect(mapCommand('Budget &amp; hiring notes')).toEqual(
+      summarize({ kind: 'text', text: 'Budget & hiring notes' }),
+    );
     expect(mapCommand('  ')).toMatchObject({ ok: false, problem: expect.stringContaining('Usage') });
   });
 
@@ -36,26 +42,38 @@ describe('mapping Slack requests', () => {
     const file = { id: 'F1', name: 'a.vtt' };
     expect(askFromMessage({ ts: '1', text: '<https://a.example>', files: [file] })).toEqual({
       kind: 'file',
-      fileId: 'F1',
-      name: 'a.vtt',
+      file: { id: 'F1', name: 'a.vtt' },
     });
     expect(askFromMessage({ ts: '1', text: 'read <https://a.example|this>' })).toMatchObject({ kind: 'url' });
     expect(askFromMessage({ ts: '1', text: 'just words' })).toEqual({ kind: 'text', text: 'just words' });
   });
 
   it('summarizes the thread parent when a mention in a thread has nothing of its own', () => {
-    expect(mapMention({ ts: '2', thread_ts: '1', text: '<@UBOT> tl;dr' }, 'UBOT')).toEqual({
-      action: 'summarize-parent',
-      parentTs: '1',
-    });
+    expect(mapMention({ ts: '2', thread_ts: '1', text: '<@UBOT> tl;dr' }, 'C1', 'UBOT')).toEqual(
+      summarize({ kind: 'message', channel: 'C1', id: '1' }),
+    );
     expect(
-      mapMention({ ts: '2', thread_ts: '1', text: '<@UBOT> <https://a.example>' }, 'UBOT'),
-    ).toMatchObject({ action: 'summarize' });
-    expect(mapMention({ ts: '1', text: '<@UBOT> hi' }, 'UBOT')).toMatchObject({ action: 'explain' });
+      mapMention({ ts: '2', thread_ts: '1', text: '<@UBOT> <https://a.example>' }, 'C1', 'UBOT'),
+    ).toMatchObject({ ok: true, value: { ask: { kind: 'url' } } });
+    expect(mapMention({ ts: '1', text: '<@UBOT> hi' }, 'C1', 'UBOT')).toMatchObject({ ok: false });
+  });
+
+  it('never answers a mention written by a bot, another app or itself', () => {
+    const text = '<@UBOT> <https://a.example>';
+    expect(mapMention({ ts: '1', text, bot_id: 'B9', user: 'U9' }, 'C1', 'UBOT')).toBeUndefined();
+    expect(mapMention({ ts: '1', text, subtype: 'bot_message' }, 'C1', 'UBOT')).toBeUndefined();
+    expect(mapMention({ ts: '1', text, user: 'UBOT' }, 'C1', 'UBOT')).toBeUndefined();
+    expect(mapMention({ ts: '1', text, user: 'U9' }, 'C1', 'UBOT')).toMatchObject({ ok: true });
   });
 
   it('reads Slack markup as people see it', () => {
     expect(plainText('<https://a.example|A> &lt;b&gt; &amp;')).toBe('A <b> &');
+  });
+
+  it('scans no more of a message than Slack keeps (40,000 characters)', () => {
+    const beyond = `${'word '.repeat(8000)} https://late.example/x`;
+    expect(slackLinks(beyond)).toEqual([]);
+    expect(slackLinks(`https://early.example/y ${beyond}`).map(String)).toEqual(['https://early.example/y']);
   });
 });
 

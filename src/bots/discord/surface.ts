@@ -1,0 +1,194 @@
+/**
+ * Where a Discord job answers, rebuilt from plain JSON (the reply target) and the REST client alone, so a
+ * process without the gateway can answer too. Routes, best first; the runtime's policy picks among them.
+ */
+import { z } from 'zod';
+import type { PlatformKit } from '../../commands/job.js';
+import type { ChatJob } from '../../commands/request.js';
+import { fileInput } from '../../commands/shared-file.js';
+import type { SummaryReply } from '../../commands/summarize.js';
+import type { ReplySurface, Route } from '../../commands/surface.js';
+import { RecapError } from '../../core/errors.js';
+import type { SafeFetch } from '../../core/fetch/safe-fetch.js';
+import { describeAsk } from './map-event.js';
+import {
+  type DiscordPayload,
+  renderDirect,
+  renderDone,
+  renderError,
+  renderProgress,
+  renderSummary,
+  renderThreadHeader,
+  threadName,
+} from './render.js';
+import { type DiscordCalls, EPHEMERAL } from './rest-calls.js';
+
+const InteractionSchema = z.object({ applicationId: z.string(), token: z.string(), issuedAt: z.number() });
+
+/** Where a Discord job answers: plain JSON, kept with the job. */
+export const DiscordTargetSchema = z.discriminatedUnion('kind', [
+  /** /summarize: the deferred reply (`originalId`) shows progress; the bullets go in a thread on it. */
+  z.object({
+    kind: z.literal('slash'),
+    interaction: InteractionSchema,
+    channelId: z.string(),
+    originalId: z.string().optional(),
+    /** Whether threads can be started in this channel (text and announcement channels). */
+    threads: z.boolean(),
+  }),
+  /** Apps → Summarize: status in a private reply; the bullets where the message is (its thread). */
+  z.object({
+    kind: z.literal('message-command'),
+    interaction: InteractionSchema,
+    channelId: z.string(),
+    messageId: z.string(),
+    place: z.enum(['its-thread', 'thread-on-it', 'its-channel']),
+  }),
+  /** A mention: a placeholder message the bot posted, edited with progress and the result. */
+  z.object({ kind: z.literal('mention'), channelId: z.string(), placeholderId: z.string() }),
+]);
+export type DiscordTarget = z.infer<typeof DiscordTargetSchema>;
+
+export function discordKit(calls: DiscordCalls, fetchFile: SafeFetch): PlatformKit {
+  return {
+    surface: (job) => discordSurface(calls, DiscordTargetSchema.parse(job.target), job),
+    // Attachments are public CDN links: fetched like any link, with no credential at all.
+    file: (file) =>
+      fileInput(file, fetchFile, async () => {
+        if (!file.url)
+          throw new RecapError('unsupported_input', `Discord gave no download link for ${file.name}.`);
+        return { url: new URL(file.url) };
+      }),
+  };
+}
+
+function discordSurface(calls: DiscordCalls, target: DiscordTarget, job: ChatJob): ReplySurface {
+  const direct = (payload: DiscordPayload): Route => ({
+    via: 'direct',
+    send: () => calls.direct(job.origin.user, renderDirect(payload, job.origin.channel)),
+  });
+  const name = (reply: SummaryReply) =>
+    threadName(reply.title, job.command.kind === 'summarize' ? describeAsk(job.command.ask) : 'summary');
+  switch (target.kind) {
+    case 'slash':
+      return slashSurface(calls, target, direct, name);
+    case 'message-command':
+      return messageCommandSurface(calls, target, direct, name);
+    case 'mention':
+      return mentionSurface(calls, target, direct);
+  }
+}
+
+type Direct = (payload: DiscordPayload) => Route;
+type Name = (reply: SummaryReply) => string;
+
+const inPlace = (reply: SummaryReply): DiscordPayload => ({ ...renderSummary(reply), content: '' });
+
+function slashSurface(
+  calls: DiscordCalls,
+  target: Extract<DiscordTarget, { kind: 'slash' }>,
+  direct: Direct,
+  name: Name,
+): ReplySurface {
+  const { interaction, channelId, originalId } = target;
+  // The reply is the bot's own message: once the token has expired, the bot token can still change it.
+  const orByBot = (withToken: () => Promise<unknown>, byBot: (id: string) => Promise<unknown>) => () =>
+    withToken().catch((error: unknown) => {
+      if (!originalId) throw error;
+      return byBot(originalId);
+    });
+  const replaceReply = (body: DiscordPayload) =>
+    orByBot(
+      () => calls.editOriginal(interaction, body),
+      (id) => calls.edit(channelId, id, body),
+    );
+  const removeReply = orByBot(
+    () => calls.deleteOriginal(interaction),
+    (id) => calls.remove(channelId, id),
+  );
+  return {
+    progress: (progress) => ({
+      via: 'interaction',
+      send: () => calls.editOriginal(interaction, renderProgress(progress)),
+    }),
+    deliver: (reply) => [
+      ...(target.threads && originalId
+        ? [
+            {
+              via: 'bot',
+              send: async () =>
+                calls.send(await calls.threadOn(channelId, originalId, name(reply)), renderSummary(reply)),
+              tidy: replaceReply(renderThreadHeader(reply)),
+            },
+          ]
+        : []),
+      { via: 'interaction', send: () => calls.editOriginal(interaction, inPlace(reply)) },
+      ...(originalId ? [{ via: 'bot', send: () => calls.edit(channelId, originalId, inPlace(reply)) }] : []),
+      { ...direct(renderSummary(reply)), tidy: replaceReply(renderDone(undefined)) },
+    ],
+    fail: (error) => [
+      {
+        via: 'interaction',
+        send: () => calls.followUp(interaction, { ...renderError(error), flags: EPHEMERAL }),
+        tidy: removeReply,
+      },
+      { ...direct(renderError(error)), tidy: removeReply },
+      ...(originalId
+        ? [{ via: 'bot', send: () => calls.edit(channelId, originalId, renderError(error)) }]
+        : []),
+    ],
+  };
+}
+
+function messageCommandSurface(
+  calls: DiscordCalls,
+  target: Extract<DiscordTarget, { kind: 'message-command' }>,
+  direct: Direct,
+  name: Name,
+): ReplySurface {
+  const { interaction, channelId, messageId } = target;
+  let place = channelId;
+  // The status is a private reply: only the token can change it, and only while it lives.
+  const status = (body: DiscordPayload) => () => calls.editOriginal(interaction, body);
+  return {
+    progress: (progress) => ({ via: 'interaction', send: status(renderProgress(progress)) }),
+    deliver: (reply) => [
+      {
+        via: 'bot',
+        async send() {
+          if (target.place === 'thread-on-it')
+            place = await calls.threadOn(channelId, messageId, name(reply));
+          await calls.send(place, renderSummary(reply));
+        },
+        tidy: () => status(renderDone(place))(),
+      },
+      { via: 'interaction', send: status(inPlace(reply)) },
+      { ...direct(renderSummary(reply)), tidy: status(renderDone(undefined)) },
+    ],
+    fail: (error) => [{ via: 'interaction', send: status(renderError(error)) }, direct(renderError(error))],
+  };
+}
+
+function mentionSurface(
+  calls: DiscordCalls,
+  target: Extract<DiscordTarget, { kind: 'mention' }>,
+  direct: Direct,
+): ReplySurface {
+  const { channelId, placeholderId } = target;
+  const removePlaceholder = () => calls.remove(channelId, placeholderId);
+  return {
+    progress: (progress) => ({
+      via: 'bot',
+      send: () => calls.edit(channelId, placeholderId, renderProgress(progress)),
+    }),
+    deliver: (reply) => [
+      { via: 'bot', send: () => calls.edit(channelId, placeholderId, inPlace(reply)) },
+      { via: 'bot', send: () => calls.send(channelId, renderSummary(reply)), tidy: removePlaceholder },
+      { ...direct(renderSummary(reply)), tidy: removePlaceholder },
+    ],
+    fail: (error) => [
+      { via: 'bot', send: () => calls.edit(channelId, placeholderId, renderError(error)) },
+      { ...direct(renderError(error)), tidy: removePlaceholder },
+    ],
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * Running a job: the second half of a chat request, after it was accepted. It needs no gateway: the
+ * platform's kit rebuilds the surface from the job's plain target and reads shared files by its rules.
+ */
+import type { Recap } from '../app.js';
+import { describeCauses, RecapError, userMessageOf } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import type { Input, Progress } from '../core/types.js';
+import { describeProgress } from './progress-text.js';
+import { ProgressThrottle } from './progress-throttle.js';
+import { type Ask, type ChatJob, originFields, type Platform, type SharedFile } from './request.js';
+import { runSummarize, type SummaryReply } from './summarize.js';
+import { DEFAULT_POLICY, DeliveryPolicy, type PolicyOptions, type ReplySurface } from './surface.js';
+
+/** What a platform brings to running its jobs. */
+export interface PlatformKit {
+  /** Where the job answers, rebuilt from its target (the platform parses the target with its schema). */
+  surface(job: ChatJob): ReplySurface;
+  /** A shared file as the core reads it: downloaded with the platform's credentials only where they belong. */
+  file(file: SharedFile): Input;
+  /** What a referenced message holds (a Slack thread's parent), as an Ask of its own. */
+  message?(channel: string, id: string, signal: AbortSignal): Promise<Ask>;
+}
+
+/** Runs accepted jobs: here, in this process; tomorrow, a queue that workers take them from. */
+export interface JobExecutor {
+  /** Makes a platform's jobs runnable: how to answer and read for it. */
+  attach(platform: Platform, kit: PlatformKit): void;
+  /** Runs the job to its end (or hands it on); never rejects. */
+  execute(job: ChatJob, signal: AbortSignal): Promise<void>;
+}
+
+export interface JobDeps {
+  recap: Recap;
+  log: Logger;
+  progressIntervalMs?: number | undefined;
+  policy?: PolicyOptions | undefined;
+}
+
+/** The executor of a single process: each job runs here, through the core's queue. */
+export function localExecutor(deps: JobDeps): JobExecutor {
+  const kits = new Map<Platform, PlatformKit>();
+  return {
+    attach: (platform, kit) => void kits.set(platform, kit),
+    async execute(job, signal) {
+      const kit = kits.get(job.origin.platform);
+      if (!kit) {
+        deps.log.error(
+          `no ${job.origin.platform} kit is attached: the job cannot run`,
+          originFields(job.origin),
+        );
+        return;
+      }
+      await runJob(job, kit, deps, signal);
+    },
+  };
+}
+
+/**
+ * Runs one job from start to end: progress on the surface, then the summary or a message saying what went
+ * wrong, each through the fallback policy. It never throws: one failure stays with the person who asked.
+ */
+export async function runJob(
+  job: ChatJob,
+  kit: PlatformKit,
+  deps: JobDeps,
+  signal: AbortSignal,
+): Promise<void> {
+  const log = deps.log.child(originFields(job.origin));
+  let surface: ReplySurface;
+  try {
+    surface = kit.surface(job);
+  } catch (error) {
+    log.error(`the job's reply target is unusable: ${describeCauses(error)}`);
+    return;
+  }
+  const policy = new DeliveryPolicy(log, deps.policy ?? DEFAULT_POLICY);
+  const throttle = new ProgressThrottle<Progress>(
+    (progress) => policy.try(surface.progress(progress)),
+    () => undefined,
+    describeProgress,
+    deps.progressIntervalMs,
+  );
+  try {
+    const reply = await runCommand(job, kit, deps.recap, signal, (progress) => throttle.show(progress));
+    await throttle.close();
+    const sent = await policy.send('summary', surface.deliver(reply));
+    if (sent.ok) {
+      log.info(
+        `summarized (${reply.model}, ${reply.stats.chunks} parts, ${reply.stats.ms} ms${reply.cached ? ', cached' : ''})`,
+        { stage: 'deliver', via: sent.via },
+      );
+      return;
+    }
+    await report(
+      new RecapError(
+        'surface_rejected',
+        `The summary is ready but could not be posted: ${userMessageOf(sent.error)}`,
+        {
+          cause: sent.error,
+        },
+      ),
+    );
+  } catch (caught) {
+    await throttle.close();
+    // The bot is stopping (a deploy, a restart): say so, rather than a bare "cancelled".
+    const error = signal.aborted
+      ? new RecapError(
+          'cancelled',
+          'recap is restarting, so this summary was stopped. Please ask again in a minute.',
+          {
+            cause: caught,
+          },
+        )
+      : caught;
+    log.warn(`failed: ${describeCauses(error)}`, { stage: 'fail' });
+    await report(error);
+  }
+
+  async function report(error: unknown): Promise<void> {
+    const sent = await policy.send('failure notice', surface.fail(error));
+    if (!sent.ok) log.error(`the person could not be told: ${describeCauses(sent.error)}`, { stage: 'fail' });
+  }
+}
+
+/** The command's own work. Conversation recaps (issue 12) will be a second case here. */
+async function runCommand(
+  job: ChatJob,
+  kit: PlatformKit,
+  recap: Recap,
+  signal: AbortSignal,
+  onProgress: (progress: Progress) => void,
+): Promise<SummaryReply> {
+  const { command } = job;
+  switch (command.kind) {
+    case 'summarize': {
+      onProgress({ stage: 'reading' });
+      const input = await inputOf(command.ask, kit, signal);
+      return runSummarize({ input, language: command.language }, recap, { signal, onProgress });
+    }
+  }
+}
+
+/** Turns what was asked into the core's Input; files and referenced messages go through the platform. */
+export async function inputOf(ask: Ask, kit: PlatformKit, signal: AbortSignal, depth = 0): Promise<Input> {
+  switch (ask.kind) {
+    case 'text':
+      return { kind: 'text', text: ask.text };
+    case 'url':
+      return { kind: 'url', url: new URL(ask.url) };
+    case 'file':
+      return kit.file(ask.file);
+    case 'message': {
+      if (!kit.message || depth > 0)
+        throw new RecapError('unsupported_input', 'That message has nothing I can summarize.');
+      return inputOf(await kit.message(ask.channel, ask.id, signal), kit, signal, depth + 1);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The chat runtime: the first half of every request, the same for each platform (in the spirit of Bolt's
+ * `App.processEvent`). An adapter maps an event to an `Intake` and hands it over; the runtime checks it
+ * (valid, then allowed here, then within the person's limit, so a mistyped command costs nothing), lets
+ * the adapter post its placeholder, and passes the job to the executor. It owns the jobs under way and
+ * shutdown. Nothing but the acknowledgement runs on the path of the event: the rest waits in a backlog
+ * that yields to pending I/O, so a burst of requests never delays the next acknowledgement.
+ */
+import { describeCauses, userMessageOf } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import type { RateLimiter } from '../core/rate-limit.js';
+import { Backlog } from './backlog.js';
+import type { JobExecutor } from './job.js';
+import { type ChatJob, type Command, type Mapped, type Origin, originFields } from './request.js';
+import { DEFAULT_POLICY, DeliveryPolicy, type PolicyOptions, type Route } from './surface.js';
+
+/** One request, as an adapter hands it to the runtime. `T` is the platform's reply target. */
+export interface Intake<T> {
+  origin: Origin;
+  /** What was asked, or what to tell the person instead (usage): checked before anything is charged. */
+  request: Mapped<Command>;
+  /** The platform's acknowledgement, when it is a call of its own (Discord's deferral): run at once. */
+  acknowledge?(): Promise<unknown>;
+  /** Ways to tell the person something before a job exists (a refusal, a placeholder that failed). */
+  notice(text: string): Route[];
+  /** Posts the placeholder and returns where the job will answer. Runs after the acknowledgement, in the backlog. */
+  open(): Promise<T>;
+}
+
+export interface ChatRuntimeOptions {
+  executor: JobExecutor;
+  rateLimiter: RateLimiter;
+  log: Logger;
+  /** Refuses requests from where recap may not answer (a guild not allowed): the reason, or undefined. */
+  gate?: ((origin: Origin) => string | undefined) | undefined;
+  /** Placeholders and notices posted at once, at most (the acknowledgements never wait for them). */
+  backlogConcurrency?: number;
+  policy?: PolicyOptions;
+}
+
+const RESTARTING = 'recap is restarting. Please ask again in a minute.';
+
+export class ChatRuntime {
+  readonly executor: JobExecutor;
+  private readonly log: Logger;
+  private readonly backlog: Backlog;
+  private readonly running = new Set<Promise<void>>();
+  private readonly controllers = new Set<AbortController>();
+  private stopping: Promise<void> | undefined;
+
+  constructor(private readonly options: ChatRuntimeOptions) {
+    this.executor = options.executor;
+    this.log = options.log;
+    this.backlog = new Backlog(options.backlogConcurrency ?? 8);
+  }
+
+  /** Takes one request. Returns at once: everything after the acknowledgement runs in the background. */
+  receive<T>(intake: Intake<T>): void {
+    const log = this.log.child(originFields(intake.origin));
+    const admitted = this.admit(intake);
+    if (!admitted.ok) {
+      log.info(`refused: ${admitted.problem}`, { stage: 'accept' });
+      // Where the platform acknowledges by a call of its own (Discord), the refusal is that call: at once.
+      const notice = () => this.notify(intake, admitted.problem, log);
+      this.track(intake.acknowledge ? notice() : this.backlog.run(notice));
+      return;
+    }
+    const acknowledged = intake.acknowledge?.() ?? Promise.resolve();
+    this.track(
+      acknowledged.then(
+        () => this.start(intake, admitted.value, log),
+        (error: unknown) =>
+          log.error(`the acknowledgement failed: ${describeCauses(error)}`, { stage: 'accept' }),
+      ),
+    );
+  }
+
+  /** Stops taking requests, stops the jobs under way (each person is told), and waits for them. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      for (const controller of this.controllers) controller.abort(new Error('recap is shutting down'));
+      while (this.running.size > 0) await Promise.allSettled([...this.running]);
+    })();
+    return this.stopping;
+  }
+
+  /** Valid, then allowed here, then within the person's limit: in this order, so nothing is charged for nothing. */
+  private admit<T>(intake: Intake<T>): Mapped<Command> {
+    if (this.stopping) return { ok: false, problem: RESTARTING };
+    if (!intake.request.ok) return intake.request;
+    const { origin } = intake;
+    const refusal =
+      this.options.gate?.(origin) ?? this.options.rateLimiter.refusal(`${origin.platform}:${origin.user}`);
+    return refusal ? { ok: false, problem: refusal } : intake.request;
+  }
+
+  private async start<T>(intake: Intake<T>, command: Command, log: Logger): Promise<void> {
+    let target: T;
+    try {
+      const policy = new DeliveryPolicy(log, this.options.policy ?? DEFAULT_POLICY);
+      target = await this.backlog.run(() => policy.retry('placeholder', () => intake.open()));
+    } catch (error) {
+      log.warn(`could not start: ${describeCauses(error)}`, { stage: 'accept' });
+      await this.notify(intake, userMessageOf(error), log);
+      return;
+    }
+    const job: ChatJob = { version: 1, origin: intake.origin, command, target };
+    const controller = new AbortController();
+    if (this.stopping) controller.abort(new Error('recap is shutting down'));
+    this.controllers.add(controller);
+    try {
+      await this.executor.execute(job, controller.signal);
+    } finally {
+      this.controllers.delete(controller);
+    }
+  }
+
+  private async notify<T>(intake: Intake<T>, text: string, log: Logger): Promise<void> {
+    const sent = await new DeliveryPolicy(log, this.options.policy ?? DEFAULT_POLICY).send(
+      'notice',
+      intake.notice(text),
+    );
+    if (!sent.ok)
+      log.error(`the person could not be told: ${describeCauses(sent.error)}`, { stage: 'accept' });
+  }
+
+  private track(work: Promise<void>): void {
+    const tracked = work.catch((error: unknown) => this.log.error(`unexpected: ${describeCauses(error)}`));
+    this.running.add(tracked);
+    void tracked.finally(() => this.running.delete(tracked));
+  }
+}

@@ -511,3 +511,54 @@ describe('Discord: shutting down', () => {
     });
   });
 });
+
+describe('Discord: when the interaction token expires first', () => {
+  /** A transcript long enough to be read in several parts, so progress goes on after the token is gone. */
+  const longNotes = () =>
+    Buffer.from(
+      Array.from(
+        { length: 300 },
+        (_, i) => `Item ${i}: the team reviewed budget line ${i} and agreed to revisit it next quarter.`,
+      ).join('\n'),
+    );
+
+  it('stops using a token Discord has refused, and answers through the bot', async () => {
+    harness = await startDiscordHarness({
+      // Discord's token dies long before recap's clock says so: only Discord's answer can tell.
+      discord: { interactionTtlMs: 400 },
+      ollama: { answerDelayMs: 250 },
+      env: { RECAP_NUM_CTX: '2048' },
+    });
+    const file = harness.discord.attachment('notes.txt', longNotes(), 'text/plain');
+    const { token } = harness.discord.slashCommand({ file });
+    const original = await waitFor(() =>
+      [...(harness as DiscordHarness).discord.messages.values()].find((m) => m.webhook_id),
+    );
+    const summary = await summaryIn(harness, String(original.id));
+    expect(bulletsOf(embedOf(summary))).toHaveLength(5);
+    expect(harness.ollama.chats.length).toBeGreaterThan(2);
+    const expiredAt = (harness.discord.interactions.get(token)?.dispatchedAt ?? 0) + 400;
+    await waitFor(() =>
+      harness?.discord.rest.find(
+        (c) => c.method === 'PATCH' && c.path === `/channels/${original.channel_id}/messages/${original.id}`,
+      ),
+    );
+    // One call learned that the token was gone; none followed it.
+    expect(callsFor(harness, token).filter((c) => c.at > expiredAt)).toHaveLength(1);
+  });
+
+  it('Apps → Summarize: a summary posted in the thread stays a success when the token has expired', async () => {
+    web = await startFakeWeb();
+    harness = await startDiscordHarness({
+      discord: { interactionTtlMs: 300 },
+      ollama: { answerDelayMs: 500 },
+    });
+    const target = harness.discord.existingMessage({ content: `Worth a read: ${web.url}/news/bike-lanes` });
+    harness.discord.messageCommand(target);
+    const summary = await summaryIn(harness, String(target.id));
+    expect(bulletsOf(embedOf(summary))).toHaveLength(5);
+    await waitFor(() => harness?.logs.some((line) => line.startsWith('info summarized')));
+    expect(sends(harness.discord.rest).filter((c) => String(c.body?.content).startsWith('⚠️'))).toEqual([]);
+    expect(harness.discord.rest.filter((c) => c.path === '/users/@me/channels')).toEqual([]);
+  });
+});

@@ -54,6 +54,8 @@ export interface InteractionToken {
 
 export class DiscordCalls {
   private readonly dmChannels = new Map<string, Promise<string>>();
+  /** Tokens Discord has refused as expired: never sent again, whatever the clock says. */
+  private readonly refused = new Set<string>();
 
   constructor(
     private readonly rest: REST,
@@ -65,7 +67,9 @@ export class DiscordCalls {
   /** Whether the token is still good, with a margin (a call made at 14:59 must not arrive at 15:01). */
   tokenAlive(interaction: InteractionToken): boolean {
     const margin = Math.min(60_000, this.tokenTtlMs / 10);
-    return this.now() - interaction.issuedAt < this.tokenTtlMs - margin;
+    return (
+      !this.refused.has(interaction.token) && this.now() - interaction.issuedAt < this.tokenTtlMs - margin
+    );
   }
 
   editOriginal(interaction: InteractionToken, body: DiscordPayload): Promise<{ id: string }> {
@@ -141,6 +145,14 @@ export class DiscordCalls {
 
   private async withToken<T>(interaction: InteractionToken, call: () => Promise<unknown>): Promise<T> {
     if (!this.tokenAlive(interaction)) throw surfaceError('surface_expired');
-    return (await coded(call)) as T;
+    try {
+      return (await coded(call)) as T;
+    } catch (error) {
+      if ((error as RecapError).code === 'surface_expired') {
+        if (this.refused.size >= 10_000) this.refused.clear();
+        this.refused.add(interaction.token);
+      }
+      throw error;
+    }
   }
 }

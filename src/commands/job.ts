@@ -6,6 +6,7 @@ import type { Recap } from '../app.js';
 import { describeCauses, RecapError, userMessageOf } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { Input, Progress } from '../core/types.js';
+import { Backlog } from './backlog.js';
 import { describeProgress } from './progress-text.js';
 import { ProgressThrottle } from './progress-throttle.js';
 import { type Ask, type ChatJob, originFields, type Platform, type SharedFile } from './request.js';
@@ -37,9 +38,15 @@ export interface JobDeps {
   policy?: PolicyOptions | undefined;
 }
 
+/** Calls to a platform made at once by the jobs of one executor, at most. */
+const SURFACE_CALLS_AT_ONCE = 16;
+
 /** The executor of a single process: each job runs here, through the core's queue. */
 export function localExecutor(deps: JobDeps): JobExecutor {
   const kits = new Map<Platform, PlatformKit>();
+  // Every answer, progress update and notice takes its turn behind incoming requests.
+  const calls = new Backlog(SURFACE_CALLS_AT_ONCE);
+  const policy: PolicyOptions = { ...(deps.policy ?? DEFAULT_POLICY), schedule: (call) => calls.run(call) };
   return {
     attach: (platform, kit) => void kits.set(platform, kit),
     async execute(job, signal) {
@@ -51,7 +58,7 @@ export function localExecutor(deps: JobDeps): JobExecutor {
         );
         return;
       }
-      await runJob(job, kit, deps, signal);
+      await runJob(job, kit, { ...deps, policy }, signal);
     },
   };
 }

@@ -61,8 +61,7 @@ export class ChatRuntime {
     if (!admitted.ok) {
       log.info(`refused: ${admitted.problem}`, { stage: 'accept' });
       // Where the platform acknowledges by a call of its own (Discord), the refusal is that call: at once.
-      const notice = () => this.notify(intake, admitted.problem, log);
-      this.track(intake.acknowledge ? notice() : this.backlog.run(notice));
+      this.track(this.notify(intake, admitted.problem, log, !intake.acknowledge));
       return;
     }
     const acknowledged = intake.acknowledge?.() ?? Promise.resolve();
@@ -97,11 +96,10 @@ export class ChatRuntime {
   private async start<T>(intake: Intake<T>, command: Command, log: Logger): Promise<void> {
     let target: T;
     try {
-      const policy = new DeliveryPolicy(log, this.options.policy ?? DEFAULT_POLICY);
-      target = await this.backlog.run(() => policy.retry('placeholder', () => intake.open()));
+      target = await this.policy(log, true).retry('placeholder', () => intake.open());
     } catch (error) {
       log.warn(`could not start: ${describeCauses(error)}`, { stage: 'accept' });
-      await this.notify(intake, userMessageOf(error), log);
+      await this.notify(intake, userMessageOf(error), log, true);
       return;
     }
     const job: ChatJob = { version: 1, origin: intake.origin, command, target };
@@ -115,11 +113,18 @@ export class ChatRuntime {
     }
   }
 
-  private async notify<T>(intake: Intake<T>, text: string, log: Logger): Promise<void> {
-    const sent = await new DeliveryPolicy(log, this.options.policy ?? DEFAULT_POLICY).send(
-      'notice',
-      intake.notice(text),
+  /** The fallback policy, its calls waiting in the backlog unless they are the acknowledgement itself. */
+  private policy(log: Logger, inBacklog: boolean): DeliveryPolicy {
+    const options = this.options.policy ?? DEFAULT_POLICY;
+    return new DeliveryPolicy(
+      log,
+      inBacklog ? { ...options, schedule: (call) => this.backlog.run(call) } : options,
     );
+  }
+
+  /** Where the platform acknowledges by a call of its own (Discord), a refusal is that call: at once. */
+  private async notify<T>(intake: Intake<T>, text: string, log: Logger, inBacklog: boolean): Promise<void> {
+    const sent = await this.policy(log, inBacklog).send('notice', intake.notice(text));
     if (!sent.ok)
       log.error(`the person could not be told: ${describeCauses(sent.error)}`, { stage: 'accept' });
   }

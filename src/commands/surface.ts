@@ -67,6 +67,8 @@ export interface PolicyOptions {
   /** A route that asks for a longer wait than this is left for the next one. */
   maxWaitMs: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Runs each call to the platform: a bounded backlog, so answers never crowd out acknowledgements. */
+  schedule?: <T>(call: () => Promise<T>) => Promise<T>;
 }
 
 export const DEFAULT_POLICY: PolicyOptions = { attempts: 3, backoffMs: 500, maxWaitMs: 60_000 };
@@ -77,12 +79,14 @@ export type Sent = { ok: true; via: string } | { ok: false; error: unknown };
 export class DeliveryPolicy {
   private readonly expired = new Set<string>();
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly schedule: <T>(call: () => Promise<T>) => Promise<T>;
 
   constructor(
     private readonly log: Logger,
     private readonly options: PolicyOptions = DEFAULT_POLICY,
   ) {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.schedule = options.schedule ?? ((call) => call());
   }
 
   /** Sends through the first route that works; each failure is logged, the last one returned. */
@@ -92,7 +96,7 @@ export class DeliveryPolicy {
       if (this.expired.has(route.via)) continue;
       const attempt = await this.attempt(what, route.via, () => route.send());
       if (attempt.ok) {
-        await route.tidy?.().catch((tidyError: unknown) => {
+        await this.schedule(async () => route.tidy?.()).catch((tidyError: unknown) => {
           this.log.warn(`could not tidy up after the ${what}: ${describeCauses(tidyError)}`, {
             via: route.via,
           });
@@ -115,7 +119,7 @@ export class DeliveryPolicy {
   async try(route: Route): Promise<void> {
     if (this.expired.has(route.via)) return;
     try {
-      await route.send();
+      await this.schedule(() => route.send());
     } catch (error) {
       this.noteExpiry(route.via, error);
       this.log.debug(`a progress update failed: ${describeCauses(error)}`, { via: route.via });
@@ -129,7 +133,7 @@ export class DeliveryPolicy {
   ): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return { ok: true, value: await call() };
+        return { ok: true, value: await this.schedule(call) };
       } catch (error) {
         this.noteExpiry(via, error);
         const wait = this.waitBeforeRetry(error, attempt);

@@ -77,9 +77,9 @@ export function renderThreadHeader(reply: SummaryReply): DiscordPayload {
 }
 
 /** What went wrong and what to do, never a stack trace. */
-export function renderError(error: unknown): DiscordPayload {
+export function renderError(error: unknown, forUser?: string): DiscordPayload {
   return {
-    content: truncate(`⚠️ ${userMessageOf(error)}`, LIMITS.content),
+    content: truncate(`⚠️ ${forUser ? `<@${forUser}>: ` : ''}${userMessageOf(error)}`, LIMITS.content),
     embeds: [],
     allowed_mentions: NO_MENTIONS,
   };

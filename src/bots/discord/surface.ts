@@ -73,7 +73,7 @@ function discordSurface(calls: DiscordCalls, target: DiscordTarget, job: ChatJob
     case 'slash':
       return slashSurface(calls, target, direct, name);
     case 'message-command':
-      return messageCommandSurface(calls, target, direct, name);
+      return messageCommandSurface(calls, target, direct, name, job.origin.user);
     case 'mention':
       return mentionSurface(calls, target, direct);
   }
@@ -145,6 +145,7 @@ function messageCommandSurface(
   target: Extract<DiscordTarget, { kind: 'message-command' }>,
   direct: Direct,
   name: Name,
+  user: string,
 ): ReplySurface {
   const { interaction, channelId, messageId } = target;
   let place = channelId;
@@ -165,7 +166,20 @@ function messageCommandSurface(
       { via: 'interaction', send: status(inPlace(reply)) },
       { ...direct(renderSummary(reply)), tidy: status(renderDone(undefined)) },
     ],
-    fail: (error) => [{ via: 'interaction', send: status(renderError(error)) }, direct(renderError(error))],
+    fail: (error) => [
+      { via: 'interaction', send: status(renderError(error)) },
+      direct(renderError(error)),
+      // The last resort, once the private status has expired and direct messages are closed: a short
+      // reply under the message, naming the person (allowed_mentions pings nobody).
+      {
+        via: 'bot',
+        send: () =>
+          calls.send(channelId, {
+            ...renderError(error, user),
+            message_reference: { message_id: messageId, fail_if_not_exists: false },
+          }),
+      },
+    ],
   };
 }
 

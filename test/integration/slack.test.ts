@@ -598,3 +598,28 @@ describe('Slack: starting up', () => {
     ).rejects.toThrow(/503/);
   });
 });
+
+describe('Slack: under a burst', () => {
+  it('gives each job its own signal: thirty requests at once add no listener to a shared one', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      harness = await startSlackHarness({ ollama: { answerDelayMs: 20 }, env: { RECAP_QUEUE_MAX: '40' } });
+      const h = harness;
+      const asks = Array.from({ length: 30 }, (_, i) => ({
+        ...h.slack.commandForm(`Meeting ${i}: quarter ${i} budget approved.`, 'C0000001', `U1${i}`),
+        // Slack's trigger ids are unique; the fake's repeat within a millisecond.
+        trigger_id: `${i}.burst.${Date.now()}`,
+      }));
+      await Promise.all(asks.map((form) => h.postCommand(form)));
+      await waitFor(
+        () => h.slack.calls.filter((c) => String(c.args.text).startsWith(':memo:')).length === 30,
+        20_000,
+      );
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});

@@ -51,6 +51,15 @@ describe('mapSlashCommand', () => {
   });
 });
 
+describe('reading no more than Discord sends', () => {
+  it('scans a message only up to 4,000 characters, and the text option up to its 6,000', () => {
+    const late = `${'word '.repeat(800)} https://late.example/x`;
+    expect(mapMention(message(`<@${BOT}> ${late}`), BOT)).toMatchObject({ request: { ok: false } });
+    const text = mapSlashCommand({ text: 'x'.repeat(10_000) });
+    expect(text.ok && text.value.ask.kind === 'text' && text.value.ask.text.length).toBe(6000);
+  });
+});
+
 describe('mapMention', () => {
   it('ignores messages that do not name the bot, and bots', () => {
     expect(mapMention(message('https://a.example'), BOT)).toEqual({ action: 'ignore' });

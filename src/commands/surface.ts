@@ -43,6 +43,18 @@ export function surfaceError(
   });
 }
 
+/** Runs a platform call, its failure turned into a coded surface error by the platform's own reading. */
+export async function coded<T>(
+  call: () => Promise<T>,
+  toSurfaceError: (error: unknown) => RecapError,
+): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toSurfaceError(error);
+  }
+}
+
 /** One way to show something to the person. */
 export interface Route {
   /** The credential or place it goes through; once one raises `surface_expired`, it is not tried again. */

@@ -536,6 +536,22 @@ describe('Slack: every request ends visibly', () => {
   });
 });
 
+/** recap's Slack app on its own, against the Web API at `apiUrl`. */
+function slackAppAt(apiUrl: string, mode: { signingSecret?: string; appToken?: string; port: number }) {
+  const log = collectingLogger([]);
+  const recap = createRecap(loadConfig({}));
+  const runtime = createChatRuntime(loadConfig({}), recap, log);
+  return startSlackApp({
+    botToken: SLACK_BOT_TOKEN,
+    ...mode,
+    apiUrl,
+    fileHosts: [],
+    runtime,
+    fetchFile: recap.fetch,
+    log,
+  });
+}
+
 describe('Slack: starting up', () => {
   it('says in one line that PORT is taken, instead of crashing', async () => {
     const taken = await listenLocal(() => undefined);
@@ -543,20 +559,7 @@ describe('Slack: starting up', () => {
     const port = Number(new URL(taken.url).port);
     const slack = await startFakeSlack();
     servers.push(slack);
-    const log = collectingLogger([]);
-    const recap = createRecap(loadConfig({}));
-    await expect(
-      startSlackApp({
-        botToken: SLACK_BOT_TOKEN,
-        signingSecret: SIGNING_SECRET,
-        port,
-        apiUrl: slack.apiUrl,
-        fileHosts: [],
-        runtime: createChatRuntime(loadConfig({}), recap, log),
-        fetchFile: recap.fetch,
-        log,
-      }),
-    ).rejects.toMatchObject({
+    await expect(slackAppAt(slack.apiUrl, { signingSecret: SIGNING_SECRET, port })).rejects.toMatchObject({
       code: 'config_invalid',
       userMessage: `PORT ${port} is already in use, so the Slack app cannot listen for events. Set PORT to a free port, or stop what uses it.`,
     });
@@ -582,20 +585,9 @@ describe('Slack: starting up', () => {
       response.writeHead(upstream.status, { 'content-type': 'application/json' }).end(await upstream.text());
     });
     servers.push(gateway);
-    const log = collectingLogger([]);
-    const recap = createRecap(loadConfig({}));
-    await expect(
-      startSlackApp({
-        botToken: SLACK_BOT_TOKEN,
-        appToken: SLACK_APP_TOKEN,
-        port: 0,
-        apiUrl: `${gateway.url}/api/`,
-        fileHosts: [],
-        runtime: createChatRuntime(loadConfig({}), recap, log),
-        fetchFile: recap.fetch,
-        log,
-      }),
-    ).rejects.toThrow(/503/);
+    await expect(slackAppAt(`${gateway.url}/api/`, { appToken: SLACK_APP_TOKEN, port: 0 })).rejects.toThrow(
+      /503/,
+    );
   });
 });
 

@@ -5,7 +5,7 @@
  * here. The bot token never leaves the REST client; interaction webhooks are called without it.
  */
 import { DiscordAPIError, HTTPError, RateLimitError, type REST, Routes } from 'discord.js';
-import { surfaceError } from '../../commands/surface.js';
+import { coded as codedAs, surfaceError } from '../../commands/surface.js';
 import { RecapError } from '../../core/errors.js';
 import type { DiscordPayload } from './render.js';
 
@@ -37,13 +37,7 @@ export function discordSurfaceError(error: unknown): RecapError {
   return surfaceError('transient', { cause: error });
 }
 
-async function coded<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw discordSurfaceError(error);
-  }
-}
+const coded = <T>(call: () => Promise<T>) => codedAs(call, discordSurfaceError);
 
 /** An interaction's token: 15 minutes of answers, with no channel permission needed. */
 export interface InteractionToken {

@@ -5,7 +5,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { surfaceError } from '../../commands/surface.js';
+import { coded as codedAs, surfaceError } from '../../commands/surface.js';
 import { RecapError } from '../../core/errors.js';
 import type { SlackMessagePayload } from './render.js';
 
@@ -77,13 +77,8 @@ export function slackSurfaceError(error: unknown): RecapError {
   return surfaceError(TRANSIENT.has(reason) ? 'transient' : 'surface_rejected', { cause: error });
 }
 
-async function coded<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw slackSurfaceError(error);
-  }
-}
+/** A Web API call, its failure turned into a coded surface error. */
+export const coded = <T>(call: () => Promise<T>) => codedAs(call, slackSurfaceError);
 
 export class SlackCalls {
   constructor(

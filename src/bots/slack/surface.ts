@@ -20,7 +20,7 @@ import {
   renderSummary,
   type SlackMessagePayload,
 } from './render.js';
-import { ResponseUrlSchema, type SlackCalls, slackSurfaceError } from './slack-calls.js';
+import { coded, ResponseUrlSchema, type SlackCalls } from './slack-calls.js';
 
 /** Where a Slack job answers: plain JSON, kept with the job. */
 export const SlackTargetSchema = z.discriminatedUnion('kind', [
@@ -66,10 +66,9 @@ export function slackKit(options: SlackKitOptions): PlatformKit {
  */
 async function locateFile(file: SharedFile, options: SlackKitOptions) {
   let address = file.url;
-  if (!address && file.id) {
-    const info = await options.client.files.info({ file: file.id }).catch((error: unknown) => {
-      throw slackSurfaceError(error);
-    });
+  const id = file.id;
+  if (!address && id) {
+    const info = await coded(() => options.client.files.info({ file: id }));
     const described = SlackFile.parse(info.file);
     address = described.url_private_download ?? described.url_private;
   }
@@ -89,74 +88,80 @@ export function mayHaveToken(url: URL, fileHosts: readonly string[]): boolean {
 
 /** The thread's parent, as an Ask: its file, link or text. */
 async function parentAsk(client: WebClient, channel: string, ts: string): Promise<Ask> {
-  const replies = await client.conversations
-    .replies({ channel, ts, limit: 1, inclusive: true })
-    .catch((error: unknown) => {
-      throw slackSurfaceError(error);
-    });
+  const replies = await coded(() => client.conversations.replies({ channel, ts, limit: 1, inclusive: true }));
   const parent = SlackMessage.safeParse(replies.messages?.[0]);
   const ask = parent.success ? askFromMessage(parent.data) : undefined;
   if (!ask) throw new RecapError('empty_document', NOTHING_IN_PARENT);
   return ask;
 }
 
-function slackSurface(calls: SlackCalls, target: SlackTarget, job: ChatJob): ReplySurface {
+/** The places one Slack job can answer in, each a route; the surfaces below put them in order. */
+function places(calls: SlackCalls, target: SlackTarget, user: string) {
   const { channel, responseUrl } = target;
-  const user = job.origin.user;
-  const privately = (payload: SlackMessagePayload, tidy?: () => Promise<unknown>): Route[] =>
-    responseUrl
-      ? [{ via: 'response_url', send: () => calls.respond(responseUrl, payload), ...(tidy ? { tidy } : {}) }]
-      : [];
-  const direct = (payload: SlackMessagePayload, tidy: () => Promise<unknown>): Route => ({
-    via: 'direct',
-    send: () => calls.direct(user, renderDirect(payload, channel)),
-    tidy,
-  });
-  const threadTs = target.kind === 'command' ? target.parentTs : target.threadTs;
   const placeholderTs = target.kind === 'command' ? target.parentTs : target.placeholderTs;
-  // No placeholder is left behind: removed, or (where it cannot be) marked as answered elsewhere.
-  const clear = () =>
-    calls
-      .remove(channel, placeholderTs)
-      .catch(() => calls.update(channel, placeholderTs, renderParentElsewhere()));
   const update = (payload: SlackMessagePayload) => () => calls.update(channel, placeholderTs, payload);
-  const progress = (p: Parameters<ReplySurface['progress']>[0]): Route => ({
-    via: 'bot',
-    send: update(renderProgress(p)),
-  });
+  // No placeholder is left behind: removed, or (where it cannot be) marked as answered elsewhere.
+  const clear = () => calls.remove(channel, placeholderTs).catch(update(renderParentElsewhere()));
+  return {
+    update,
+    clear,
+    placeholder: (payload: SlackMessagePayload): Route => ({ via: 'bot', send: update(payload) }),
+    thread: (payload: SlackMessagePayload, tidy: () => Promise<unknown>): Route => ({
+      via: 'bot',
+      send: () => calls.post(channel, payload, target.kind === 'command' ? target.parentTs : target.threadTs),
+      tidy,
+    }),
+    privately: (payload: SlackMessagePayload): Route[] =>
+      responseUrl
+        ? [{ via: 'response_url', send: () => calls.respond(responseUrl, payload), tidy: clear }]
+        : [],
+    ephemeral: (payload: SlackMessagePayload, threadTs?: string): Route => ({
+      via: 'bot',
+      send: () => calls.ephemeral(channel, user, payload, threadTs),
+      tidy: clear,
+    }),
+    direct: (payload: SlackMessagePayload): Route => ({
+      via: 'direct',
+      send: () => calls.direct(user, renderDirect(payload, channel)),
+      tidy: clear,
+    }),
+  };
+}
+
+function slackSurface(calls: SlackCalls, target: SlackTarget, job: ChatJob): ReplySurface {
+  const at = places(calls, target, job.origin.user);
+  const progress = (p: Parameters<ReplySurface['progress']>[0]) => at.placeholder(renderProgress(p));
   if (target.kind === 'command') {
+    // The parent message points to the thread; privately, or in a direct message, when it cannot.
     return {
       progress,
       deliver: (reply) => [
-        {
-          via: 'bot',
-          send: () => calls.post(channel, renderSummary(reply), threadTs),
-          tidy: update(renderParentDone(reply)),
-        },
-        ...privately(renderSummary(reply), clear),
-        direct(renderSummary(reply), clear),
+        at.thread(renderSummary(reply), at.update(renderParentDone(reply))),
+        ...at.privately(renderSummary(reply)),
+        at.direct(renderSummary(reply)),
       ],
       fail: (error) => [
-        ...privately(renderError(error), clear),
-        { via: 'bot', send: () => calls.ephemeral(channel, user, renderError(error)), tidy: clear },
-        direct(renderError(error), clear),
-        { via: 'bot', send: update(renderError(error)) },
+        ...at.privately(renderError(error)),
+        at.ephemeral(renderError(error)),
+        at.direct(renderError(error)),
+        at.placeholder(renderError(error)),
       ],
     };
   }
+  // The placeholder in the thread becomes the answer.
   return {
     progress,
     deliver: (reply) => [
-      { via: 'bot', send: update(renderSummary(reply)) },
-      { via: 'bot', send: () => calls.post(channel, renderSummary(reply), threadTs), tidy: clear },
-      ...privately(renderSummary(reply), clear),
-      direct(renderSummary(reply), clear),
+      at.placeholder(renderSummary(reply)),
+      at.thread(renderSummary(reply), at.clear),
+      ...at.privately(renderSummary(reply)),
+      at.direct(renderSummary(reply)),
     ],
     fail: (error) => [
-      { via: 'bot', send: update(renderError(error)) },
-      ...privately(renderError(error), clear),
-      { via: 'bot', send: () => calls.ephemeral(channel, user, renderError(error), threadTs), tidy: clear },
-      direct(renderError(error), clear),
+      at.placeholder(renderError(error)),
+      ...at.privately(renderError(error)),
+      at.ephemeral(renderError(error), target.threadTs),
+      at.direct(renderError(error)),
     ],
   };
 }

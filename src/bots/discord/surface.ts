@@ -84,58 +84,72 @@ type Name = (reply: SummaryReply) => string;
 
 const inPlace = (reply: SummaryReply): DiscordPayload => ({ ...renderSummary(reply), content: '' });
 
+/**
+ * The /summarize reply is the bot's own message: changed with the interaction token while it lives,
+ * then with the bot token (which can edit it too, when its id is known).
+ */
+function slashReply(calls: DiscordCalls, target: Extract<DiscordTarget, { kind: 'slash' }>) {
+  const { interaction, channelId, originalId } = target;
+  const orByBot = (withToken: () => Promise<unknown>, byBot: (id: string) => Promise<unknown>) => () =>
+    withToken().catch((error: unknown) => {
+      if (!originalId) throw error;
+      return byBot(originalId);
+    });
+  return {
+    replace: (body: DiscordPayload) =>
+      orByBot(
+        () => calls.editOriginal(interaction, body),
+        (id) => calls.edit(channelId, id, body),
+      ),
+    remove: orByBot(
+      () => calls.deleteOriginal(interaction),
+      (id) => calls.remove(channelId, id),
+    ),
+    withToken: (body: DiscordPayload): Route => ({
+      via: 'interaction',
+      send: () => calls.editOriginal(interaction, body),
+    }),
+    byBot: (body: DiscordPayload): Route[] =>
+      originalId ? [{ via: 'bot', send: () => calls.edit(channelId, originalId, body) }] : [],
+    /** The bullets in a thread started on the reply, where the channel has threads. */
+    inThread: (reply: SummaryReply, name: string, tidy: () => Promise<unknown>): Route[] =>
+      target.threads && originalId
+        ? [
+            {
+              via: 'bot',
+              send: async () =>
+                calls.send(await calls.threadOn(channelId, originalId, name), renderSummary(reply)),
+              tidy,
+            },
+          ]
+        : [],
+  };
+}
+
 function slashSurface(
   calls: DiscordCalls,
   target: Extract<DiscordTarget, { kind: 'slash' }>,
   direct: Direct,
   name: Name,
 ): ReplySurface {
-  const { interaction, channelId, originalId } = target;
-  // The reply is the bot's own message: once the token has expired, the bot token can still change it.
-  const orByBot = (withToken: () => Promise<unknown>, byBot: (id: string) => Promise<unknown>) => () =>
-    withToken().catch((error: unknown) => {
-      if (!originalId) throw error;
-      return byBot(originalId);
-    });
-  const replaceReply = (body: DiscordPayload) =>
-    orByBot(
-      () => calls.editOriginal(interaction, body),
-      (id) => calls.edit(channelId, id, body),
-    );
-  const removeReply = orByBot(
-    () => calls.deleteOriginal(interaction),
-    (id) => calls.remove(channelId, id),
-  );
+  const reply = slashReply(calls, target);
+  const privately = (error: unknown): Route => ({
+    via: 'interaction',
+    send: () => calls.followUp(target.interaction, { ...renderError(error), flags: EPHEMERAL }),
+    tidy: reply.remove,
+  });
   return {
-    progress: (progress) => ({
-      via: 'interaction',
-      send: () => calls.editOriginal(interaction, renderProgress(progress)),
-    }),
-    deliver: (reply) => [
-      ...(target.threads && originalId
-        ? [
-            {
-              via: 'bot',
-              send: async () =>
-                calls.send(await calls.threadOn(channelId, originalId, name(reply)), renderSummary(reply)),
-              tidy: replaceReply(renderThreadHeader(reply)),
-            },
-          ]
-        : []),
-      { via: 'interaction', send: () => calls.editOriginal(interaction, inPlace(reply)) },
-      ...(originalId ? [{ via: 'bot', send: () => calls.edit(channelId, originalId, inPlace(reply)) }] : []),
-      { ...direct(renderSummary(reply)), tidy: replaceReply(renderDone(undefined)) },
+    progress: (progress) => reply.withToken(renderProgress(progress)),
+    deliver: (summary) => [
+      ...reply.inThread(summary, name(summary), reply.replace(renderThreadHeader(summary))),
+      reply.withToken(inPlace(summary)),
+      ...reply.byBot(inPlace(summary)),
+      { ...direct(renderSummary(summary)), tidy: reply.replace(renderDone(undefined)) },
     ],
     fail: (error) => [
-      {
-        via: 'interaction',
-        send: () => calls.followUp(interaction, { ...renderError(error), flags: EPHEMERAL }),
-        tidy: removeReply,
-      },
-      { ...direct(renderError(error)), tidy: removeReply },
-      ...(originalId
-        ? [{ via: 'bot', send: () => calls.edit(channelId, originalId, renderError(error)) }]
-        : []),
+      privately(error),
+      { ...direct(renderError(error)), tidy: reply.remove },
+      ...reply.byBot(renderError(error)),
     ],
   };
 }

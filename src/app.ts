@@ -1,3 +1,4 @@
+import { Backlog } from './commands/backlog.js';
 import { localExecutor } from './commands/job.js';
 import { ChatRuntime } from './commands/runtime.js';
 import type { Config } from './config.js';
@@ -78,8 +79,11 @@ export function createChatRuntime(
   seams: ChatRuntimeSeams = {},
 ): ChatRuntime {
   const allowedGuilds = config.discord?.allowedGuilds;
+  // One backlog for every call after an acknowledgement: placeholders, notices, progress and answers.
+  const backlog = new Backlog(16);
   return new ChatRuntime({
-    executor: localExecutor({ recap, log, progressIntervalMs: seams.progressIntervalMs }),
+    executor: localExecutor({ recap, log, progressIntervalMs: seams.progressIntervalMs, backlog }),
+    backlog,
     rateLimiter: new RateLimiter(config.userLimit),
     log,
     gate: (origin) =>

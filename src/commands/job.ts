@@ -36,16 +36,15 @@ export interface JobDeps {
   log: Logger;
   progressIntervalMs?: number | undefined;
   policy?: PolicyOptions | undefined;
+  /** Where every call to a platform waits its turn (shared with the runtime, which yields it to acknowledgements). */
+  backlog?: Backlog | undefined;
 }
-
-/** Calls to a platform made at once by the jobs of one executor, at most. */
-const SURFACE_CALLS_AT_ONCE = 16;
 
 /** The executor of a single process: each job runs here, through the core's queue. */
 export function localExecutor(deps: JobDeps): JobExecutor {
   const kits = new Map<Platform, PlatformKit>();
   // Every answer, progress update and notice takes its turn behind incoming requests.
-  const calls = new Backlog(SURFACE_CALLS_AT_ONCE);
+  const calls = deps.backlog ?? new Backlog(16);
   const policy: PolicyOptions = { ...(deps.policy ?? DEFAULT_POLICY), schedule: (call) => calls.run(call) };
   return {
     attach: (platform, kit) => void kits.set(platform, kit),

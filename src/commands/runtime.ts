@@ -33,8 +33,11 @@ export interface ChatRuntimeOptions {
   log: Logger;
   /** Refuses requests from where recap may not answer (a guild not allowed): the reason, or undefined. */
   gate?: ((origin: Origin) => string | undefined) | undefined;
-  /** Placeholders and notices posted at once, at most (the acknowledgements never wait for them). */
-  backlogConcurrency?: number;
+  /**
+   * Where placeholders and notices wait their turn (the executor's answers may share it, so that every
+   * call after an acknowledgement yields to the acknowledgements under way).
+   */
+  backlog?: Backlog;
   policy?: PolicyOptions;
 }
 
@@ -47,11 +50,13 @@ export class ChatRuntime {
   private readonly running = new Set<Promise<void>>();
   private readonly controllers = new Set<AbortController>();
   private stopping: Promise<void> | undefined;
+  private pendingAcks = 0;
 
   constructor(private readonly options: ChatRuntimeOptions) {
     this.executor = options.executor;
     this.log = options.log;
-    this.backlog = new Backlog(options.backlogConcurrency ?? 8);
+    this.backlog = options.backlog ?? new Backlog(16);
+    this.backlog.yieldTo(() => this.pendingAcks > 0);
   }
 
   /** Takes one request. Returns at once: everything after the acknowledgement runs in the background. */
@@ -64,7 +69,7 @@ export class ChatRuntime {
       this.track(this.notify(intake, admitted.problem, log, !intake.acknowledge));
       return;
     }
-    const acknowledged = intake.acknowledge?.() ?? Promise.resolve();
+    const acknowledged = this.acknowledge(intake);
     this.track(
       acknowledged.then(
         () => this.start(intake, admitted.value, log),
@@ -72,6 +77,23 @@ export class ChatRuntime {
           log.error(`the acknowledgement failed: ${describeCauses(error)}`, { stage: 'accept' }),
       ),
     );
+  }
+
+  /**
+   * Counts an acknowledgement while it is under way: until every one has gone out, the backlog (every
+   * call after an acknowledgement) waits. Adapters whose acknowledgement is not an intake's own call (an
+   * HTTP response to Slack) report it here.
+   */
+  acknowledging<R>(acknowledgement: Promise<R>): Promise<R> {
+    this.pendingAcks += 1;
+    return acknowledgement.finally(() => {
+      this.pendingAcks -= 1;
+      if (this.pendingAcks === 0) this.backlog.wake();
+    });
+  }
+
+  private acknowledge<T>(intake: Intake<T>): Promise<unknown> {
+    return intake.acknowledge ? this.acknowledging(intake.acknowledge()) : Promise.resolve();
   }
 
   /** Stops taking requests, stops the jobs under way (each person is told), and waits for them. */

@@ -83,7 +83,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackApp>
   // A failure here (a refused token, an unreachable Slack) comes back at once: main.ts names the settings.
   await app.init();
   if (receiver instanceof HTTPReceiver) {
-    const server = await listen(receiver, options.port);
+    const server = await listen(receiver, options.port, options.runtime);
     const port = (server.address() as AddressInfo).port;
     log.info(`slack: listening for events on http://0.0.0.0:${port}/slack/events`);
     return { app, port, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
@@ -116,12 +116,14 @@ function httpReceiver(options: SlackAppOptions, logger: ReturnType<typeof boltLo
  * signed more than five minutes ahead: Bolt checks only the past, so a request signed in the future could
  * be replayed for as long as its time lies ahead.
  */
-async function listen(receiver: HTTPReceiver, port: number): Promise<Server> {
+async function listen(receiver: HTTPReceiver, port: number, runtime: ChatRuntime): Promise<Server> {
   const server = createServer((request, response) => {
     if (signedInTheFuture(request)) {
       response.writeHead(401).end();
       return;
     }
+    // The response is Slack's acknowledgement: the work after earlier requests waits for it.
+    void runtime.acknowledging(new Promise((resolve) => response.once('close', resolve)));
     receiver.requestListener(request, response);
   });
   await new Promise<void>((resolve, reject) => {

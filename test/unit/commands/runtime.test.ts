@@ -263,6 +263,33 @@ describe('Backlog', () => {
     expect(started).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
+  it('starts nothing while acknowledgements are under way, but one task now and then, then all it may', async () => {
+    const backlog = new Backlog(4, 30);
+    let acknowledging = true;
+    backlog.yieldTo(() => acknowledging);
+    let running = 0;
+    let open: (value?: unknown) => void = () => undefined;
+    const gate = new Promise((resolve) => {
+      open = resolve;
+    });
+    const tasks = Array.from({ length: 4 }, () =>
+      backlog.run(async () => {
+        running += 1;
+        await gate;
+        running -= 1;
+      }),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(running).toBe(0);
+    // Held too long: one task goes, so a steady stream of requests cannot stop the answers.
+    await until(() => running === 1);
+    acknowledging = false;
+    backlog.wake();
+    await until(() => running === 4);
+    open();
+    await Promise.all(tasks);
+  });
+
   it('passes a task’s failure to its caller and carries on', async () => {
     const backlog = new Backlog(1);
     const failed = backlog.run(async () => Promise.reject(new RecapError('transient', 'down')));

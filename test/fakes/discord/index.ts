@@ -271,9 +271,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}) {
       gateway.dispatch('GUILD_ROLE_UPDATE', { guild_id: world.guildId, role: stored });
     },
 
-    /** The permissions `who` has in a channel, implicit denials applied. */
-    permissionsOf(who: 'bot' | string, channelId: string): bigint {
-      return world.effectivePermissions(userId(who), channelId);
+    /** The permissions `who` has in a channel; with `implicit` false, as `app_permissions` reports them. */
+    permissionsOf(who: 'bot' | string, channelId: string, implicit = true): bigint {
+      const id = userId(who);
+      return implicit ? world.effectivePermissions(id, channelId) : world.computedPermissions(id, channelId);
     },
 
     /** The next matching request answers 429 (see faults.ts), once. */

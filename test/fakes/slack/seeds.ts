@@ -16,7 +16,7 @@ export interface HistoryEntry {
   text?: string;
   at: Date;
   /** The parent message (or its ts): this one is a reply in its thread. */
-  thread?: string | StoredMessage;
+  thread?: string | StoredMessage | undefined;
   /** Files shared with the message. */
   files?: { name: string; mimetype?: string; bytes?: Buffer }[];
   /** A system subtype: channel_join, channel_leave, channel_topic, thread_broadcast… */

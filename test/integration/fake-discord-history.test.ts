@@ -2,57 +2,23 @@
  * The fake Discord's message history, for conversation recaps, through discord.js (`REST`, `Client`).
  * Sources of each rule: test/fakes/discord/messages.ts, channels.ts, seed.ts.
  */
-import {
-  ChannelType,
-  Client,
-  DiscordAPIError,
-  Events,
-  GatewayIntentBits,
-  type Message,
-  REST,
-  Routes,
-  SnowflakeUtil,
-} from 'discord.js';
-import { afterEach, describe, expect, it } from 'vitest';
-import { BOT_TOKEN, type FakeDiscord, startFakeDiscord } from '../fakes/discord.js';
+import { ChannelType, Events, GatewayIntentBits, type Message, Routes, SnowflakeUtil } from 'discord.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeDiscordOptions } from '../fakes/discord.js';
+import { discordError, fakeDiscordPerTest } from '../helpers/fake-clients.js';
 
-let discord: FakeDiscord | undefined;
-let client: Client | undefined;
-afterEach(async () => {
-  await client?.destroy();
-  await discord?.close();
-  discord = client = undefined;
-});
+const fake = fakeDiscordPerTest();
 
 type Json = Record<string, unknown>;
 const MINUTE = 60_000;
 const T0 = Date.parse('2026-03-02T09:00:00Z');
 const at = (minutes: number) => new Date(T0 + minutes * MINUTE);
 
-async function start(options: Parameters<typeof startFakeDiscord>[0] = {}) {
-  discord = await startFakeDiscord(options);
-  const rest = new REST({ api: discord.restApi, version: '10' }).setToken(BOT_TOKEN);
+async function start(options: FakeDiscordOptions = {}) {
+  const { discord, rest } = await fake.start(options);
   const read = (channelId: string, query: Record<string, string> = {}) =>
     rest.get(Routes.channelMessages(channelId), { query: new URLSearchParams(query) }) as Promise<Json[]>;
   return { discord, rest, read };
-}
-
-async function failure(call: Promise<unknown>): Promise<DiscordAPIError> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof DiscordAPIError))
-    throw new Error(`expected a DiscordAPIError, got ${String(error)}`);
-  return error;
-}
-
-async function loggedIn(fake: FakeDiscord, intents: GatewayIntentBits[]): Promise<Client> {
-  client = new Client({ intents, rest: { api: fake.restApi } });
-  const ready = new Promise((resolve) => client?.once(Events.ClientReady, resolve));
-  await client.login(BOT_TOKEN);
-  await ready;
-  return client;
 }
 
 describe('fake Discord: reading history', () => {
@@ -93,9 +59,9 @@ describe('fake Discord: reading history', () => {
   it('refuses a limit over 100 and more than one of before/after/around with 50035', async () => {
     const { discord, read } = await start();
     const [first] = discord.seedHistory(discord.textChannelId, [{ author: 'dana', content: 'x', at: at(0) }]);
-    expect((await failure(read(discord.textChannelId, { limit: '101' }))).code).toBe(50035);
+    expect((await discordError(read(discord.textChannelId, { limit: '101' }))).code).toBe(50035);
     const both = read(discord.textChannelId, { before: String(first?.id), after: String(first?.id) });
-    expect((await failure(both)).code).toBe(50035);
+    expect((await discordError(both)).code).toBe(50035);
   });
 
   it('keeps replies, bots’ and system messages, files and edits as sent, and forgets deleted messages', async () => {
@@ -123,7 +89,7 @@ describe('fake Discord: reading history', () => {
     expect(history[3]?.attachments).toEqual([file]);
     expect(history[4]).toMatchObject({ type: 7, content: '' });
     const deleted = rest.get(Routes.channelMessage(channel, String(gone?.id)));
-    expect((await failure(deleted)).code).toBe(10008);
+    expect((await discordError(deleted)).code).toBe(10008);
   });
 
   it('never lists ephemeral replies', async () => {
@@ -155,7 +121,7 @@ describe('fake Discord: reading history', () => {
       nick: 'Dana (ops)',
     });
     const outsider = discord.addUser('visitor', { member: false });
-    expect((await failure(rest.get(Routes.guildMember(discord.guildId, outsider.id)))).code).toBe(10007);
+    expect((await discordError(rest.get(Routes.guildMember(discord.guildId, outsider.id)))).code).toBe(10007);
   });
 });
 
@@ -175,13 +141,13 @@ describe('fake Discord: the Message Content intent', () => {
 
   it('closes the gateway with 4014 when the bot asks for the intent without having it', async () => {
     const { discord } = await start({ messageContentIntent: false });
-    const refused = loggedIn(discord, [GatewayIntentBits.Guilds, GatewayIntentBits.MessageContent]);
+    const refused = fake.login(discord, [GatewayIntentBits.Guilds, GatewayIntentBits.MessageContent]);
     await expect(refused).rejects.toThrow(/disallowed intents/i);
   });
 
   it('sends MESSAGE_CREATE without content to a bot that did not ask for the intent', async () => {
     const { discord } = await start();
-    const bot = await loggedIn(discord, [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages]);
+    const bot = await fake.login(discord, [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages]);
     const received = new Promise<Message>((resolve) => bot.once(Events.MessageCreate, resolve));
     discord.postMessage({ content: 'a secret plan' });
     expect((await received).content).toBe('');
@@ -201,7 +167,7 @@ describe('fake Discord: threads and forum posts', () => {
     const messages = await read(String(thread.id));
     expect(messages.map((m) => m.type)).toEqual([0, 21]);
     expect(messages[1]).toMatchObject({ content: '', message_reference: { message_id: starter?.id } });
-    const bot = await loggedIn(discord, [GatewayIntentBits.Guilds]);
+    const bot = await fake.login(discord, [GatewayIntentBits.Guilds]);
     const channel = await bot.channels.fetch(String(thread.id));
     if (!channel?.isThread()) throw new Error('not a thread');
     expect((await channel.fetchStarterMessage())?.content).toBe('Launch?');
@@ -224,7 +190,7 @@ describe('fake Discord: threads and forum posts', () => {
     const page = (await rest.get(route, { query })) as { threads: Json[]; has_more: boolean };
     expect(page).toMatchObject({ threads: [{ name: 'newer' }], has_more: true });
     const privateRoute = Routes.channelThreads(discord.textChannelId, 'private');
-    expect((await failure(rest.get(privateRoute))).code).toBe(50013);
+    expect((await discordError(rest.get(privateRoute))).code).toBe(50013);
     discord.setPermission(discord.textChannelId, { allow: ['ManageThreads'] }, 'bot');
     expect(await rest.get(privateRoute)).toMatchObject({ threads: [] });
   });
@@ -245,7 +211,7 @@ describe('fake Discord: threads and forum posts', () => {
     ]);
     expect((await read(String(thread.id)))[0]?.content).toBe('Can we have dark mode?');
     const direct = rest.post(Routes.channelMessages(String(forum.id)), { body: { content: 'hi' } });
-    expect((await failure(direct)).code).toBe(40058);
+    expect((await discordError(direct)).code).toBe(40058);
     discord.setPermission(String(forum.id), { deny: ['CreatePublicThreads'] }, 'bot');
     const post = (await rest.post(Routes.threads(String(forum.id)), {
       body: { name: 'Bot post', message: { content: 'hello' } },

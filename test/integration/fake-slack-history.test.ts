@@ -3,33 +3,15 @@
  * cursor paging included). Sources of each rule: test/fakes/slack/history.ts, web-api.ts, seeds.ts.
  */
 import { WebClient } from '@slack/web-api';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type FakeSlack, SLACK_BOT_TOKEN, startFakeSlack } from '../fakes/slack.js';
+import { describe, expect, it } from 'vitest';
+import { SLACK_BOT_TOKEN } from '../fakes/slack.js';
+import { fakeSlackPerTest, slackError } from '../helpers/fake-clients.js';
 
-let slack: FakeSlack | undefined;
-afterEach(async () => {
-  await slack?.close();
-  slack = undefined;
-});
+const start = fakeSlackPerTest();
 
 type Json = Record<string, unknown>;
 const T0 = Date.parse('2026-03-02T09:00:00Z');
 const at = (minutes: number) => new Date(T0 + minutes * 60_000);
-
-async function start() {
-  slack = await startFakeSlack();
-  const client = new WebClient(SLACK_BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
-  return { slack, client };
-}
-
-async function errorOf(call: Promise<unknown>): Promise<string> {
-  const error = (await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  )) as { data?: { error?: string } } | undefined;
-  if (!error?.data?.error) throw new Error('expected the call to fail with a Slack error');
-  return error.data.error;
-}
 
 describe('fake Slack: conversations.history', () => {
   it('pages newest first with cursors the WebClient follows, leaving thread replies to conversations.replies', async () => {
@@ -48,7 +30,7 @@ describe('fake Slack: conversations.history', () => {
     const first = await client.conversations.history({ channel: 'C0000001', limit: 100 });
     expect(first).toMatchObject({ has_more: true, response_metadata: { next_cursor: expect.any(String) } });
     expect((await client.conversations.history({ channel: 'C0000001' })).messages).toHaveLength(100);
-    expect(await errorOf(client.conversations.history({ channel: 'C0000001', cursor: 'bm9wZQ==' }))).toBe(
+    expect(await slackError(client.conversations.history({ channel: 'C0000001', cursor: 'bm9wZQ==' }))).toBe(
       'invalid_cursor',
     );
   });
@@ -108,9 +90,9 @@ describe('fake Slack: conversations.history', () => {
     const { slack, client } = await start();
     slack.seedChannel('C0000002', { members: ['U0000001'] });
     slack.seedChannel('G0000002', { private: true, members: ['U0000001'] });
-    expect(await errorOf(client.conversations.history({ channel: 'C0000002' }))).toBe('not_in_channel');
-    expect(await errorOf(client.conversations.history({ channel: 'G0000002' }))).toBe('channel_not_found');
-    expect(await errorOf(client.conversations.replies({ channel: 'G0000002', ts: '1.000001' }))).toBe(
+    expect(await slackError(client.conversations.history({ channel: 'C0000002' }))).toBe('not_in_channel');
+    expect(await slackError(client.conversations.history({ channel: 'G0000002' }))).toBe('channel_not_found');
+    expect(await slackError(client.conversations.replies({ channel: 'G0000002', ts: '1.000001' }))).toBe(
       'channel_not_found',
     );
   });
@@ -164,7 +146,7 @@ describe('fake Slack: conversations.replies', () => {
     const [lonely] = slack.seedHistory('C0000001', [{ user: 'U0000001', text: 'alone', at: at(0) }]);
     const result = await client.conversations.replies({ channel: 'C0000001', ts: String(lonely?.ts) });
     expect(result.messages?.map((m) => m.text)).toEqual(['alone']);
-    expect(await errorOf(client.conversations.replies({ channel: 'C0000001', ts: '123.000456' }))).toBe(
+    expect(await slackError(client.conversations.replies({ channel: 'C0000001', ts: '123.000456' }))).toBe(
       'thread_not_found',
     );
   });

@@ -6,49 +6,19 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, RespondError } from '@slack/bolt';
-import {
-  WebAPIHTTPError,
-  WebAPIPlatformError,
-  WebAPIRateLimitedError,
-  WebClient,
-  WebClientEvent,
-} from '@slack/web-api';
+import { WebAPIRateLimitedError, WebClient, WebClientEvent } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type FakeSlack,
-  type FakeSlackOptions,
-  SIGNING_SECRET,
-  SLACK_BOT_TOKEN,
-  slackSignature,
-  startFakeSlack,
-} from '../fakes/slack.js';
+import { type FakeSlack, SIGNING_SECRET, SLACK_BOT_TOKEN, slackSignature } from '../fakes/slack.js';
+import { fakeSlackPerTest, slackError } from '../helpers/fake-clients.js';
 
-let slack: FakeSlack | undefined;
+const start = fakeSlackPerTest();
 let server: Server | undefined;
 afterEach(async () => {
   await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
-  await slack?.close();
-  slack = server = undefined;
+  server = undefined;
 });
 
 type Json = Record<string, unknown>;
-
-async function start(options: FakeSlackOptions = {}) {
-  slack = await startFakeSlack(options);
-  const client = new WebClient(SLACK_BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
-  return { slack, client };
-}
-
-/** The Slack error (`error` field, or the client's own code) a call fails with. */
-async function slackError(call: Promise<unknown>): Promise<string> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (error instanceof WebAPIPlatformError) return String(error.data.error);
-  if (error instanceof WebAPIHTTPError) return `http ${error.statusCode}`;
-  throw new Error(`expected the call to fail, got ${String(error)}`);
-}
 
 describe('fake Slack: where the bot may post', () => {
   it('answers not_in_channel in a public channel without the bot, channel_not_found for a private or unknown one', async () => {

@@ -26,8 +26,9 @@ import { sendJson } from '../http.js';
 import { type Context, isApiError, noContent, type Request, sendError } from './context.js';
 import { applyEdit } from './interactions.js';
 import { type ApiError, errors, historyPage, payloadProblem, redacted, withoutEmbeds } from './messages.js';
-import { messageObject, threadObject, threadSystemMessages } from './objects.js';
+import { messageObject, threadObject } from './objects.js';
 import type { PermissionName } from './permissions.js';
+import { archivedThreads, openThread } from './threads.js';
 import { ChannelType, type Json, THREAD_TYPES } from './world.js';
 
 export function channelRoute(ctx: Context, request: Request, response: ServerResponse): unknown {
@@ -195,15 +196,7 @@ function startThreadFromMessage(
     ownerId: world.bot.id,
     autoArchiveDuration: Number(body.auto_archive_duration ?? 1440),
   });
-  world.channels.set(String(thread.id), thread);
-  world.threadMembers.set(String(thread.id), new Set([world.bot.id]));
-  message.flags = Number(message.flags ?? 0) | 32; // HAS_THREAD
-  message.thread = thread;
-  // "Fires a Thread Create and a Message Update Gateway event."
-  ctx.gateway.dispatch('THREAD_CREATE', { ...thread, newly_created: true });
-  ctx.dispatchMessage('MESSAGE_UPDATE', message);
-  for (const notice of threadSystemMessages(world, thread, message))
-    ctx.dispatchMessage('MESSAGE_CREATE', notice);
+  openThread(ctx, thread, { starter: message, members: [world.bot.id], live: true });
   return sendJson(response, 201, thread);
 }
 
@@ -236,13 +229,8 @@ function startThreadWithoutMessage(
     ownerId: world.bot.id,
     private: isPrivate,
   });
-  world.channels.set(String(thread.id), thread);
-  world.threadMembers.set(String(thread.id), new Set([world.bot.id]));
-  ctx.gateway.dispatch('THREAD_CREATE', { ...thread, newly_created: true });
-  if (!forum) {
-    for (const notice of threadSystemMessages(world, thread)) ctx.dispatchMessage('MESSAGE_CREATE', notice);
-    return sendJson(response, 201, thread);
-  }
+  openThread(ctx, thread, { members: [world.bot.id], live: true });
+  if (!forum) return sendJson(response, 201, thread);
   const message = messageObject(world, {
     id: String(thread.id),
     channelId: String(thread.id),
@@ -269,29 +257,4 @@ function unarchiveOnActivity(ctx: Context, channel: Json): void {
   metadata.archived = false;
   metadata.archive_timestamp = new Date().toISOString();
   ctx.gateway.dispatch('THREAD_UPDATE', channel);
-}
-
-/** Archived threads of a channel, newest archive first, before an ISO8601 time (channel.mdx). */
-function archivedThreads(ctx: Context, parentId: string, wantPrivate: boolean, query: URLSearchParams): Json {
-  const { world } = ctx;
-  const type = wantPrivate ? ChannelType.PrivateThread : ChannelType.PublicThread;
-  const before = query.get('before') ? Date.parse(String(query.get('before'))) : Number.POSITIVE_INFINITY;
-  const limit = query.get('limit') ? Number(query.get('limit')) : 50;
-  const archivedAt = (c: Json) => Date.parse(String((c.thread_metadata as Json).archive_timestamp));
-  const all = [...world.channels.values()]
-    .filter(
-      (c) => c.parent_id === parentId && Number(c.type) === type && (c.thread_metadata as Json).archived,
-    )
-    .filter((c) => archivedAt(c) < before)
-    .sort((a, b) => archivedAt(b) - archivedAt(a));
-  const threads = all.slice(0, limit);
-  const members = threads
-    .filter((t) => world.threadMembers.get(String(t.id))?.has(world.bot.id))
-    .map((t) => ({
-      id: t.id,
-      user_id: world.bot.id,
-      join_timestamp: (t.thread_metadata as Json).create_timestamp,
-      flags: 0,
-    }));
-  return { threads, members, has_more: all.length > threads.length };
 }

@@ -6,9 +6,10 @@ import { FakeGateway, Intents } from './gateway.js';
 import { applyEdit, interact, invalidWebhookToken } from './interactions.js';
 import { redacted } from './messages.js';
 import { channelObject, guildObject, messageObject } from './objects.js';
+import { commandData, type OptionValues, type PostedMessage, postedMessage } from './people.js';
 import { bitsOf, type PermissionName } from './permissions.js';
 import { handleRest, type RestCall } from './rest.js';
-import { mentionedUsers, Seeder } from './seed.js';
+import { Seeder } from './seed.js';
 import { nextSnowflake } from './snowflake.js';
 import { ChannelType, type FakeUser, type Json, makeUser, World } from './world.js';
 
@@ -99,51 +100,24 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}) {
   const userId = (who: OverwriteTarget) =>
     who === 'bot' ? bot.id : who === '@everyone' ? world.guildId : who;
 
-  function postMessage(fields: {
-    content: string;
-    author?: FakeUser;
-    attachments?: Json[];
-    replyTo?: string;
-    channelId?: string;
-  }): Json {
-    const message = messageObject(world, {
+  const postMessage = (fields: PostedMessage) =>
+    postedMessage(context, {
+      ...fields,
       channelId: fields.channelId ?? String(textChannel.id),
       author: fields.author ?? alice,
-      content: fields.content,
-      ...(fields.attachments ? { attachments: fields.attachments } : {}),
-      ...(fields.replyTo ? { reference: fields.replyTo } : {}),
     });
-    message.mentions = mentionedUsers(context, fields.content);
-    context.dispatchMessage('MESSAGE_CREATE', message);
-    return message;
-  }
-
-  function chatCommand(
+  const chatCommand = (
     name: string,
-    values: Record<string, string | number | boolean | Json | undefined>,
+    values: OptionValues,
     where: { channelId?: string; user?: FakeUser } = {},
-  ) {
-    const options: Json[] = [];
-    const resolvedAttachments: Json = {};
-    for (const [option, value] of Object.entries(values)) {
-      if (value === undefined) continue;
-      if (typeof value === 'object') {
-        resolvedAttachments[String(value.id)] = value;
-        options.push({ name: option, type: 11, value: value.id });
-      } else {
-        options.push({
-          name: option,
-          type: typeof value === 'string' ? 3 : typeof value === 'number' ? 4 : 5,
-          value,
-        });
-      }
-    }
-    const resolved = Object.keys(resolvedAttachments).length
-      ? { resolved: { attachments: resolvedAttachments } }
-      : {};
-    const data = { id: nextSnowflake(), name, type: 1, options, ...resolved };
-    return interact(context, (where.user ?? alice).id, where.channelId ?? String(textChannel.id), 2, data);
-  }
+  ) =>
+    interact(
+      context,
+      (where.user ?? alice).id,
+      where.channelId ?? String(textChannel.id),
+      2,
+      commandData(name, values),
+    );
 
   /**
    * Sets the channel overwrite for `who` (replacing theirs; empty lists remove it) and dispatches

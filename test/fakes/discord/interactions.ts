@@ -87,20 +87,8 @@ export function callback(ctx: Context, request: Request, response: ServerRespons
     if (problem) return sendError(response, problem);
   }
   interaction.acknowledgedAt = Date.now();
-  const original = messageObject(ctx.world, {
-    channelId: interaction.channelId,
-    author: ctx.world.bot,
-    content: String(data.content ?? ''),
-    embeds: (data.embeds as Json[] | undefined) ?? [],
-    type: 20,
-    extra: {
-      flags: (Number(data.flags ?? 0) & EPHEMERAL) | (body.type === 5 ? LOADING : 0),
-      webhook_id: ctx.applicationId,
-      application_id: ctx.applicationId,
-    },
-  });
+  const original = responseMessage(ctx, interaction, data, body.type === 5 ? LOADING : 0);
   interaction.originalId = String(original.id);
-  if ((Number(original.flags) & EPHEMERAL) === 0) ctx.dispatchMessage('MESSAGE_CREATE', original);
   return noContent(response);
 }
 
@@ -156,20 +144,30 @@ function followup(
   if (original && Number(original.flags) & LOADING) {
     return sendJson(response, 200, applyEdit(ctx, original, body));
   }
+  return sendJson(response, 200, responseMessage(ctx, interaction, body, 0));
+}
+
+/** A message the interaction's token posts (the reply or a followup), announced unless ephemeral. */
+function responseMessage(
+  ctx: Context,
+  interaction: InteractionRecord,
+  payload: Json,
+  extraFlags: number,
+): Json {
   const message = messageObject(ctx.world, {
     channelId: interaction.channelId,
     author: ctx.world.bot,
-    content: String(body.content ?? ''),
-    embeds: (body.embeds as Json[] | undefined) ?? [],
+    content: String(payload.content ?? ''),
+    embeds: (payload.embeds as Json[] | undefined) ?? [],
     type: 20,
     extra: {
-      flags: Number(body.flags ?? 0) & EPHEMERAL,
+      flags: (Number(payload.flags ?? 0) & EPHEMERAL) | extraFlags,
       webhook_id: ctx.applicationId,
       application_id: ctx.applicationId,
     },
   });
   if ((Number(message.flags) & EPHEMERAL) === 0) ctx.dispatchMessage('MESSAGE_CREATE', message);
-  return sendJson(response, 200, message);
+  return message;
 }
 
 /** An edit: the editable fields replaced, the loading state over, `edited_timestamp` set. */

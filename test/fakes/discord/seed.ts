@@ -5,8 +5,9 @@
  * from a message shares its id; "Forums": a post's first message has the thread's id).
  */
 import type { Context } from './context.js';
-import { channelObject, messageObject, threadObject, threadSystemMessages } from './objects.js';
+import { channelObject, messageObject, threadObject } from './objects.js';
 import { nextSnowflake, snowflakeAt } from './snowflake.js';
+import { openThread } from './threads.js';
 import { ChannelType, type FakeUser, type Json, makeUser } from './world.js';
 
 export interface UserFields {
@@ -116,15 +117,12 @@ export class Seeder {
       ...(seed.locked === undefined ? {} : { locked: seed.locked }),
       ...(seed.at ? { at: seed.at } : {}),
     });
-    world.channels.set(String(thread.id), thread);
-    world.threadMembers.set(String(thread.id), new Set([owner.id, ...(seed.members ?? [])]));
-    if (seed.starter) {
-      seed.starter.flags = Number(seed.starter.flags ?? 0) | 32; // HAS_THREAD
-      seed.starter.thread = thread;
-    }
-    threadSystemMessages(world, thread, seed.starter, seed.at);
-    // Archived threads are not synced over the gateway (threads.mdx, "Active & Archived Threads").
-    if (!seed.archived) this.ctx.gateway.dispatch('THREAD_CREATE', thread);
+    openThread(this.ctx, thread, {
+      starter: seed.starter,
+      members: [owner.id, ...(seed.members ?? [])],
+      live: false,
+      at: seed.at,
+    });
     return thread;
   }
 
@@ -152,8 +150,6 @@ export class Seeder {
       at: post.at,
       ...(post.archived ? { archived: true } : {}),
     });
-    world.channels.set(String(thread.id), thread);
-    world.threadMembers.set(String(thread.id), new Set([author.id]));
     const starter = messageObject(world, {
       id: String(thread.id),
       channelId: String(thread.id),
@@ -161,7 +157,7 @@ export class Seeder {
       content: post.content,
       ...(post.attachments ? { attachments: post.attachments } : {}),
     });
-    if (!post.archived) this.ctx.gateway.dispatch('THREAD_CREATE', thread);
+    openThread(this.ctx, thread, { members: [author.id], live: false });
     return { thread, starter };
   }
 }

@@ -118,6 +118,18 @@ describe('fake Discord: permissions on the bot’s REST calls', () => {
     expect((await discordError(edit)).code).toBe(50006);
   });
 
+  it('takes Embed Links away with Send Messages (implicitly): an edit of its own message keeps the text, not the embed', async () => {
+    const { discord, rest } = await start();
+    const channel = discord.textChannelId;
+    const posted = (await rest.post(Routes.channelMessages(channel), {
+      body: { content: 'Reading…' },
+    })) as Json;
+    discord.setPermission(channel, { deny: ['SendMessages'] }, 'bot');
+    const body = { content: 'Summary below', embeds: [{ title: 'Summary', description: '• one' }] };
+    const edited = (await rest.patch(Routes.channelMessage(channel, String(posted.id)), { body })) as Json;
+    expect(edited).toMatchObject({ content: 'Summary below', embeds: [] });
+  });
+
   it('refuses a thread without Create Public Threads, and a second thread on one message with 160004', async () => {
     const { discord, rest } = await start();
     const message = discord.existingMessage({ content: 'a link' });
@@ -174,6 +186,19 @@ describe('fake Discord: permissions on the bot’s REST calls', () => {
     );
     const channel = guild?.channels.cache.get(discord.textChannelId);
     expect(channel?.permissionsFor(discord.bot.id)?.has(PermissionFlagsBits.EmbedLinks)).toBe(false);
+  });
+
+  it('delivers message events only under the intents the bot identified with', async () => {
+    const { discord } = await start();
+    const bot = await fake.login(discord, [GatewayIntentBits.Guilds]);
+    const seen: string[] = [];
+    bot.on(Events.MessageCreate, (message) => seen.push(message.id));
+    const interaction = new Promise((resolve) => bot.once(Events.InteractionCreate, resolve));
+    discord.postMessage({ content: `<@${discord.bot.id}> hello` });
+    discord.slashCommand({ text: 'after the message' });
+    // Interactions need no intent; events arrive in order, so the message would have come first.
+    await interaction;
+    expect(seen).toEqual([]);
   });
 
   it('names each permission with the bit discord.js uses', () => {

@@ -31,6 +31,32 @@ describe('fake Discord: interactions', () => {
     expect((await discordError(send(rest, discord.textChannelId))).code).toBe(50013);
   });
 
+  it('lets the bot token edit a public interaction reply but not an ephemeral one (10008)', async () => {
+    const { discord, rest } = await start();
+    const app = discord.bot.id;
+    const publicReply = discord.slashCommand({ text: 'a' });
+    await rest.post(Routes.interactionCallback(publicReply.id, publicReply.token), {
+      body: { type: 5 },
+      auth: false,
+    });
+    const privateReply = discord.messageCommand(discord.existingMessage({ content: 'a link' }));
+    await rest.post(Routes.interactionCallback(privateReply.id, privateReply.token), {
+      body: { type: 5, data: { flags: 64 } },
+      auth: false,
+    });
+    const channel = discord.textChannelId;
+    const publicId = String(
+      ((await rest.get(Routes.webhookMessage(app, publicReply.token), { auth: false })) as Json).id,
+    );
+    const privateId = String(
+      ((await rest.get(Routes.webhookMessage(app, privateReply.token), { auth: false })) as Json).id,
+    );
+    const edit = (id: string) =>
+      rest.patch(Routes.channelMessage(channel, id), { body: { content: 'later' } });
+    expect(((await edit(publicId)) as Json).content).toBe('later');
+    expect((await discordError(edit(privateId))).code).toBe(10008);
+  });
+
   it('answers the first response once and only within the deadline (40060, 10062)', async () => {
     const { discord, rest } = await start({ ackDeadlineMs: 200 });
     const first = discord.slashCommand({ text: 'a' });

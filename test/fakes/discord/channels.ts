@@ -76,7 +76,11 @@ export function channelRoute(ctx: Context, request: Request, response: ServerRes
     return sendJson(response, 404, { message: `no fake for ${method} ${request.path}`, code: 0 });
   }
   const message = world.messages.get(messageId);
-  if (!message || message.channel_id !== id) return sendError(response, errors.unknownMessage);
+  // An ephemeral message exists only for its recipient: the channel's endpoints do not know it
+  // (discord-api-docs#3090: Edit Message on an ephemeral response "results in an 'Unknown Message'
+  // error", while a public interaction response can be edited there; #6007 the same).
+  const ephemeral = (Number(message?.flags ?? 0) & 64) !== 0;
+  if (!message || message.channel_id !== id || ephemeral) return sendError(response, errors.unknownMessage);
   if (parts.length === 4 && method === 'GET') {
     if (lacks('ReadMessageHistory')) return sendError(response, errors.missingPermissions);
     return sendJson(response, 200, reveal(ctx, message));

@@ -6,9 +6,10 @@
  *   channel overwrites for roles and members, threads inheriting their parent's, private threads, DMs,
  *   implicit denials); the guild owner is a separate user, so `alice` has only @everyone's rights.
  * - discord/channels.ts: the bot's REST calls checked against them (50001 Missing Access when it cannot
- *   see the channel, 50013 Missing Permissions otherwise), threads, forum posts, archived threads,
- *   message history; discord/messages.ts: payload limits, Embed Links, the Message Content intent,
- *   history paging.
+ *   see the channel, 50013 Missing Permissions otherwise), ephemeral messages unknown there (10008),
+ *   threads, forum posts, archived threads, message history; discord/threads.ts: how a thread starts and
+ *   is listed; discord/messages.ts: payload limits, Embed Links, the Message Content intent, history
+ *   paging. The fakes' own tests (test/integration/fake-discord*.test.ts) run each rule through discord.js.
  * - discord/interactions.ts: the 3-second first response, the 15-minute token (401 50027 after it,
  *   404 10015 for an unknown token), followups after a deferral, no channel permission needed,
  *   `app_permissions` and `member.permissions`.

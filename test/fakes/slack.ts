@@ -11,7 +11,8 @@
  * - slack/limits.ts: 429 with Retry-After, per-tier budgets (opt-in), the non-Marketplace cohort;
  * - slack/response-urls.ts: response_url valid 30 minutes and 5 uses, then HTTP 404;
  * - slack/workspace.ts, slack/seeds.ts: users, conversations, threads, bot and system messages, files,
- *   edits, deletions.
+ *   edits, deletions. The fakes' own tests (test/integration/fake-slack*.test.ts) run each rule through
+ *   @slack/web-api's WebClient and Bolt's respond().
  *
  * The workspace starts with users U0000001 (ana), U0000002 (ben), U0000003 (cy) and the bot UBOT0001
  * (bot id BBOT0001), the public channel C0000001 (#general, all of them members) and the DM D0000001

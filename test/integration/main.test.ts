@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BOT_TOKEN, type FakeDiscord, startFakeDiscord } from '../fakes/discord.js';
 import { type FakeOllama, startFakeOllama } from '../fakes/ollama.js';
 import { SLACK_APP_TOKEN, SLACK_BOT_TOKEN, startFakeSlack } from '../fakes/slack.js';
-import { budget, LIMITS, spawnRecap } from '../helpers/spawn.js';
+import { budget, LIMITS, MAIN, spawnRecap } from '../helpers/spawn.js';
 
 const servers: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -64,10 +66,10 @@ describe('npm start (the built program)', () => {
         await recap.waitForOutput('slack: connected in Socket Mode');
         await recap.waitForOutput('discord: logged in');
         // The fake waits 5 s at most for the acknowledgement, too little on a loaded machine: the summary
-      // arriving below shows the command was received, acknowledged or not.
-      void slack
-        .sendEnvelope('slash_commands', slack.commandForm('The vendor contract renews in March.'))
-        .catch(() => undefined);
+        // arriving below shows the command was received, acknowledged or not.
+        void slack
+          .sendEnvelope('slash_commands', slack.commandForm('The vendor contract renews in March.'))
+          .catch(() => undefined);
         await recap.waitUntil(
           () => slack.calls.find((c) => c.method === 'chat.postMessage' && Array.isArray(c.args.blocks)),
           'the summary posted to Slack',
@@ -144,6 +146,44 @@ describe('npm start (the built program)', () => {
       expect(await recap.exit(LIMITS.startMs)).toBe(1);
       expect(recap.stderr()).toContain('DISCORD_TOKEN');
       expect(recap.stderr()).toContain('SLACK_BOT_TOKEN');
+    },
+    budget('startMs'),
+  );
+});
+
+/** Every module the built file loads before running any code: its static imports, followed. */
+function staticImports(file: string, seen = new Map<string, string[]>()): Map<string, string[]> {
+  if (seen.has(file)) return seen;
+  const source = readFileSync(file, 'utf8');
+  const specifiers = [
+    ...source.matchAll(/^(?:import|export)\b[^;]*?from\s*'([^']+)'|^import\s*'([^']+)'/gm),
+  ].map((match) => match[1] ?? match[2] ?? '');
+  seen.set(file, specifiers);
+  for (const specifier of specifiers) {
+    if (specifier.startsWith('.')) staticImports(resolve(dirname(file), specifier), seen);
+  }
+  return seen;
+}
+
+describe('recap --help (the built program)', () => {
+  it('loads the chat libraries and the core only when a command needs them', () => {
+    const loaded = staticImports(MAIN);
+    const modules = [...loaded.keys()].map((file) => file.slice(dirname(MAIN).length + 1));
+    const packages = [...loaded.values()].flat().filter((specifier) => !specifier.startsWith('.'));
+    expect(modules).toContain('cli/command-line.js');
+    expect(packages.filter((name) => !name.startsWith('node:'))).toEqual([]);
+    expect(
+      modules.filter((name) => /^(app|config)\.js$|^(bots|commands)\/|^core\/(sources|summarize)/.test(name)),
+    ).toEqual([]);
+  });
+
+  it(
+    'answers at once, with the commands, and exits 0',
+    async () => {
+      const recap = spawnRecap(['--help'], {});
+      expect(await recap.exit(LIMITS.startMs)).toBe(0);
+      expect(recap.stdout()).toMatch(/^Usage: recap <command> \[options\]\n/);
+      expect(recap.stdout()).toContain('register-discord');
     },
     budget('startMs'),
   );

@@ -57,7 +57,8 @@ function build(tsc, hash) {
   rmSync(next, { recursive: true, force: true });
   const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json'), '--outDir', next], {
     cwd: root,
-    stdio: ['ignore', 'inherit', 'inherit'],
+    // tsc reports errors on stdout: send them to stderr, where they cannot mix with a summary.
+    stdio: ['ignore', 2, 2],
   });
   if (result.status !== 0) {
     rmSync(next, { recursive: true, force: true });

@@ -80,13 +80,19 @@ export function watch(child: ChildProcess, stdin: string | null = ''): RunningRe
     changed();
   });
   let code: number | null | undefined;
-  const exited = new Promise<number | null>((resolve) =>
-    child.on('exit', (exitCode) => {
-      code = exitCode;
-      resolve(exitCode);
+  const exited = new Promise<number | null>((resolve) => {
+    const ended = (exitCode: number | null) => {
+      code ??= exitCode;
+      resolve(code);
       changed();
-    }),
-  );
+    };
+    child.on('exit', ended);
+    // A program that could not be started (no permission to run node, say) never exits: it failed.
+    child.on('error', (error) => {
+      output.stderr += `could not run: ${error.message}\n`;
+      ended(null);
+    });
+  });
   if (stdin !== null) child.stdin?.end(stdin);
 
   const describe = () =>

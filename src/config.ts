@@ -133,7 +133,7 @@ export type SettingsScope = 'everything' | 'summarize' | 'extract';
 /** Settings only the chat platforms read. A new DISCORD_* or SLACK_* setting is covered already. */
 const CHAT_ONLY = /^(DISCORD_|SLACK_|PORT$|RECAP_USER_)/;
 /** Settings only the model and its queue read. */
-const MODEL_ONLY = /^(OLLAMA_|RECAP_NUM_CTX$|RECAP_MODEL_|RECAP_QUEUE_|RECAP_CACHE_)/;
+const MODEL_ONLY = /^(OLLAMA_|RECAP_NUM_CTX$|RECAP_MODEL_|RECAP_MAX_MODEL_|RECAP_QUEUE_|RECAP_CACHE_)/;
 
 function inScope(name: string, scope: SettingsScope): boolean {
   if (scope === 'everything') return true;

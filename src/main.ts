@@ -157,9 +157,6 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => {
-    // Interrupted: whatever is still open (standard input, a connection being closed) must not keep
-    // the person waiting. A second Ctrl-C before this point ends the process the default way.
-    if (code === 130) process.exit(code);
     process.exitCode = code;
   },
   (error: unknown) => {

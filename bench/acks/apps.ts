@@ -38,6 +38,20 @@ const RECAP = [process.execPath, file('../../dist/main.js'), 'start'];
  */
 const recapEnv = (ollamaUrl: string) => ({ OLLAMA_HOST: ollamaUrl, RECAP_USER_LIMIT: '100000' });
 
+/** The bare app (a script here that prints "ready") and recap, on the same platform settings. */
+function sideBySide(script: string, platform: Record<string, string>, ollamaUrl: string, recapReady: RegExp) {
+  const apps: AppUnderTest[] = [
+    { name: 'bare', command: bare(script), env: platform, ready: { stream: 'stdout', pattern: /^ready$/m } },
+    {
+      name: 'recap',
+      command: RECAP,
+      env: { ...platform, ...recapEnv(ollamaUrl) },
+      ready: { stream: 'stderr', pattern: recapReady },
+    },
+  ];
+  return apps;
+}
+
 export function slackApps(target: SlackTarget): AppUnderTest[] {
   const slack = {
     SLACK_BOT_TOKEN,
@@ -45,36 +59,10 @@ export function slackApps(target: SlackTarget): AppUnderTest[] {
     SLACK_API_URL: target.apiUrl,
     PORT: String(target.port),
   };
-  return [
-    {
-      name: 'bare',
-      command: bare('bare-slack.ts'),
-      env: slack,
-      ready: { stream: 'stdout', pattern: /^ready$/m },
-    },
-    {
-      name: 'recap',
-      command: RECAP,
-      env: { ...slack, ...recapEnv(target.ollamaUrl) },
-      ready: { stream: 'stderr', pattern: /slack: listening for events/ },
-    },
-  ];
+  return sideBySide('bare-slack.ts', slack, target.ollamaUrl, /slack: listening for events/);
 }
 
 export function discordApps(target: DiscordTarget): AppUnderTest[] {
   const discord = { DISCORD_TOKEN: BOT_TOKEN, DISCORD_REST_API: target.restApi };
-  return [
-    {
-      name: 'bare',
-      command: bare('bare-discord.ts'),
-      env: discord,
-      ready: { stream: 'stdout', pattern: /^ready$/m },
-    },
-    {
-      name: 'recap',
-      command: RECAP,
-      env: { ...discord, ...recapEnv(target.ollamaUrl) },
-      ready: { stream: 'stderr', pattern: /discord: logged in as/ },
-    },
-  ];
+  return sideBySide('bare-discord.ts', discord, target.ollamaUrl, /discord: logged in as/);
 }

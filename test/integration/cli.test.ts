@@ -171,6 +171,12 @@ describe('help, version and usage errors', () => {
     expect(stderr).not.toMatch(/ERR_PARSE_ARGS|To specify a positional argument/);
   });
 
+  it('leaves the chat commands to the recap program, which alone can run them', async () => {
+    const { code, stderr } = await cli(['start']);
+    expect(code).toBe(2);
+    expect(stderr).toBe('recap: start runs the chat platforms; run it as `recap start`.\n');
+  });
+
   it('takes --title=T, and reads an argument after -- as a file name', async () => {
     const { code, fake } = await cli(['summarize', '--title=Weekly sync', '--', memoPath]);
     expect(code).toBe(0);
@@ -340,6 +346,23 @@ describe('the built recap program', () => {
       }
     },
     budget('startMs', 'startMs'),
+  );
+
+  it(
+    'stops at once with exit code 130 on Ctrl-C while the model is writing',
+    async () => {
+      fake = await startFakeOllama({ answerDelayMs: 10 * LIMITS.exitMs });
+      const recap = spawnRecap(['summarize', memoPath], { OLLAMA_HOST: fake.url });
+      try {
+        await recap.waitForOutput('Writing the summary…');
+        recap.child.kill('SIGINT');
+        expect(await recap.exit()).toBe(130);
+        expect(recap.stderr().split('\n').at(-2)).toBe('recap: The summary was cancelled.');
+      } finally {
+        recap.child.kill('SIGKILL');
+      }
+    },
+    budget('startMs', 'exitMs'),
   );
 
   it(

@@ -74,13 +74,11 @@ function unreadable(path: string, error: unknown): RecapError {
   const reason =
     code === 'ENOENT'
       ? 'there is no such file'
-      : code === 'EISDIR'
-        ? 'it is a folder'
-        : code === 'EACCES' || code === 'EPERM'
-          ? 'permission denied (its permissions do not let you read it)'
-          : code === 'ENOTDIR'
-            ? 'a part of the path is a file, not a folder'
-            : `it cannot be read${code ? ` (${code})` : ''}`;
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied (its permissions do not let you read it)'
+        : code === 'ENOTDIR'
+          ? 'a part of the path is a file, not a folder'
+          : `it cannot be read${code ? ` (${code})` : ''}`;
   return new RecapError('unsupported_input', `Can't read ${path}: ${reason}.`, { cause: error });
 }
 

@@ -104,7 +104,8 @@ describe('recap summarize', () => {
   });
 
   it.each([
-    [['summarize', '/no/such/file.txt'], 'no such file'],
+    [['summarize', '/no/such/file.txt'], "Can't read /no/such/file.txt: there is no such file."],
+    [['summarize', `${memoPath}/notes.txt`], 'a part of the path is a file, not a folder.'],
     [['summarize', '-'], 'nothing to summarize'],
   ])('fails with one line and a non-zero code: %j', async (argv, expected) => {
     const { code, stdout, stderr } = await cli(argv);

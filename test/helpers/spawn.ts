@@ -86,7 +86,8 @@ export function watch(child: ChildProcess, stdin: string | null = ''): RunningRe
       resolve(code);
       changed();
     };
-    child.on('exit', ended);
+    // 'close', not 'exit': by then all of the program's output has been read.
+    child.on('close', ended);
     // A program that could not be started (no permission to run node, say) never exits: it failed.
     child.on('error', (error) => {
       output.stderr += `could not run: ${error.message}\n`;

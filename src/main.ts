@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import type { Recap } from './app.js';
+import { parseCommandLine } from './cli/command-line.js';
 import { isOn } from './cli/flags.js';
 import { runCli } from './cli.js';
 import { describeCauses, RecapError, userMessageOf } from './core/errors.js';
@@ -18,7 +19,8 @@ function readEnvironment(): Record<string, string | undefined> {
   try {
     fromFile = existsSync('.env') ? parseEnv(readFileSync('.env', 'utf8')) : {};
   } catch (error) {
-    throw new RecapError('config_invalid', `Can't read the .env file here: ${String(error)}`, {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new RecapError('config_invalid', `Can't read .env in ${process.cwd()}: ${reason}.`, {
       cause: error,
     });
   }
@@ -127,8 +129,14 @@ async function registerDiscord(env: Record<string, string | undefined>): Promise
 /** Whether failures print their cause chain; read with the rest of the environment. */
 let debug = isOn(process.env.RECAP_DEBUG);
 
+/** Help, the version and usage errors read no settings: they answer even beside a broken .env. */
+function needsSettings(argv: readonly string[]): boolean {
+  const { kind } = parseCommandLine(argv);
+  return kind !== 'help' && kind !== 'version' && kind !== 'usage-error';
+}
+
 async function main(argv: string[]): Promise<number> {
-  const env = readEnvironment();
+  const env = needsSettings(argv) ? readEnvironment() : { ...process.env };
   debug = isOn(env.RECAP_DEBUG);
   const controller = new AbortController();
   const interrupted = () => controller.abort(new Error('interrupted'));

@@ -85,7 +85,7 @@ const COMMANDS: Record<CommandName, CommandSpec> = {
 
 const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[];
 
-export function isCommandName(name: string | undefined): name is CommandName {
+function isCommandName(name: string | undefined): name is CommandName {
   return COMMAND_NAMES.includes(name as CommandName);
 }
 

@@ -52,7 +52,7 @@ export function spawnRecap(
   args: string[],
   env: Record<string, string>,
   stdin: string | null = '',
-  options: Pick<SpawnOptions, 'uid' | 'gid'> = {},
+  options: Pick<SpawnOptions, 'uid' | 'gid' | 'cwd'> = {},
 ): RunningRecap {
   return watch(
     spawn(process.execPath, [MAIN, ...args], {

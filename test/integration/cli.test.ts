@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -308,6 +308,23 @@ describe('the built recap program', () => {
       expect(result.stderr.includes('caused by')).toBe(shown);
     },
     budget('startMs'),
+  );
+
+  it(
+    'says when the .env file cannot be read, and still answers --help',
+    async () => {
+      const folder = mkdtempSync(join(tmpdir(), 'recap-env-'));
+      mkdirSync(join(folder, '.env'));
+      try {
+        expect((await run(['--help'], {}, '', { cwd: folder })).code).toBe(0);
+        const result = await run(['extract', memoPath], {}, '', { cwd: folder });
+        expect(result.code).toBe(1);
+        expect(result.stderr).toMatch(new RegExp(`^recap: Can't read .env in ${folder}: EISDIR.*\\.\\n$`));
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
+    },
+    budget('startMs', 'startMs'),
   );
 
   it(

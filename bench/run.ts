@@ -1,5 +1,13 @@
+import { benchAcks } from './acks/run.js';
 import { benchSources } from './sources.js';
+import { benchStartup } from './startup.js';
 import { benchSummarize } from './summarize.js';
 
-await benchSummarize();
-benchSources();
+/** `npm run bench` runs every benchmark; `npm run bench -- acks startup` only those named. */
+const chosen = new Set(process.argv.slice(2));
+const wanted = (name: string) => chosen.size === 0 || chosen.has(name);
+
+if (wanted('summarize')) await benchSummarize();
+if (wanted('sources')) benchSources();
+if (wanted('startup')) benchStartup();
+if (wanted('acks')) await benchAcks();

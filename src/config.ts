@@ -22,7 +22,15 @@ const optionalText = z
   .transform((value) => (value === '' ? undefined : value))
   .optional();
 
-const positiveInt = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
+/** A whole number from `min` up (to `max`), with the message a person reads when it is not. */
+const positiveInt = (fallback: number, min = 1, max?: number) => {
+  const error = `must be a whole number ${max === undefined ? `from ${min} up` : `from ${min} to ${max}`}`;
+  const number = z.coerce.number({ error }).int({ error }).min(min, { error });
+  return (max === undefined ? number : number.max(max, { error })).default(fallback);
+};
+
+const httpUrl = (fallback: string) =>
+  z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).default(fallback);
 
 const EnvSchema = z
   .object({
@@ -33,7 +41,7 @@ const EnvSchema = z
         try {
           return normalizeOllamaHost(value);
         } catch {
-          context.addIssue({ code: 'custom', message: `is not a valid address: "${value}"` });
+          context.addIssue({ code: 'custom', message: 'must be a URL, host:port or :port' });
           return z.NEVER;
         }
       }),
@@ -42,7 +50,10 @@ const EnvSchema = z
     RECAP_MODEL_TIMEOUT_MS: positiveInt(300_000, 1000),
     RECAP_QUEUE_CONCURRENCY: positiveInt(1),
     RECAP_QUEUE_MAX: positiveInt(20, 0),
-    RECAP_CACHE_MB: z.coerce.number().min(0).default(32),
+    RECAP_CACHE_MB: z.coerce
+      .number({ error: 'must be a number of megabytes from 0 up' })
+      .min(0, { error: 'must be a number of megabytes from 0 up' })
+      .default(32),
     RECAP_MAX_FILE_BYTES: positiveInt(20 * 1024 * 1024),
     FETCH_TIMEOUT_MS: positiveInt(20_000, 100),
     FETCH_ALLOW_HOSTS: z
@@ -56,20 +67,20 @@ const EnvSchema = z
           context.addIssue({ code: 'custom', message: (error as Error).message });
         }
       }),
-    YOUTUBE_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://www.youtube.com'),
+    YOUTUBE_BASE_URL: httpUrl('https://www.youtube.com'),
     RECAP_USER_LIMIT: positiveInt(6),
     RECAP_USER_WINDOW_S: positiveInt(600),
     DISCORD_TOKEN: optionalText,
     DISCORD_APPLICATION_ID: optionalText,
     DISCORD_GUILD_ID: optionalText,
     DISCORD_ALLOWED_GUILDS: optionalText,
-    DISCORD_REST_API: z.url({ protocol: /^https?$/ }).default('https://discord.com/api'),
+    DISCORD_REST_API: httpUrl('https://discord.com/api'),
     DISCORD_INTERACTION_TTL_MS: positiveInt(15 * 60_000, 1000),
     SLACK_BOT_TOKEN: optionalText,
     SLACK_APP_TOKEN: optionalText,
     SLACK_SIGNING_SECRET: optionalText,
-    SLACK_API_URL: z.url({ protocol: /^https?$/ }).default('https://slack.com/api/'),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    SLACK_API_URL: httpUrl('https://slack.com/api/'),
+    PORT: positiveInt(3000, 0, 65535),
     SLACK_FILE_HOSTS: z.string().default('files.slack.com').transform(splitList),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     LOG_FORMAT: z.enum(['pretty', 'json']).default('pretty'),
@@ -119,18 +130,37 @@ export interface Config {
   log: { level: LogLevel; format: 'pretty' | 'json' };
 }
 
-/** Reads the settings from an environment, reporting every problem at once. */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
-  const parsed = EnvSchema.safeParse(withoutEmpty(env));
+/**
+ * What a command reads of the settings. The bots read everything; `summarize` leaves out what only the
+ * chat platforms use, and `extract` also what only the model uses, so a bad bot setting in a shared
+ * .env cannot stop the CLI. Settings left out take their defaults (and no platform is configured).
+ */
+export type SettingsScope = 'everything' | 'summarize' | 'extract';
+
+/** Settings only the chat platforms read. A new DISCORD_* or SLACK_* setting is covered already. */
+const CHAT_ONLY = /^(DISCORD_|SLACK_|PORT$|RECAP_USER_|LOG_)/;
+/** Settings only the model and its queue read. */
+const MODEL_ONLY = /^(OLLAMA_|RECAP_NUM_CTX$|RECAP_MODEL_|RECAP_MAX_MODEL_|RECAP_QUEUE_|RECAP_CACHE_)/;
+
+function inScope(name: string, scope: SettingsScope): boolean {
+  if (scope === 'everything') return true;
+  return !CHAT_ONLY.test(name) && (scope === 'summarize' || !MODEL_ONLY.test(name));
+}
+
+/** Reads the settings from an environment, reporting every problem at once, in one line. */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  scope: SettingsScope = 'everything',
+): Config {
+  const given = withoutEmpty(env, scope);
+  const parsed = EnvSchema.safeParse(given);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new RecapError(
-      'config_invalid',
-      `The settings have ${problems.length} problem(s):\n${problems.join('\n')}`,
-      {
-        cause: parsed.error,
-      },
-    );
+    const problems = parsed.error.issues.map((issue) => describeSettingIssue(issue, given));
+    const message =
+      problems.length === 1
+        ? `${problems[0]}.`
+        : `${problems.length} settings need fixing: ${problems.join('; ')}.`;
+    throw new RecapError('config_invalid', message, { cause: parsed.error });
   }
   const e = parsed.data;
   return {
@@ -181,10 +211,28 @@ function splitList(value: string): string[] {
 }
 
 /** An empty variable (`FOO=` in a .env file) means "not set", so defaults apply. */
-function withoutEmpty(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+function withoutEmpty(
+  env: Readonly<Record<string, string | undefined>>,
+  scope: SettingsScope,
+): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
-    if (value !== undefined && value.trim() !== '') result[key] = value;
+    if (value !== undefined && value.trim() !== '' && inScope(key, scope)) result[key] = value;
   }
   return result;
+}
+
+/** "RECAP_NUM_CTX must be a whole number from 1024 up, not "abc"": the variable, the rule, the value. */
+export function describeSettingIssue(
+  issue: Pick<z.core.$ZodIssue, 'path' | 'message'>,
+  env: Readonly<Record<string, string>>,
+): string {
+  const name = String(issue.path[0] ?? 'settings');
+  const value = env[name];
+  if (!issue.message.startsWith('must ') || value === undefined) return `${name}: ${issue.message}`;
+  // A secret is never repeated back, in a terminal or a log.
+  const shown = /TOKEN|SECRET|PASSWORD|KEY/.test(name)
+    ? 'the value given'
+    : `"${value.length > 60 ? `${value.slice(0, 57)}...` : value}"`;
+  return `${name} ${issue.message}, not ${shown}`;
 }

@@ -1,26 +1,38 @@
 #!/usr/bin/env node
 /**
  * The composition root and the only reader of the environment: `recap start` runs the chat bots,
- * `recap summarize …` the CLI.
+ * `recap summarize …` the CLI. Everything heavy is imported when a command needs it: `recap --help`
+ * loads no library, and discord.js and Bolt load only for the platforms `recap start` runs.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
-import { createChatRuntime, createRecap, type Recap } from './app.js';
-import { startDiscordBot } from './bots/discord/bot.js';
-import { registerCommands } from './bots/discord/register.js';
-import { startSlackApp } from './bots/slack/app.js';
-import { runCli, USAGE } from './cli.js';
-import { loadConfig } from './config.js';
+import type { Recap } from './app.js';
+import { parseCommandLine } from './cli/command-line.js';
+import { isOn } from './cli/flags.js';
+import { runCli } from './cli.js';
 import { describeCauses, RecapError, userMessageOf } from './core/errors.js';
-import { createLogger, type Logger } from './core/log.js';
+import type { Logger } from './core/log.js';
 
 /** The environment, with a `.env` file in the working directory filling in what it does not set. */
 function readEnvironment(): Record<string, string | undefined> {
-  const fromFile = existsSync('.env') ? parseEnv(readFileSync('.env', 'utf8')) : {};
+  let fromFile = {};
+  try {
+    fromFile = existsSync('.env') ? parseEnv(readFileSync('.env', 'utf8')) : {};
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new RecapError('config_invalid', `Can't read .env in ${process.cwd()}: ${reason}.`, {
+      cause: error,
+    });
+  }
   return { ...fromFile, ...process.env };
 }
 
 async function start(env: Record<string, string | undefined>): Promise<number> {
+  const [{ loadConfig }, { createChatRuntime, createRecap }, { createLogger }] = await Promise.all([
+    import('./config.js'),
+    import('./app.js'),
+    import('./core/pino-logger.js'),
+  ]);
   const config = loadConfig(env);
   const log = createLogger({
     ...config.log,
@@ -46,6 +58,7 @@ async function start(env: Record<string, string | undefined>): Promise<number> {
   try {
     if (config.discord) {
       const discord = config.discord;
+      const { startDiscordBot } = await import('./bots/discord/bot.js');
       const bot = await startingPlatform('Discord', 'DISCORD_TOKEN', () =>
         startDiscordBot({ ...discord, runtime, fetchFile: recap.fetch, log }),
       );
@@ -53,6 +66,7 @@ async function start(env: Record<string, string | undefined>): Promise<number> {
     }
     if (config.slack) {
       const slack = config.slack;
+      const { startSlackApp } = await import('./bots/slack/app.js');
       const settings = slack.appToken
         ? 'SLACK_BOT_TOKEN and SLACK_APP_TOKEN'
         : `SLACK_BOT_TOKEN, and that PORT ${slack.port} is free`;
@@ -107,6 +121,10 @@ async function startingPlatform<T>(name: string, settings: string, start: () => 
 }
 
 async function registerDiscord(env: Record<string, string | undefined>): Promise<number> {
+  const [{ loadConfig }, { registerCommands }] = await Promise.all([
+    import('./config.js'),
+    import('./bots/discord/register.js'),
+  ]);
   const { discord } = loadConfig(env);
   if (!discord) {
     process.stderr.write(
@@ -119,25 +137,41 @@ async function registerDiscord(env: Record<string, string | undefined>): Promise
   return 0;
 }
 
+/** Whether failures print their cause chain; read with the rest of the environment. */
+let debug = isOn(process.env.RECAP_DEBUG);
+
+/** Help, the version and usage errors read no settings: they answer even beside a broken .env. */
+function needsSettings(argv: readonly string[]): boolean {
+  const { kind } = parseCommandLine(argv);
+  return kind !== 'help' && kind !== 'version' && kind !== 'usage-error';
+}
+
 async function main(argv: string[]): Promise<number> {
-  const [command] = argv;
-  const env = readEnvironment();
-  if (command === 'start') return start(env);
-  if (command === 'register-discord') return registerDiscord(env);
-  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-    process.stdout.write(USAGE);
-    return command === undefined ? 2 : 0;
-  }
+  const env = needsSettings(argv) ? readEnvironment() : { ...process.env };
+  debug = isOn(env.RECAP_DEBUG);
   const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort(new Error('interrupted')));
-  return runCli(argv, {
-    env,
-    stdin: process.stdin,
-    stdout: process.stdout,
-    stderr: process.stderr,
-    signal: controller.signal,
-    ...(env.RECAP_DEBUG ? { debug: (text: string) => process.stderr.write(`${text}\n`) } : {}),
-  });
+  const interrupted = () => controller.abort(new Error('interrupted'));
+  process.once('SIGINT', interrupted);
+  try {
+    return await runCli(argv, {
+      env,
+      stdin: process.stdin,
+      stdout: process.stdout,
+      stderr: process.stderr,
+      signal: controller.signal,
+      ...(debug ? { debug: (text: string) => process.stderr.write(`${text}\n`) } : {}),
+      chat: {
+        start: () => {
+          // `start` stops on SIGINT itself, by shutting down cleanly.
+          process.off('SIGINT', interrupted);
+          return start(env);
+        },
+        registerDiscord: () => registerDiscord(env),
+      },
+    });
+  } finally {
+    process.off('SIGINT', interrupted);
+  }
 }
 
 main(process.argv.slice(2)).then(
@@ -146,7 +180,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     process.stderr.write(`recap: ${userMessageOf(error).replace(/\n/g, '\n  ')}\n`);
-    if (process.env.RECAP_DEBUG) process.stderr.write(`${describeCauses(error)}\n`);
+    if (debug) process.stderr.write(`${describeCauses(error)}\n`);
     process.exitCode = 1;
   },
 );

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 
-/** The CLI tests run the built program, as a user would: build it once before the tests. */
+/**
+ * The CLI tests run the built program, as a user would: build it first when the sources changed
+ * since the last build (tools/ensure-built.mjs compares their content with what dist/ was built from).
+ */
 export default function buildOnce(): void {
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], {
-    stdio: 'inherit',
-  });
+  execFileSync(process.execPath, ['tools/ensure-built.mjs'], { stdio: 'inherit' });
 }

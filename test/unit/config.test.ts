@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, normalizeOllamaHost, SETTING_NAMES } from '../../src/config.js';
+import { describeSettingIssue, loadConfig, normalizeOllamaHost, SETTING_NAMES } from '../../src/config.js';
 
 describe('loadConfig', () => {
   it('uses the documented defaults for an empty environment', () => {
@@ -21,17 +21,52 @@ describe('loadConfig', () => {
     expect(loadConfig({ OLLAMA_MODEL: '', RECAP_NUM_CTX: ' ' }).ollama.model).toBe('llama3.2');
   });
 
-  it('reports every problem at once, naming each variable', () => {
-    let message = '';
-    try {
-      loadConfig({ RECAP_NUM_CTX: 'lots', RECAP_QUEUE_CONCURRENCY: '0', OLLAMA_HOST: 'ftp://x' });
-    } catch (error) {
-      message = (error as { userMessage: string }).userMessage;
-    }
-    expect(message).toContain('3 problem(s)');
-    expect(message).toContain('RECAP_NUM_CTX');
-    expect(message).toContain('RECAP_QUEUE_CONCURRENCY');
-    expect(message).toContain('OLLAMA_HOST');
+  it('reports every problem at once, on one line, naming each variable, its range and its value', () => {
+    expect(() =>
+      loadConfig({ RECAP_NUM_CTX: 'lots', RECAP_QUEUE_CONCURRENCY: '0', OLLAMA_HOST: 'ftp://x' }),
+    ).toThrow(
+      '3 settings need fixing: OLLAMA_HOST must be a URL, host:port or :port, not "ftp://x"; ' +
+        'RECAP_NUM_CTX must be a whole number from 1024 up, not "lots"; ' +
+        'RECAP_QUEUE_CONCURRENCY must be a whole number from 1 up, not "0".',
+    );
+  });
+
+  it.each([
+    [{ RECAP_NUM_CTX: 'abc' }, 'RECAP_NUM_CTX must be a whole number from 1024 up, not "abc".'],
+    [{ RECAP_NUM_CTX: '4096.5' }, 'RECAP_NUM_CTX must be a whole number from 1024 up, not "4096.5".'],
+    [{ PORT: '70000' }, 'PORT must be a whole number from 0 to 65535, not "70000".'],
+    [{ RECAP_CACHE_MB: '-1' }, 'RECAP_CACHE_MB must be a number of megabytes from 0 up, not "-1".'],
+    [{ SLACK_API_URL: 'slack.com' }, 'SLACK_API_URL must be an http:// or https:// URL, not "slack.com".'],
+  ])('says in its own words what %j must be', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('never repeats a secret back when its setting is wrong', () => {
+    const issue = { path: ['SLACK_APP_TOKEN'], message: 'must start with xapp-' };
+    expect(describeSettingIssue(issue, { SLACK_APP_TOKEN: 'xoxb-secret' })).toBe(
+      'SLACK_APP_TOKEN must start with xapp-, not the value given',
+    );
+    expect(describeSettingIssue({ ...issue, path: ['PORT'] }, { PORT: 'x'.repeat(100) })).toBe(
+      `PORT must start with xapp-, not "${'x'.repeat(57)}..."`,
+    );
+  });
+
+  it("lets extract ignore the bots' and the model's settings, and summarize the bots'", () => {
+    const env = { DISCORD_INTERACTION_TTL_MS: 'soon', SLACK_BOT_TOKEN: 'xoxb-1', RECAP_NUM_CTX: 'big' };
+    const forExtract = loadConfig({ ...env, RECAP_MAX_FILE_BYTES: '1000' }, 'extract');
+    expect(forExtract.sources.maxFileBytes).toBe(1000);
+    expect(forExtract.slack).toBeUndefined();
+    expect(() => loadConfig(env, 'summarize')).toThrow(
+      /^RECAP_NUM_CTX must be a whole number from 1024 up, not "big"\.$/,
+    );
+    expect(loadConfig({ ...env, RECAP_NUM_CTX: '4096' }, 'summarize').ollama.numCtx).toBe(4096);
+    expect(() => loadConfig(env)).toThrow(/DISCORD_INTERACTION_TTL_MS must be a whole number from 1000 up/);
+  });
+
+  it('still checks what extract reads', () => {
+    expect(() => loadConfig({ RECAP_MAX_FILE_BYTES: 'lots', OLLAMA_HOST: 'ftp://x' }, 'extract')).toThrow(
+      /^RECAP_MAX_FILE_BYTES must be a whole number from 1 up, not "lots"\.$/,
+    );
   });
 
   it('reads the sources settings, and reports a bad allow-list entry', () => {

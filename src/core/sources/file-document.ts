@@ -108,7 +108,7 @@ function titleFromName(name: string): string | undefined {
     .replace(/^.*[\\/]/, '')
     .replace(/\.[a-z0-9]+$/i, '')
     .trim();
-  return base === '' || /^(transcript|captions?|subtitles?|file|untitled|download)$/i.test(base)
+  return base === '' || /^(transcript|captions?|subtitles?|file|untitled|download|stdin)$/i.test(base)
     ? undefined
     : base;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeCauses, RecapError } from '../../../src/core/errors.js';
-import { createLogger, type LoggerSettings } from '../../../src/core/log.js';
+import { createLogger, type LoggerSettings } from '../../../src/core/pino-logger.js';
 
 function capture(settings: LoggerSettings) {
   const lines: string[] = [];

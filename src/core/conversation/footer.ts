@@ -1,0 +1,34 @@
+import { type Conversation, participants } from './conversation.js';
+import { dayMonth, hourMinute } from './transcript.js';
+
+/**
+ * What a recap covers, and what it left out, in one line:
+ * "143 messages by 9 people, 09:12–17:40 UTC; 12 bot messages skipped; 37 older messages beyond the limit".
+ */
+export function recapFooter(conversation: Conversation): string {
+  const { messages, leftOut } = conversation;
+  const people = participants(conversation).length;
+  const parts = [
+    `${plural(messages.length, 'message')} by ${plural(people, 'person', 'people')}${span(conversation)}`,
+  ];
+  if (leftOut.botMessages > 0) parts.push(`${plural(leftOut.botMessages, 'bot message')} skipped`);
+  if (leftOut.systemMessages > 0) parts.push(`${plural(leftOut.systemMessages, 'system message')} skipped`);
+  if (leftOut.beyondLimit > 0) parts.push(`${plural(leftOut.beyondLimit, 'older message')} beyond the limit`);
+  if (leftOut.cutByRateLimit) parts.push("reading was cut short by the platform's rate limit");
+  return parts.join('; ');
+}
+
+function span({ messages }: Conversation): string {
+  const first = messages[0]?.at;
+  const last = messages.at(-1)?.at;
+  if (first === undefined || last === undefined) return '';
+  const sameDay = dayMonth(first) === dayMonth(last) && last - first < 86_400_000;
+  return sameDay
+    ? `, ${hourMinute(first)}–${hourMinute(last)} UTC`
+    : `, ${dayMonth(first)} ${hourMinute(first)} – ${dayMonth(last)} ${hourMinute(last)} UTC`;
+}
+
+/** "1 message", "3 messages". */
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}

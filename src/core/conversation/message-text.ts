@@ -1,0 +1,87 @@
+/**
+ * A chat message's text as the model should read it, on one line: long code blocks collapsed to
+ * `[code: N lines]`, quoted lines marked as quotes (so their words are not put in the mouth of the
+ * person quoting), files as `[file: name]`. Mentions and the platform's escaping (Slack's `&gt;`) are
+ * the platform reader's job; this part is the same everywhere. Every step is a single pass over the lines.
+ */
+
+/** Code blocks with more lines than this are collapsed; shorter ones are read as written. */
+export const MAX_CODE_LINES = 5;
+const FENCE = '```';
+
+export function readableMessageText(text: string, files: readonly string[] = []): string {
+  const parts = [...linesWithoutLongCode(text.split('\n'))].filter((part) => part !== '');
+  const fileNotes = files.map((name) => `[file: ${oneLine(name)}]`);
+  return [...groupQuotes(parts), ...fileNotes].join(' / ');
+}
+
+/** The lines, with each fenced block longer than MAX_CODE_LINES replaced by one `[code: N lines]`. */
+function* linesWithoutLongCode(lines: readonly string[]): Generator<string> {
+  let block: string[] | undefined;
+  for (const line of lines) {
+    const fences = countFences(line);
+    if (block === undefined) {
+      if (fences % 2 === 1) block = [line];
+      else yield line.trim();
+      continue;
+    }
+    block.push(line);
+    if (fences % 2 === 1) {
+      yield* codeBlock(block, true);
+      block = undefined;
+    }
+  }
+  // A block left open runs to the end of the message.
+  if (block !== undefined) yield* codeBlock(block, false);
+}
+
+function* codeBlock(block: readonly string[], closed: boolean): Generator<string> {
+  // The fence lines hold no code (at most a language name).
+  const inner = block.length - (closed ? 2 : 1);
+  if (inner > MAX_CODE_LINES) yield `[code: ${inner} lines]`;
+  else for (const line of block) yield line.trim();
+}
+
+function countFences(line: string): number {
+  let count = 0;
+  for (let index = line.indexOf(FENCE); index !== -1; index = line.indexOf(FENCE, index + FENCE.length)) {
+    count += 1;
+  }
+  return count;
+}
+
+/**
+ * Runs of quoted lines (`> …` in Discord and Slack; Discord's `>>> ` quotes the rest of the message)
+ * become one `[quoting: "…"]`.
+ */
+function groupQuotes(lines: readonly string[]): string[] {
+  const result: string[] = [];
+  let quote: string[] = [];
+  let restIsQuote = false;
+  const flush = () => {
+    if (quote.length > 0) result.push(`[quoting: "${quote.join(' / ')}"]`);
+    quote = [];
+  };
+  for (const line of lines) {
+    if (restIsQuote) {
+      quote.push(line);
+      continue;
+    }
+    if (line.startsWith('>>>')) {
+      restIsQuote = true;
+      const rest = line.slice(3).trim();
+      if (rest !== '') quote.push(rest);
+    } else if (line.startsWith('>')) {
+      quote.push(line.slice(1).trim());
+    } else {
+      flush();
+      result.push(line);
+    }
+  }
+  flush();
+  return result;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}

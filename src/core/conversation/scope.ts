@@ -1,0 +1,102 @@
+import { plural } from './footer.js';
+
+/** Which part of a conversation a recap covers. */
+export type RecapScope =
+  /** The last `ms` milliseconds. */
+  | { kind: 'window'; ms: number }
+  /** The last `count` messages. */
+  | { kind: 'last'; count: number }
+  /** Since the requester's own last message there. */
+  | { kind: 'since-me' }
+  /** A thread from its first message. */
+  | { kind: 'start' }
+  /** From one message to now ("Recap from here"). */
+  | { kind: 'from'; messageId: string };
+
+export interface RecapLimits {
+  /** RECAP_MAX_MESSAGES: the most messages one recap reads (the newest are kept). */
+  maxMessages: number;
+  /** RECAP_MAX_WINDOW: the longest time back one recap reads. */
+  maxWindowMs: number;
+}
+
+export const DEFAULT_WINDOW_MS = 24 * 3_600_000;
+
+const UNITS: Record<string, number> = {
+  m: 60_000,
+  min: 60_000,
+  mins: 60_000,
+  minute: 60_000,
+  minutes: 60_000,
+  h: 3_600_000,
+  hr: 3_600_000,
+  hrs: 3_600_000,
+  hour: 3_600_000,
+  hours: 3_600_000,
+  d: 86_400_000,
+  day: 86_400_000,
+  days: 86_400_000,
+  w: 604_800_000,
+  week: 604_800_000,
+  weeks: 604_800_000,
+};
+
+/** `2h`, `24 h`, `3d`, `90min`, `1 week` as milliseconds; undefined for anything else. */
+export function parseWindow(text: string): number | undefined {
+  const match = /^(\d{1,4})\s?([a-z]{1,7})$/i.exec(text.trim());
+  const unit = match?.[2] ? UNITS[match[2].toLowerCase()] : undefined;
+  const amount = Number(match?.[1]);
+  return unit === undefined || amount < 1 ? undefined : amount * unit;
+}
+
+export interface RecapArguments {
+  scope: RecapScope | undefined;
+  public: boolean;
+}
+
+export const RECAP_USAGE =
+  'Usage: `/recap [24h | 3d | last 200 | since me] [public]`. Without a window it recaps the last 24 hours, privately.';
+
+/**
+ * The words after `/recap` (Slack): a window (`24h`, `3d`), `last N`, `since me`, and `public`, in any
+ * order. Anything else is a usage problem, said in words.
+ */
+export function parseRecapArguments(text: string): RecapArguments | { problem: string } {
+  const words = text.trim().toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8);
+  let scope: RecapScope | undefined;
+  let isPublic = false;
+  const setScope = (next: RecapScope): string | undefined => {
+    if (scope) return 'Give one of a window (`24h`), `last N` or `since me`, not several.';
+    scope = next;
+    return undefined;
+  };
+  for (let index = 0; index < words.length; index++) {
+    const word = words[index] ?? '';
+    const next = words[index + 1];
+    let problem: string | undefined;
+    if (word === 'public') isPublic = true;
+    else if (word === 'since' && next === 'me') {
+      problem = setScope({ kind: 'since-me' });
+      index++;
+    } else if (word === 'last' && next !== undefined && /^\d{1,6}$/.test(next)) {
+      problem = setScope({ kind: 'last', count: Number(next) });
+      index++;
+      if (words[index + 1] === 'messages') index++;
+    } else {
+      const joined = next !== undefined && /^\d+$/.test(word) ? `${word}${next}` : word;
+      const ms = parseWindow(word) ?? (joined !== word ? parseWindow(joined) : undefined);
+      if (ms === undefined) return { problem: `I don't understand "${word.slice(0, 40)}". ${RECAP_USAGE}` };
+      if (joined !== word && parseWindow(word) === undefined) index++;
+      problem = setScope({ kind: 'window', ms });
+    }
+    if (problem) return { problem };
+  }
+  return { scope, public: isPublic };
+}
+
+/** A duration as people say it: "24 hours", "3 days", "90 minutes". */
+export function describeWindow(ms: number): string {
+  if (ms % 86_400_000 === 0) return plural(ms / 86_400_000, 'day');
+  if (ms % 3_600_000 === 0) return plural(ms / 3_600_000, 'hour');
+  return plural(Math.round(ms / 60_000), 'minute');
+}

@@ -562,3 +562,38 @@ describe('Discord: when the interaction token expires first', () => {
     expect(harness.discord.rest.filter((c) => c.path === '/users/@me/channels')).toEqual([]);
   });
 });
+
+describe('Discord: where the bot may not post', () => {
+  it('after the token has expired, edits its own reply as text when it may neither post nor embed there', async () => {
+    harness = await startDiscordHarness({
+      discord: { interactionTtlMs: 1000 },
+      interactionTtlMs: 1000,
+      ollama: { answerDelayMs: 1500 },
+    });
+    // Slash commands need no channel permission; the bot token's fallbacks do.
+    harness.discord.setPermission(
+      harness.discord.textChannelId,
+      { deny: ['SendMessages', 'SendMessagesInThreads', 'CreatePublicThreads'] },
+      'bot',
+    );
+    harness.discord.slashCommand({ text: 'Roadmap review: the launch moves to May; Ana owns pricing.' });
+    const original = await waitFor(() =>
+      [...(harness as DiscordHarness).discord.messages.values()].find((m) => m.webhook_id),
+    );
+    const edit = await waitFor(() =>
+      harness?.discord.rest.find(
+        (c) =>
+          c.method === 'PATCH' &&
+          c.path === `/channels/${original.channel_id}/messages/${original.id}` &&
+          String(c.body?.content).includes('• '),
+      ),
+    );
+    expect(
+      String(edit.body?.content)
+        .split('\n')
+        .filter((line) => line.startsWith('• ')),
+    ).toHaveLength(5);
+    expect(String(harness.discord.messages.get(String(original.id))?.content)).toContain('• ');
+    expectNoPings(harness);
+  });
+});

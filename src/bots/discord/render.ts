@@ -32,15 +32,20 @@ export interface DiscordPayload {
 
 const ACCENT = 0x5865f2;
 
-/** The summary: title (linked to the source), five bullets with their moments, source and footer. */
-export function renderSummary(reply: SummaryReply): DiscordPayload {
-  const bullets = reply.bullets.map((bullet, index) => {
+/** Each bullet as one line of escaped text, with the moment it is grounded in (linked, for a video). */
+function bulletLines(reply: SummaryReply): string[] {
+  return reply.bullets.map((bullet, index) => {
     const at = reply.moments[index];
     const link = at === undefined ? undefined : momentLink(reply.source, at);
     const moment =
       at === undefined ? '' : link ? ` ([${momentLabel(at)}](${link}))` : ` (${momentLabel(at)})`;
     return `• ${escapeMarkdown(oneLine(bullet))}${moment}`;
   });
+}
+
+/** The summary: title (linked to the source), five bullets with their moments, source and footer. */
+export function renderSummary(reply: SummaryReply): DiscordPayload {
+  const bullets = bulletLines(reply);
   const source =
     reply.source.kind === 'url' ? undefined : `Source: ${escapeMarkdown(describeSource(reply.source))}`;
   const description = truncate([...bullets, ...(source ? ['', source] : [])].join('\n'), LIMITS.description);
@@ -52,6 +57,16 @@ export function renderSummary(reply: SummaryReply): DiscordPayload {
   };
   if (reply.source.kind === 'url') embed.url = reply.source.url;
   return { embeds: [embed], allowed_mentions: NO_MENTIONS };
+}
+
+/**
+ * The summary as plain message text, for where the bot may not send embeds (no Embed Links: Discord
+ * drops the embed, and a message left empty is refused).
+ */
+export function renderSummaryText(reply: SummaryReply): DiscordPayload {
+  const title = `**${escapeMarkdown(truncate(oneLine(reply.title ?? '') || 'Summary', 200))}**`;
+  const text = [title, ...bulletLines(reply), escapeMarkdown(footerText(reply))].join('\n');
+  return { content: truncate(text, LIMITS.content), embeds: [], allowed_mentions: NO_MENTIONS };
 }
 
 export function footerText(reply: SummaryReply): string {

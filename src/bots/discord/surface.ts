@@ -18,6 +18,7 @@ import {
   renderError,
   renderProgress,
   renderSummary,
+  renderSummaryText,
   renderThreadHeader,
   threadName,
 } from './render.js';
@@ -144,6 +145,7 @@ function slashSurface(
       ...reply.inThread(summary, name(summary), reply.replace(renderThreadHeader(summary))),
       reply.withToken(inPlace(summary)),
       ...reply.byBot(inPlace(summary)),
+      ...reply.byBot(renderSummaryText(summary)),
       { ...direct(renderSummary(summary)), tidy: reply.replace(renderDone(undefined)) },
     ],
     fail: (error) => [
@@ -211,6 +213,7 @@ function mentionSurface(
     }),
     deliver: (reply) => [
       { via: 'bot', send: () => calls.edit(channelId, placeholderId, inPlace(reply)) },
+      { via: 'bot', send: () => calls.edit(channelId, placeholderId, renderSummaryText(reply)) },
       { via: 'bot', send: () => calls.send(channelId, renderSummary(reply)), tidy: removePlaceholder },
       { ...direct(renderSummary(reply)), tidy: removePlaceholder },
     ],

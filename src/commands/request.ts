@@ -58,6 +58,22 @@ export const ChatJobSchema = z.object({
 });
 export type ChatJob = z.infer<typeof ChatJobSchema>;
 
+/** What was asked about, in a few words: a thread's name or a placeholder's text before the title is known. */
+export function describeAsk(ask: Ask): string {
+  switch (ask.kind) {
+    case 'url': {
+      const url = new URL(ask.url);
+      return `${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+    }
+    case 'file':
+      return ask.file.name;
+    case 'text':
+      return `“${ask.text.slice(0, 60)}${ask.text.length > 60 ? '…' : ''}”`;
+    case 'message':
+      return 'the message that starts this thread';
+  }
+}
+
 /** A pure mapping's result: the value, or what to tell the person instead. */
 export type Mapped<T> = { ok: true; value: T } | { ok: false; problem: string };
 

@@ -117,7 +117,9 @@ describe('Slack: /summarize', () => {
 
     const summary = await summaryCall(harness);
     const parent = harness.slack.callsTo('chat.postMessage')[0];
-    expect(parent?.args.text).toBe(`:hourglass_flowing_sand: Summarizing ${link}…`);
+    expect(parent?.args.text).toBe(
+      `:hourglass_flowing_sand: Summarizing ${new URL(link).host}/news/bike-lanes…`,
+    );
     expect(parent?.args.thread_ts).toBeUndefined();
     const parentTs = harness.slack.calls.find(
       (c) => c.method === 'chat.update' && String(c.args.text).includes('Reading'),

@@ -14,14 +14,14 @@ import {
   Partials,
   type TextBasedChannel,
 } from 'discord.js';
-import type { Command, Mapped, Origin } from '../../commands/request.js';
+import { type Command, describeAsk, type Mapped, type Origin } from '../../commands/request.js';
 import type { ChatRuntime, Intake } from '../../commands/runtime.js';
 import { describeCauses } from '../../core/errors.js';
 import type { SafeFetch } from '../../core/fetch/safe-fetch.js';
 import type { Logger } from '../../core/log.js';
 import { COMMAND_NAME, MESSAGE_COMMAND_NAME } from './commands.js';
 import { attachmentRef, messageFacts } from './facts.js';
-import { describeAsk, mapMention, mapMessageCommand, mapSlashCommand, mentionsBot } from './map-event.js';
+import { mapMention, mapMessageCommand, mapSlashCommand, mentionsBot } from './map-event.js';
 import { renderDirect, renderProgress, renderText, threadName } from './render.js';
 import { DiscordCalls, EPHEMERAL, type InteractionToken } from './rest-calls.js';
 import { type DiscordTarget, discordKit } from './surface.js';

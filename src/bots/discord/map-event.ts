@@ -125,19 +125,3 @@ export function mentionsBot(content: string, botId: string): boolean {
 function withoutMention(content: string, botId: string): string {
   return content.replaceAll(`<@${botId}>`, '').replaceAll(`<@!${botId}>`, '').trim();
 }
-
-/** What was asked about, in a few words, to name a thread before the title is known. */
-export function describeAsk(ask: Ask): string {
-  switch (ask.kind) {
-    case 'file':
-      return ask.file.name;
-    case 'url': {
-      const url = new URL(ask.url);
-      return `${url.hostname}${url.pathname === '/' ? '' : url.pathname}`;
-    }
-    case 'text':
-      return ask.text.split(/\s+/, 8).join(' ');
-    case 'message':
-      return 'a message';
-  }
-}

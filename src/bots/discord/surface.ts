@@ -4,13 +4,12 @@
  */
 import { z } from 'zod';
 import type { PlatformKit } from '../../commands/job.js';
-import type { ChatJob } from '../../commands/request.js';
+import { type ChatJob, describeAsk } from '../../commands/request.js';
 import { fileInput } from '../../commands/shared-file.js';
 import type { SummaryReply } from '../../commands/summarize.js';
 import type { ReplySurface, Route } from '../../commands/surface.js';
 import { RecapError } from '../../core/errors.js';
 import type { SafeFetch } from '../../core/fetch/safe-fetch.js';
-import { describeAsk } from './map-event.js';
 import {
   type DiscordPayload,
   renderDirect,

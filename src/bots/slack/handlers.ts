@@ -3,17 +3,10 @@
  * request id is Slack's own: event_id for events, trigger_id for commands and shortcuts.
  */
 import type { App, SlashCommand } from '@slack/bolt';
-import type { Command, Mapped, Origin } from '../../commands/request.js';
+import { type Command, describeAsk, type Mapped, type Origin } from '../../commands/request.js';
 import type { ChatRuntime, Intake } from '../../commands/runtime.js';
 import type { Route } from '../../commands/surface.js';
-import {
-  describeAsk,
-  mapCommand,
-  mapDirectFile,
-  mapMention,
-  mapShortcut,
-  SlackMessage,
-} from './map-event.js';
+import { mapCommand, mapDirectFile, mapMention, mapShortcut, SlackMessage } from './map-event.js';
 import { renderDirect, renderNotice, renderParent, renderProgress } from './render.js';
 import type { ResponseUrl, SlackCalls } from './slack-calls.js';
 import type { SlackTarget } from './surface.js';

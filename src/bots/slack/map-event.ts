@@ -156,17 +156,3 @@ export function plainText(text: string): string {
 function withoutMention(text: string, botUserId: string | undefined): string {
   return botUserId ? text.replaceAll(`<@${botUserId}>`, '') : text;
 }
-
-/** What was asked about, for the parent message of a slash command. */
-export function describeAsk(ask: Ask): string {
-  switch (ask.kind) {
-    case 'url':
-      return ask.url;
-    case 'file':
-      return ask.file.name;
-    case 'text':
-      return `“${ask.text.slice(0, 60)}${ask.text.length > 60 ? '…' : ''}”`;
-    case 'message':
-      return 'a message';
-  }
-}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { boltLogger } from '../../../src/bots/slack/bolt-logger.js';
 import {
   askFromMessage,
   mapCommand,
@@ -8,6 +9,7 @@ import {
 } from '../../../src/bots/slack/map-event.js';
 import { escapeMrkdwn, LIMITS, renderSummary } from '../../../src/bots/slack/render.js';
 import type { SummaryReply } from '../../../src/commands/summarize.js';
+import { collectingLogger } from '../../helpers/logs.js';
 
 describe('slackLinks', () => {
   it('reads <url>, <url|label> and plain links, and ignores mentions', () => {
@@ -107,5 +109,26 @@ describe('rendering for Slack', () => {
 
   it('escapes the three markup characters', () => {
     expect(escapeMrkdwn('<@U1> & <!everyone>')).toBe('&lt;@U1&gt; &amp; &lt;!everyone&gt;');
+  });
+});
+
+describe("Bolt's log lines", () => {
+  it('writes a warning Slack’s clients repeat (a connection retried for minutes) once, then only at debug', () => {
+    const lines: string[] = [];
+    let now = 0;
+    const logger = boltLogger(collectingLogger(lines), () => now);
+    logger.setName('socket-mode');
+    logger.warn('http request failed', 'connect ECONNREFUSED');
+    now += 60_000;
+    logger.warn('http request failed', 'connect ECONNREFUSED');
+    logger.error(new Error('Failed to retrieve a new WSS URL'));
+    now += 11 * 60_000;
+    logger.warn('http request failed', 'connect ECONNREFUSED');
+    expect(lines).toEqual([
+      'warn socket-mode: http request failed connect ECONNREFUSED',
+      'debug socket-mode: http request failed connect ECONNREFUSED (again)',
+      'error socket-mode: Error: Failed to retrieve a new WSS URL',
+      'warn socket-mode: http request failed connect ECONNREFUSED',
+    ]);
   });
 });

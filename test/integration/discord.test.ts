@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { registerCommands } from '../../src/bots/discord/register.js';
 import type { RestCall } from '../fakes/discord.js';
 import { BOT_TOKEN, startFakeDiscord } from '../fakes/discord.js';
+import { listenLocal } from '../fakes/http.js';
 import { startFakeWeb } from '../fakes/web.js';
 import { type FakeYouTube, startFakeYouTube } from '../fakes/youtube.js';
 import { type DiscordHarness, startDiscordHarness, waitFor } from '../helpers/discord-harness.js';
@@ -595,5 +596,32 @@ describe('Discord: where the bot may not post', () => {
     ).toHaveLength(5);
     expect(String(harness.discord.messages.get(String(original.id))?.content)).toContain('• ');
     expectNoPings(harness);
+  });
+});
+
+describe('Discord: credentials', () => {
+  it('downloads an attachment with no credential at all: the bot token never leaves the REST client', async () => {
+    const requests: { authorization: string | undefined }[] = [];
+    const cdn = await listenLocal((request, response) => {
+      requests.push({ authorization: request.headers.authorization });
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.end('Notes: the vendor contract renews in March at the same price.');
+    });
+    try {
+      harness = await startDiscordHarness();
+      const file = {
+        id: '1300000000000000777',
+        filename: 'notes.txt',
+        size: 61,
+        url: `${cdn.url}/attachments/1/2/notes.txt`,
+        proxy_url: `${cdn.url}/attachments/1/2/notes.txt`,
+        content_type: 'text/plain',
+      };
+      harness.discord.slashCommand({ file });
+      await waitFor(() => harness?.logs.some((line) => line.startsWith('info summarized')));
+      expect(requests).toEqual([{ authorization: undefined }]);
+    } finally {
+      await cdn.close();
+    }
   });
 });

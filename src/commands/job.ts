@@ -57,6 +57,8 @@ export function localExecutor(deps: JobDeps): JobExecutor {
         );
         return;
       }
+      // A job starts (reads, hashes, queues) only when its turn in the backlog comes, behind pending acknowledgements.
+      await calls.run(async () => undefined);
       await runJob(job, kit, { ...deps, policy }, signal);
     },
   };

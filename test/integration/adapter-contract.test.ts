@@ -46,6 +46,11 @@ interface Driver {
 }
 
 const NOTES = 'Standup notes: the launch moves to May, Ana owns the pricing page, support hires two people.';
+/** A file each platform shares: one recap reads, one it refuses (name, bytes, content type). */
+const FILES: Record<What, [string, Buffer, string]> = {
+  readable: ['notes.txt', Buffer.from(NOTES), 'text/plain'],
+  unreadable: ['virus.exe', Buffer.from('MZ\0\0'), 'application/octet-stream'],
+};
 const isSummary = (description: unknown) =>
   String(description ?? '')
     .split('\n')
@@ -64,10 +69,7 @@ const discord: Driver = {
     // A private status can no longer be touched once its token has expired (Discord drops it when the
     // person dismisses it): from then on it does not count as left waiting.
     let expired = false;
-    const file = (what: What) =>
-      what === 'readable'
-        ? h.discord.attachment('notes.txt', Buffer.from(NOTES), 'text/plain')
-        : h.discord.attachment('virus.exe', Buffer.from('MZ\0\0'), 'application/octet-stream');
+    const file = (what: What) => h.discord.attachment(...FILES[what]);
     const bot = h.discord.bot.id;
     return {
       async ask(entry, what) {
@@ -132,10 +134,7 @@ const slack: Driver = {
     const web = await startFakeWeb();
     const h: SlackHarness = await startSlackHarness(slowModel ? { ollama: { answerDelayMs: 3000 } } : {});
     let channel = 'C0000001';
-    const file = (what: What) =>
-      what === 'readable'
-        ? h.slack.addFile('notes.txt', Buffer.from(NOTES), 'text/plain')
-        : h.slack.addFile('virus.exe', Buffer.from('MZ\0\0'), 'application/octet-stream');
+    const file = (what: What) => h.slack.addFile(...FILES[what]);
     const bot = h.slack.bot.userId;
     return {
       async ask(entry, what) {

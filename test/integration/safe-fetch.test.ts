@@ -71,6 +71,7 @@ const dns: Record<string, LookupAddress[]> = {
   ],
   'v6loop.test': [{ address: '::1', family: 6 }],
   'mapped.test': [{ address: '::ffff:10.0.0.1', family: 6 }],
+  'compatible.test': [{ address: '::7f00:1', family: 6 }],
   localhost: [{ address: '127.0.0.1', family: 4 }],
 };
 const resolver: Resolver = async (hostname) => {
@@ -106,6 +107,11 @@ describe('safe fetch', () => {
     `http://0.0.0.0:${port}/`,
     `http://0:${port}/`,
     `http://[::]:${port}/`,
+    `http://[::127.0.0.1]:${port}/`,
+    'http://[::169.254.169.254]/',
+    'http://[::10.0.0.1]/',
+    'http://[::8.8.8.8]/',
+    'http://[::1:2]/',
     'http://10.0.0.1/',
     'http://172.16.5.4/',
     'http://192.168.1.1/',
@@ -124,6 +130,7 @@ describe('safe fetch', () => {
     `http://mixed.test:${port}/`,
     `http://v6loop.test:${port}/`,
     'http://mapped.test/',
+    `http://compatible.test:${port}/`,
     `http://user:secret@wiki.corp.test:${port}/`,
     'ftp://wiki.corp.test/file.txt',
     'file:///etc/passwd',

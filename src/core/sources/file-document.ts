@@ -5,7 +5,7 @@ import { extractArticle } from './formats/html.js';
 import { parseTranscriptJson } from './formats/json.js';
 import { type ParserLimits, readDocx, readPdf } from './formats/office.js';
 import { parseSrt } from './formats/srt.js';
-import { decodeText, markdownToText } from './formats/text.js';
+import { decodeText, firstHeading, markdownToText } from './formats/text.js';
 import { parseVtt } from './formats/vtt.js';
 
 export interface FileBytes {
@@ -111,8 +111,4 @@ function titleFromName(name: string): string | undefined {
   return base === '' || /^(transcript|captions?|subtitles?|file|untitled|download)$/i.test(base)
     ? undefined
     : base;
-}
-
-function firstHeading(markdown: string): string | undefined {
-  return /^\s{0,3}#\s+(.+)$/m.exec(markdown)?.[1]?.trim();
 }

@@ -260,10 +260,10 @@ describe('safe fetch', () => {
     const collector = setInterval(gc, 10);
     const timeoutMs = 300;
     const start = drips;
-    const fetching = fetcher(['wiki.corp.test'], timeoutMs)(
-      new URL(`http://wiki.corp.test:${port}/drip`),
-      { ...request(), maxBytes: 1_000_000 },
-    ).then(
+    const fetching = fetcher(['wiki.corp.test'], timeoutMs)(new URL(`http://wiki.corp.test:${port}/drip`), {
+      ...request(),
+      maxBytes: 1_000_000,
+    }).then(
       () => 'finished',
       (error: { userMessage?: string }) => error.userMessage ?? String(error),
     );

@@ -133,7 +133,11 @@ function mediaType(response: UndiciResponse): string {
 }
 
 /** Refuses an HTTP error or a content type recap cannot read, before reading the body. */
-async function refuseUnreadable(response: UndiciResponse, url: URL, accept: readonly string[]): Promise<void> {
+async function refuseUnreadable(
+  response: UndiciResponse,
+  url: URL,
+  accept: readonly string[],
+): Promise<void> {
   if (!response.ok) {
     await response.body?.cancel();
     throw new RecapError(

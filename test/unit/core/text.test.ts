@@ -14,7 +14,7 @@ describe('truncate', () => {
   it('never leaves half an emoji (a surrogate pair) before the ellipsis', () => {
     const cut = truncate(`abc${'😀'.repeat(5)}`, 7);
     expect(cut).toBe('abc😀…');
-    expect(cut.isWellFormed?.() ?? !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/.test(cut)).toBe(true);
+    expect(cut).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
   });
 
   it('keeps a grapheme cluster whole: a family emoji, a flag, an accented letter', () => {

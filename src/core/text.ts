@@ -80,3 +80,10 @@ function withoutStrayJoiners(text: string): string {
     })
     .join('');
 }
+
+/** A byte count as people read it: "20 MB", "512 KB", "100 bytes". */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${bytes} bytes`;
+}

@@ -9,6 +9,7 @@ const limits = () => ({
   timeoutMs: 10_000,
   maxHeapMb: 256,
   maxExpandedBytes: 10 * 1024 * 1024,
+  maxTextBytes: 20 * 1024 * 1024,
   signal: new AbortController().signal,
 });
 

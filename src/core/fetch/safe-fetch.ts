@@ -2,6 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { cancelledError, RecapError } from '../errors.js';
+import { formatBytes } from '../text.js';
 import type { AddressPolicy } from './address-policy.js';
 import { type Deadline, startDeadline } from './deadline.js';
 
@@ -270,10 +271,4 @@ function statusHint(status: number): string {
   if (status === 404 || status === 410) return ': the page does not exist';
   if (status === 429) return ': the site is limiting requests; try again later';
   return '';
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
-  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${bytes} bytes`;
 }

@@ -1,4 +1,6 @@
-import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { cancelledError } from '../errors.js';
 
 export interface WorkerLimits {
@@ -17,22 +19,28 @@ export class WorkerLimitError extends Error {
   }
 }
 
+/** What a worker module posts back: its answer, or that it passed a limit it watches itself. */
+export type WorkerMessage<T> =
+  | { type: 'answer'; value: T }
+  | { type: 'limit'; limit: 'memory'; message: string };
+
 /**
- * Runs a parser on untrusted bytes in a worker thread that is stopped when it takes too long or uses
- * too much memory, so one hostile file cannot stall or crash the bot for everyone. `body` is the body
- * of an async function of `data` (CommonJS: it may `require`), whose result is sent back.
+ * Runs a worker module on untrusted input, stopped when it takes too long, uses too much heap,
+ * reports a limit of its own, or the caller cancels, so one hostile file cannot stall or crash the
+ * bot for everyone. `transfer` moves buffers to the worker instead of copying them (they are
+ * detached here). The module posts one `WorkerMessage`.
  */
-export function runInWorker<T>(body: string, data: unknown, limits: WorkerLimits): Promise<T> {
+export function runWorker<T>(
+  module: URL,
+  data: unknown,
+  limits: WorkerLimits,
+  transfer: ArrayBuffer[] = [],
+): Promise<T> {
   if (limits.signal.aborted) return Promise.reject(cancelledError(limits.signal.reason));
-  const script = `const { parentPort, workerData } = require('node:worker_threads');
-(async (data) => { ${body} })(workerData).then(
-  (value) => parentPort.postMessage({ ok: true, value }),
-  (error) => parentPort.postMessage({ ok: false, message: String((error && error.message) || error) }),
-);`;
   return new Promise<T>((resolve, reject) => {
-    const worker = new Worker(script, {
-      eval: true,
+    const worker = startWorker(module, {
       workerData: data,
+      transferList: transfer,
       resourceLimits: { maxOldGenerationSizeMb: limits.maxHeapMb, maxYoungGenerationSizeMb: 32 },
     });
     let settled = false;
@@ -44,30 +52,47 @@ export function runInWorker<T>(body: string, data: unknown, limits: WorkerLimits
       void worker.terminate();
       outcome();
     };
-    const timer = setTimeout(
-      () => finish(() => reject(new WorkerLimitError('time', `gave up after ${limits.timeoutMs} ms`))),
-      limits.timeoutMs,
-    );
+    const fail = (limit: WorkerLimitError['limit'], message: string) =>
+      finish(() => reject(new WorkerLimitError(limit, message)));
+    const timer = setTimeout(() => fail('time', `gave up after ${limits.timeoutMs} ms`), limits.timeoutMs);
     const onAbort = () => finish(() => reject(cancelledError(limits.signal.reason)));
     limits.signal.addEventListener('abort', onAbort, { once: true });
-    worker.on('message', (message: { ok: boolean; value?: T; message?: string }) =>
-      finish(() =>
-        message.ok
-          ? resolve(message.value as T)
-          : reject(new WorkerLimitError('failed', message.message ?? 'failed')),
-      ),
+    worker.on('message', (message: WorkerMessage<T>) =>
+      message.type === 'answer' ? finish(() => resolve(message.value)) : fail('memory', message.message),
     );
     worker.on('error', (error: Error & { code?: string }) =>
-      finish(() =>
-        reject(
-          error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-            ? new WorkerLimitError('memory', `used more than ${limits.maxHeapMb} MB`)
-            : new WorkerLimitError('failed', error.message),
-        ),
-      ),
+      error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+        ? fail('memory', `used more than ${limits.maxHeapMb} MB of heap`)
+        : fail('failed', error.message),
     );
-    worker.on('exit', () =>
-      finish(() => reject(new WorkerLimitError('failed', 'the parser stopped unexpectedly'))),
-    );
+    worker.on('exit', () => fail('failed', 'the parser stopped unexpectedly'));
   });
+}
+
+const require = createRequire(import.meta.url);
+
+/** tsx's ESM API, as its package.json exports it ("./esm/api" → import). */
+function tsxEsmApi(): string {
+  const manifest = require.resolve('tsx/package.json');
+  const { exports } = require(manifest) as { exports: Record<string, { import: { default: string } }> };
+  const entry = exports['./esm/api']?.import.default ?? './dist/esm/api/index.mjs';
+  return new URL(entry, pathToFileURL(manifest)).href;
+}
+
+/**
+ * The module of a worker that sits next to `from` (a module's `import.meta.url`): `name.js` in the
+ * built program, `name.ts` when recap runs from source (the tests, through vitest; the benchmarks,
+ * through tsx), so tests exercise the same module as production.
+ */
+export function siblingModule(from: string, name: string): URL {
+  return new URL(`./${name}${from.endsWith('.ts') ? '.ts' : '.js'}`, from);
+}
+
+/** A TypeScript module runs in a worker that registers tsx's loader first (a dev dependency). */
+function startWorker(module: URL, options: WorkerOptions): Worker {
+  if (!module.pathname.endsWith('.ts')) return new Worker(module, options);
+  const bootstrap = `import(${JSON.stringify(tsxEsmApi())})
+  .then(({ register }) => register())
+  .then(() => import(${JSON.stringify(module.href)}));`;
+  return new Worker(bootstrap, { ...options, eval: true });
 }

@@ -1,114 +1,85 @@
 import { RecapError } from '../errors.js';
-import type { Document, Segment, SourceRef } from '../types.js';
+import type { Document, SourceRef } from '../types.js';
+import { runWorker, siblingModule, WorkerLimitError } from './bounded-worker.js';
 import { detectFormat } from './formats/detect.js';
-import { extractArticle } from './formats/html.js';
-import { parseTranscriptJson } from './formats/json.js';
-import { type ParserLimits, readDocx, readPdf } from './formats/office.js';
-import { parseSrt } from './formats/srt.js';
-import { decodeText, firstHeading, markdownToText } from './formats/text.js';
-import { parseVtt } from './formats/vtt.js';
+import type { ParseAnswer, ParseRequest } from './parse-file.js';
+
+export { textDocument } from './parse-file.js';
 
 export interface FileBytes {
+  /** Handed over to the parser: detached (length 0) once the parse has started. */
   bytes: Uint8Array;
   name: string;
   contentType?: string | undefined;
   source: SourceRef;
 }
 
-/** Any supported file as a Document: title, text, and timed segments when the format has them. */
+/** The bounds on one parse of one file. */
+export interface ParserLimits {
+  timeoutMs: number;
+  /** The JavaScript heap of the parse's worker. */
+  maxHeapMb: number;
+  /** The most bytes of buffers a parse may allocate: a .docx inflated, a PDF's streams decoded. */
+  maxExpandedBytes: number;
+  /** The most text (UTF-8 bytes) a document may hold once read (RECAP_MAX_FILE_BYTES). */
+  maxTextBytes: number;
+  signal: AbortSignal;
+}
+
+const PARSE_WORKER = siblingModule(import.meta.url, 'parse-worker');
+
+/** Parse limits when nothing else is said: measured in bench/security.ts (npm run bench). */
+export const DEFAULT_PARSER_LIMITS = {
+  timeoutMs: 30_000,
+  maxHeapMb: 384,
+  maxExpandedBytes: 256 * 1024 * 1024,
+} as const;
+
+/**
+ * Any supported file as a Document: title, text, and timed segments when the format has them. The
+ * format is told from the first bytes here; everything else (decoding, every parser) runs in a
+ * worker thread bounded in time, heap and buffers, so no file can stall or exhaust the bot.
+ */
 export async function documentFromFile(file: FileBytes, limits: ParserLimits): Promise<Document> {
   const { bytes, name, source } = file;
   if (bytes.length === 0)
     throw new RecapError('empty_document', `${name} is empty: there is nothing to summarize.`);
   const format = detectFormat(name, file.contentType, bytes);
-  const fallbackTitle = titleFromName(name);
-  switch (format) {
-    case 'text':
-      return textDocument(decodeText(bytes, name), source, fallbackTitle);
-    case 'markdown':
-      return textDocument(
-        markdownToText(decodeText(bytes, name)),
-        source,
-        firstHeading(decodeText(bytes, name)) ?? fallbackTitle,
-      );
-    case 'vtt':
-      return segmentDocument(parseVtt(decodeText(bytes, name)), source, fallbackTitle, name);
-    case 'srt':
-      return segmentDocument(parseSrt(decodeText(bytes, name)), source, fallbackTitle, name);
-    case 'json':
-      return segmentDocument(parseJsonTranscript(decodeText(bytes, name), name), source, fallbackTitle, name);
-    case 'html': {
-      const article = extractArticle(decodeText(bytes, name), source.kind === 'url' ? source.url : undefined);
-      if (!article) throw noArticle(name);
-      return {
-        ...textDocument(article.text, source, article.title ?? fallbackTitle),
-        ...(article.language ? { language: article.language } : {}),
-      };
-    }
-    case 'docx':
-      return textDocument(await readDocx(bytes, name, limits), source, fallbackTitle);
-    case 'pdf': {
-      const pdf = await readPdf(bytes, name, limits);
-      return textDocument(
-        pdf.pages.filter((page) => page !== '').join('\n\n'),
-        source,
-        pdf.title ?? fallbackTitle,
-      );
-    }
-  }
-}
-
-export function textDocument(text: string, source: SourceRef, title?: string): Document {
-  const trimmed = text.replace(/\r\n?/g, '\n').trim();
-  if (trimmed === '')
-    throw new RecapError('empty_document', 'There is nothing to summarize: the text is empty.');
-  return { text: trimmed, source, ...(title ? { title } : {}) };
-}
-
-export function segmentDocument(
-  segments: Segment[],
-  source: SourceRef,
-  title: string | undefined,
-  name: string,
-): Document {
-  const kept = segments.filter((segment) => segment.text.trim() !== '');
-  if (kept.length === 0)
-    throw new RecapError('empty_document', `${name} has no captions or lines to summarize.`);
-  return {
-    text: kept.map((segment) => segment.text).join('\n'),
-    segments: kept,
+  const owned = ownedCopy(bytes);
+  const request: ParseRequest = {
+    format,
+    name,
+    bytes: owned,
     source,
-    ...(title ? { title } : {}),
+    limits: { maxExpandedBytes: limits.maxExpandedBytes, maxTextBytes: limits.maxTextBytes },
   };
-}
-
-function parseJsonTranscript(text: string, name: string): Segment[] {
-  let value: unknown;
+  let answer: ParseAnswer;
   try {
-    value = JSON.parse(text);
+    answer = await runWorker<ParseAnswer>(PARSE_WORKER, request, limits, [owned.buffer as ArrayBuffer]);
   } catch (error) {
-    throw new RecapError('unsupported_input', `${name} is not valid JSON.`, { cause: error });
+    if (error instanceof WorkerLimitError) throw unreadable(name, error);
+    throw error;
   }
-  const segments = parseTranscriptJson(value);
-  if (!segments) {
-    throw new RecapError(
-      'unsupported_input',
-      `${name} is JSON but not a transcript recap knows. It reads Whisper's {"segments": [{"start", "text"}]} and speaker turns [{"speaker", "content" or "text"}].`,
-    );
-  }
-  return segments;
+  if (answer.ok) return answer.document;
+  if ('code' in answer) throw new RecapError(answer.code, answer.userMessage);
+  throw unreadable(name, new WorkerLimitError('failed', answer.failure));
 }
 
-function noArticle(name: string): RecapError {
-  return new RecapError('empty_document', `Found no article text in ${name}. Paste the text instead.`);
+/**
+ * The bytes in an ArrayBuffer of their own, which can move to the worker without a copy. A view into
+ * a larger buffer (Node's pool of small Buffers) is copied: moving that buffer would break its neighbours.
+ */
+function ownedCopy(bytes: Uint8Array): Uint8Array {
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  return whole && bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
 }
 
-function titleFromName(name: string): string | undefined {
-  const base = name
-    .replace(/^.*[\\/]/, '')
-    .replace(/\.[a-z0-9]+$/i, '')
-    .trim();
-  return base === '' || /^(transcript|captions?|subtitles?|file|untitled|download)$/i.test(base)
-    ? undefined
-    : base;
+function unreadable(name: string, error: WorkerLimitError): RecapError {
+  const reason =
+    error.limit === 'time'
+      ? 'it took too long to read'
+      : error.limit === 'memory'
+        ? 'it needs too much memory to read'
+        : 'it is damaged or not what its name says';
+  return new RecapError('unsupported_input', `Can't read ${name}: ${reason}.`, { cause: error });
 }

@@ -1,42 +1,54 @@
 import { describe, expect, it } from 'vitest';
-import { runInWorker } from '../../../src/core/sources/bounded-worker.js';
+import { runWorker } from '../../../src/core/sources/bounded-worker.js';
+
+const TEST_WORKER = new URL('../../helpers/test-worker.ts', import.meta.url);
 
 const limits = (overrides: Partial<{ timeoutMs: number; maxHeapMb: number }> = {}) => ({
-  timeoutMs: 5000,
+  timeoutMs: 10_000,
   maxHeapMb: 64,
   signal: new AbortController().signal,
   ...overrides,
 });
 
-describe('runInWorker', () => {
-  it('returns what the parser returns', async () => {
-    await expect(runInWorker<number>('return data.a + data.b;', { a: 2, b: 3 }, limits())).resolves.toBe(5);
+const run = (behaviour: string, overrides = {}, value?: unknown, transfer: ArrayBuffer[] = []) =>
+  runWorker<unknown>(TEST_WORKER, { behaviour, value }, limits(overrides), transfer);
+
+describe('runWorker', () => {
+  it('returns what the worker answers', async () => {
+    await expect(run('answer', {}, { a: 5 })).resolves.toEqual({ a: 5 });
   });
 
-  it('stops a parser that never finishes', async () => {
-    await expect(runInWorker('for (;;) {}', null, limits({ timeoutMs: 300 }))).rejects.toMatchObject({
-      limit: 'time',
-    });
+  it('stops a worker that never finishes', async () => {
+    await expect(run('loop', { timeoutMs: 1500 })).rejects.toMatchObject({ limit: 'time' });
   });
 
-  it('stops a parser that uses too much memory, and the process lives on', async () => {
-    const hog = 'const keep = []; for (;;) keep.push(new Array(1e6).fill({ x: Math.random() }));';
-    await expect(runInWorker(hog, null, limits({ maxHeapMb: 32, timeoutMs: 20_000 }))).rejects.toMatchObject({
+  it('stops a worker that uses too much heap, and the process lives on', async () => {
+    await expect(run('heap', { maxHeapMb: 32, timeoutMs: 20_000 })).rejects.toMatchObject({
       limit: 'memory',
     });
-    await expect(runInWorker<string>('return "still here";', null, limits())).resolves.toBe('still here');
+    await expect(run('answer', {}, 'still here')).resolves.toBe('still here');
   });
 
-  it('reports a parser error as a failure', async () => {
-    await expect(runInWorker('throw new Error("bad file");', null, limits())).rejects.toMatchObject({
+  it('stops a worker whose buffers pass its cap, even when the parser swallows the error', async () => {
+    await expect(run('buffers', { timeoutMs: 20_000 })).rejects.toMatchObject({ limit: 'memory' });
+  });
+
+  it('reports a worker that throws as a failure', async () => {
+    await expect(run('throw')).rejects.toMatchObject({
       limit: 'failed',
-      message: 'bad file',
+      message: expect.stringContaining('bad file'),
     });
+  });
+
+  it('moves the bytes to the worker instead of copying them', async () => {
+    const bytes = new Uint8Array(1024 * 1024);
+    await expect(run('transfer', {}, bytes, [bytes.buffer])).resolves.toBe(1024 * 1024);
+    expect(bytes.length).toBe(0);
   });
 
   it('stops when the caller cancels', async () => {
     const controller = new AbortController();
-    const pending = runInWorker('for (;;) {}', null, { ...limits(), signal: controller.signal });
+    const pending = runWorker(TEST_WORKER, { behaviour: 'loop' }, { ...limits(), signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
     await expect(pending).rejects.toMatchObject({ code: 'cancelled' });
   });

@@ -43,6 +43,7 @@ const EnvSchema = z
     RECAP_QUEUE_MAX: positiveInt(20, 0),
     RECAP_CACHE_MB: z.coerce.number().min(0).default(32),
     RECAP_MAX_FILE_BYTES: positiveInt(20 * 1024 * 1024),
+    RECAP_MAX_PARSES: positiveInt(2),
     FETCH_TIMEOUT_MS: positiveInt(20_000, 100),
     FETCH_ALLOW_HOSTS: z
       .string()
@@ -106,6 +107,8 @@ export interface Config {
   queue: { concurrency: number; maxWaiting: number };
   cache: { bytes: number };
   sources: { maxFileBytes: number; fetchTimeoutMs: number; allowHosts: string[]; youtubeBaseUrl: string };
+  /** Files and pages parsed at once, each in its own bounded worker. */
+  parsing: { maxParses: number };
   /** Per-person limit in front of the queue, for every chat platform. */
   userLimit: { limit: number; windowMs: number };
   discord: DiscordConfig | undefined;
@@ -141,6 +144,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       allowHosts: e.FETCH_ALLOW_HOSTS,
       youtubeBaseUrl: e.YOUTUBE_BASE_URL,
     },
+    parsing: { maxParses: e.RECAP_MAX_PARSES },
     userLimit: { limit: e.RECAP_USER_LIMIT, windowMs: e.RECAP_USER_WINDOW_S * 1000 },
     discord: e.DISCORD_TOKEN
       ? {

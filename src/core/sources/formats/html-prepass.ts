@@ -186,7 +186,7 @@ function stillDropped(
 /** Ends the elements the new one implicitly closes; false when the output is full. */
 function closeImplied(open: string[], name: string, closeTop: () => boolean): boolean {
   const siblings = CLOSES_SIBLING[name];
-  if (siblings && siblings.includes(open.at(-1) ?? '')) return closeTop();
+  if (siblings?.includes(open.at(-1) ?? '')) return closeTop();
   if (CLOSES_P.has(name) && open.at(-1) === 'p') return closeTop();
   return true;
 }

@@ -1,4 +1,4 @@
-import { deflateRawSync } from 'node:zlib';
+import { constants, deflateRawSync } from 'node:zlib';
 
 export interface ZipEntry {
   name: string;
@@ -7,42 +7,58 @@ export interface ZipEntry {
   deflate?: boolean;
 }
 
-/** Writes a ZIP archive (PKWARE APPNOTE 6.3): enough to build .docx files and zip bombs for tests. */
-export function zip(entries: readonly ZipEntry[]): Buffer {
+export interface ZipLies {
+  /** The entry count the end-of-central-directory record claims (the real count when absent). */
+  declaredEntries?: number;
+  /** Entries written as local records only, missing from the central directory. */
+  unlisted?: readonly string[];
+}
+
+/**
+ * Writes a ZIP archive (PKWARE APPNOTE 6.3): enough to build .docx files and zip bombs for tests.
+ * An entry's `raw` is written as its deflated data as is (for bombs made with `deflatedZeros`).
+ */
+export function zip(
+  entries: readonly (ZipEntry & { raw?: Buffer; size?: number })[],
+  lies: ZipLies = {},
+): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const entry of entries) {
     const name = Buffer.from(entry.name, 'utf8');
-    const body = entry.deflate ? deflateRawSync(entry.data) : entry.data;
-    const crc = crc32(entry.data);
+    const deflated = entry.deflate || entry.raw !== undefined;
+    const body = entry.raw ?? (entry.deflate ? deflateRawSync(entry.data) : entry.data);
+    const crc = entry.raw ? 0 : crc32(entry.data);
+    const size = entry.size ?? entry.data.length;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(entry.deflate ? 8 : 0, 8);
+    local.writeUInt16LE(deflated ? 8 : 0, 8);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
+    local.writeUInt32LE(size, 22);
     local.writeUInt16LE(name.length, 26);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(entry.deflate ? 8 : 0, 10);
+    central.writeUInt16LE(deflated ? 8 : 0, 10);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(entry.data.length, 24);
+    central.writeUInt32LE(size, 24);
     central.writeUInt16LE(name.length, 28);
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, body);
-    centrals.push(central, name);
+    if (!lies.unlisted?.includes(entry.name)) centrals.push(central, name);
     offset += local.length + name.length + body.length;
   }
   const directory = Buffer.concat(centrals);
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
+  const listed = lies.declaredEntries ?? entries.length - (lies.unlisted?.length ?? 0);
+  end.writeUInt16LE(listed, 8);
+  end.writeUInt16LE(listed, 10);
   end.writeUInt32LE(directory.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, directory, end]);
@@ -80,12 +96,64 @@ export function docx(paragraphs: readonly string[]): Buffer {
   ]);
 }
 
-/** A .docx whose document.xml inflates to `expandedBytes` of spaces: a zip bomb. */
+/** A .docx whose document.xml inflates to `expandedBytes` of zeros (a multiple of 1 MiB): a zip bomb. */
 export function docxBomb(expandedBytes: number): Buffer {
-  const filler = Buffer.alloc(expandedBytes, 0x20);
   return zip([
     { name: '[Content_Types].xml', data: Buffer.from(CONTENT_TYPES) },
     { name: '_rels/.rels', data: Buffer.from(RELS) },
-    { name: 'word/document.xml', data: filler, deflate: true },
+    { name: 'word/document.xml', data: Buffer.alloc(0), raw: deflatedZeros(expandedBytes), size: expandedBytes },
   ]);
+}
+
+/**
+ * Raw deflate data that inflates to `bytes` zero bytes (a multiple of 1 MiB), made without
+ * allocating them: blocks compressed from one MiB of zeros, ended with a sync flush so they can be
+ * repeated (no block refers outside itself), then an empty final block.
+ */
+export function deflatedZeros(bytes: number): Buffer {
+  const mebibyte = deflateRawSync(Buffer.alloc(1024 * 1024), {
+    level: 9,
+    finishFlush: constants.Z_SYNC_FLUSH,
+  });
+  const blocks = Array.from({ length: Math.ceil(bytes / (1024 * 1024)) }, () => mebibyte);
+  return Buffer.concat([...blocks, deflateRawSync(Buffer.alloc(0))]);
+}
+
+/**
+ * A .docx that lists a small, honest word/document.xml, and carries a second word/document.xml, a
+ * deflate bomb of `expandedBytes`, in a local record the central directory does not list (and which
+ * the end-of-central-directory record does not count).
+ */
+export function docxWithHiddenBomb(expandedBytes: number): Buffer {
+  const honest = docx(['The visible document.']);
+  const hidden = zip(
+    [
+      {
+        name: 'word/document.xml',
+        data: Buffer.alloc(0),
+        raw: deflatedZeros(expandedBytes),
+        size: expandedBytes,
+      },
+    ],
+    { unlisted: ['word/document.xml'] },
+  );
+  // The bomb's local record goes first; the honest archive's offsets are shifted past it.
+  return shiftZip(honest, hidden.subarray(0, hidden.length - 22));
+}
+
+/** Puts `prefix` before a ZIP archive and moves its recorded offsets by its length. */
+function shiftZip(archive: Buffer, prefix: Buffer): Buffer {
+  const shifted = Buffer.concat([prefix, archive]);
+  const end = shifted.length - 22;
+  const directory = shifted.readUInt32LE(end + 16) + prefix.length;
+  shifted.writeUInt32LE(directory, end + 16);
+  for (let offset = directory; offset < end; ) {
+    shifted.writeUInt32LE(shifted.readUInt32LE(offset + 42) + prefix.length, offset + 42);
+    offset +=
+      46 +
+      shifted.readUInt16LE(offset + 28) +
+      shifted.readUInt16LE(offset + 30) +
+      shifted.readUInt16LE(offset + 32);
+  }
+  return shifted;
 }

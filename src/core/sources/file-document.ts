@@ -1,13 +1,12 @@
 import { RecapError } from '../errors.js';
 import type { Document, SourceRef } from '../types.js';
-import { runWorker, siblingModule, WorkerLimitError } from './bounded-worker.js';
+import { ParseLimitError, runBounded, siblingModule } from './bounded-process.js';
 import { detectFormat } from './formats/detect.js';
 import type { ParseAnswer, ParseRequest } from './parse-file.js';
 
 export { textDocument } from './parse-file.js';
 
 export interface FileBytes {
-  /** Handed over to the parser: detached (length 0) once the parse has started. */
   bytes: Uint8Array;
   name: string;
   contentType?: string | undefined;
@@ -17,7 +16,7 @@ export interface FileBytes {
 /** The bounds on one parse of one file. */
 export interface ParserLimits {
   timeoutMs: number;
-  /** The JavaScript heap of the parse's worker. */
+  /** The JavaScript heap of the parse's process. */
   maxHeapMb: number;
   /** The most bytes of buffers a parse may allocate: a .docx inflated, a PDF's streams decoded. */
   maxExpandedBytes: number;
@@ -28,53 +27,57 @@ export interface ParserLimits {
 
 const PARSE_WORKER = siblingModule(import.meta.url, 'parse-worker');
 
-/** Parse limits when nothing else is said: measured in bench/security.ts (npm run bench). */
+/** Parse limits when nothing else is said: see the worst cases in bench/security.ts (npm run bench). */
 export const DEFAULT_PARSER_LIMITS = {
   timeoutMs: 30_000,
-  maxHeapMb: 384,
-  maxExpandedBytes: 256 * 1024 * 1024,
+  maxHeapMb: 256,
+  maxExpandedBytes: 128 * 1024 * 1024,
 } as const;
+
+/** What a Node process holds besides the heap and the parser's buffers: its code, stacks, the input. */
+const PROCESS_OVERHEAD_MB = 128;
 
 /**
  * Any supported file as a Document: title, text, and timed segments when the format has them. The
  * format is told from the first bytes here; everything else (decoding, every parser) runs in a
- * worker thread bounded in time, heap and buffers, so no file can stall or exhaust the bot.
+ * child process bounded in time, heap, buffers and total memory, so no file can stall, exhaust or
+ * crash the bot.
  */
 export async function documentFromFile(file: FileBytes, limits: ParserLimits): Promise<Document> {
+  return (await parseBounded(file, limits)).document;
+}
+
+/** `documentFromFile`, with the parse's peak memory (for the benchmarks and the security tests). */
+export async function parseBounded(
+  file: FileBytes,
+  limits: ParserLimits,
+): Promise<{ document: Document; peakMemoryMb: number }> {
   const { bytes, name, source } = file;
   if (bytes.length === 0)
     throw new RecapError('empty_document', `${name} is empty: there is nothing to summarize.`);
   const format = detectFormat(name, file.contentType, bytes);
-  const owned = ownedCopy(bytes);
   const request: ParseRequest = {
     format,
     name,
-    bytes: owned,
+    bytes,
     source,
     limits: { maxExpandedBytes: limits.maxExpandedBytes, maxTextBytes: limits.maxTextBytes },
   };
   let answer: ParseAnswer;
+  const maxMemoryMb =
+    limits.maxHeapMb + Math.ceil(limits.maxExpandedBytes / 1024 / 1024) + PROCESS_OVERHEAD_MB;
   try {
-    answer = await runWorker<ParseAnswer>(PARSE_WORKER, request, limits, [owned.buffer as ArrayBuffer]);
+    answer = await runBounded<ParseAnswer>(PARSE_WORKER, request, { ...limits, maxMemoryMb });
   } catch (error) {
-    if (error instanceof WorkerLimitError) throw unreadable(name, error);
+    if (error instanceof ParseLimitError) throw unreadable(name, error);
     throw error;
   }
-  if (answer.ok) return answer.document;
+  if (answer.ok) return { document: answer.document, peakMemoryMb: answer.peakMemoryMb };
   if ('code' in answer) throw new RecapError(answer.code, answer.userMessage);
-  throw unreadable(name, new WorkerLimitError('failed', answer.failure));
+  throw unreadable(name, new ParseLimitError('failed', answer.failure));
 }
 
-/**
- * The bytes in an ArrayBuffer of their own, which can move to the worker without a copy. A view into
- * a larger buffer (Node's pool of small Buffers) is copied: moving that buffer would break its neighbours.
- */
-function ownedCopy(bytes: Uint8Array): Uint8Array {
-  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-  return whole && bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
-}
-
-function unreadable(name: string, error: WorkerLimitError): RecapError {
+function unreadable(name: string, error: ParseLimitError): RecapError {
   const reason =
     error.limit === 'time'
       ? 'it took too long to read'

@@ -22,7 +22,7 @@ export interface ParseRequest {
 
 /** The worker's answer, as plain data that crosses threads. */
 export type ParseAnswer =
-  | { ok: true; document: Document }
+  | { ok: true; document: Document /** The parse process's peak resident memory. */; peakMemoryMb: number }
   | { ok: false; code: RecapErrorCode; userMessage: string }
   | { ok: false; failure: string };
 

@@ -1,32 +1,29 @@
 /**
- * The worker thread every uploaded file and fetched page is parsed in (started by `bounded-worker`).
- * It caps the buffers the parsers allocate, parses, and posts back the Document, or the error that
- * says why not, as plain data.
+ * The child process every uploaded file and fetched page is parsed in (started by `runBounded`). It
+ * watches its own memory, caps the buffers the parsers allocate, parses, and sends back the Document,
+ * or the error that says why not, as plain data.
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import { isRecapError } from '../errors.js';
 import { capAllocations } from './allocation-cap.js';
-import type { WorkerMessage } from './bounded-worker.js';
+import { MEMORY_LIMIT_EXIT, watchMemory } from './bounded-process.js';
 import { type ParseAnswer, type ParseRequest, parseFile } from './parse-file.js';
 
-const request = workerData as ParseRequest;
-const post = (message: WorkerMessage<ParseAnswer>) => parentPort?.postMessage(message);
+watchMemory(Number(process.argv[2]));
 
-capAllocations(request.limits.maxExpandedBytes, () =>
-  post({
-    type: 'limit',
-    limit: 'memory',
-    message: `allocated more than ${request.limits.maxExpandedBytes} bytes of buffers`,
-  }),
-);
+process.once('message', (request: ParseRequest) => {
+  // Past the cap, the process stops at once: a parser that catches the error cannot go on.
+  capAllocations(request.limits.maxExpandedBytes, () => process.exit(MEMORY_LIMIT_EXIT));
+  parseFile(request).then(
+    (document) => send({ ok: true, document, peakMemoryMb: process.resourceUsage().maxRSS / 1024 }),
+    (error: unknown) =>
+      send(
+        isRecapError(error)
+          ? { ok: false, code: error.code, userMessage: error.userMessage }
+          : { ok: false, failure: error instanceof Error ? error.message : String(error) },
+      ),
+  );
+});
 
-parseFile(request).then(
-  (document) => post({ type: 'answer', value: { ok: true, document } }),
-  (error: unknown) =>
-    post({
-      type: 'answer',
-      value: isRecapError(error)
-        ? { ok: false, code: error.code, userMessage: error.userMessage }
-        : { ok: false, failure: error instanceof Error ? error.message : String(error) },
-    }),
-);
+function send(answer: ParseAnswer): void {
+  process.send?.(answer);
+}

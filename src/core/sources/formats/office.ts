@@ -31,7 +31,8 @@ export interface PdfText {
  */
 export async function readPdf(bytes: Uint8Array, name: string): Promise<PdfText> {
   const { getDocumentProxy, extractText, getMeta } = await import('unpdf');
-  const pdf = await getDocumentProxy(bytes);
+  // pdf.js refuses a Buffer (what bytes arrive as over IPC): give it a plain view of the same memory.
+  const pdf = await getDocumentProxy(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   const { text } = await extractText(pdf, { mergePages: false });
   const meta = await getMeta(pdf).catch(() => ({ info: {} as Record<string, unknown> }));
   const title = typeof meta.info?.Title === 'string' ? meta.info.Title.trim() : '';

@@ -10,8 +10,6 @@ export interface ZipEntry {
 export interface ZipLies {
   /** The entry count the end-of-central-directory record claims (the real count when absent). */
   declaredEntries?: number;
-  /** Entries written as local records only, missing from the central directory. */
-  unlisted?: readonly string[];
 }
 
 /**
@@ -50,13 +48,13 @@ export function zip(
     central.writeUInt16LE(name.length, 28);
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, body);
-    if (!lies.unlisted?.includes(entry.name)) centrals.push(central, name);
+    centrals.push(central, name);
     offset += local.length + name.length + body.length;
   }
   const directory = Buffer.concat(centrals);
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
-  const listed = lies.declaredEntries ?? entries.length - (lies.unlisted?.length ?? 0);
+  const listed = lies.declaredEntries ?? entries.length;
   end.writeUInt16LE(listed, 8);
   end.writeUInt16LE(listed, 10);
   end.writeUInt32LE(directory.length, 12);
@@ -83,17 +81,20 @@ const RELS = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 
 /** A Word document whose paragraphs are the given lines, laid out as Word writes them. */
 export function docx(paragraphs: readonly string[]): Buffer {
+  return zip([
+    { name: '[Content_Types].xml', data: Buffer.from(CONTENT_TYPES) },
+    { name: '_rels/.rels', data: Buffer.from(RELS) },
+    { name: 'word/document.xml', data: Buffer.from(documentXml(paragraphs)), deflate: true },
+  ]);
+}
+
+function documentXml(paragraphs: readonly string[]): string {
   const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   const body = paragraphs
     .map((text) => `<w:p><w:r><w:t xml:space="preserve">${escapeXml(text)}</w:t></w:r></w:p>`)
     .join('');
-  const document = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+  return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body}</w:body></w:document>`;
-  return zip([
-    { name: '[Content_Types].xml', data: Buffer.from(CONTENT_TYPES) },
-    { name: '_rels/.rels', data: Buffer.from(RELS) },
-    { name: 'word/document.xml', data: Buffer.from(document), deflate: true },
-  ]);
 }
 
 /** A .docx whose document.xml inflates to `expandedBytes` of zeros (a multiple of 1 MiB): a zip bomb. */
@@ -101,7 +102,12 @@ export function docxBomb(expandedBytes: number): Buffer {
   return zip([
     { name: '[Content_Types].xml', data: Buffer.from(CONTENT_TYPES) },
     { name: '_rels/.rels', data: Buffer.from(RELS) },
-    { name: 'word/document.xml', data: Buffer.alloc(0), raw: deflatedZeros(expandedBytes), size: expandedBytes },
+    {
+      name: 'word/document.xml',
+      data: Buffer.alloc(0),
+      raw: deflatedZeros(expandedBytes),
+      size: expandedBytes,
+    },
   ]);
 }
 
@@ -120,14 +126,17 @@ export function deflatedZeros(bytes: number): Buffer {
 }
 
 /**
- * A .docx that lists a small, honest word/document.xml, and carries a second word/document.xml, a
- * deflate bomb of `expandedBytes`, in a local record the central directory does not list (and which
- * the end-of-central-directory record does not count).
+ * A .docx whose end-of-central-directory record counts its three honest entries, while its central
+ * directory lists a fourth: a second word/document.xml, a deflate bomb of `expandedBytes`. A reader
+ * that trusts the count sees an honest document; one that reads the whole directory (JSZip, under
+ * mammoth) takes the second word/document.xml.
  */
 export function docxWithHiddenBomb(expandedBytes: number): Buffer {
-  const honest = docx(['The visible document.']);
-  const hidden = zip(
+  return zip(
     [
+      { name: '[Content_Types].xml', data: Buffer.from(CONTENT_TYPES) },
+      { name: '_rels/.rels', data: Buffer.from(RELS) },
+      { name: 'word/document.xml', data: Buffer.from(documentXml(['The visible document.'])), deflate: true },
       {
         name: 'word/document.xml',
         data: Buffer.alloc(0),
@@ -135,25 +144,6 @@ export function docxWithHiddenBomb(expandedBytes: number): Buffer {
         size: expandedBytes,
       },
     ],
-    { unlisted: ['word/document.xml'] },
+    { declaredEntries: 3 },
   );
-  // The bomb's local record goes first; the honest archive's offsets are shifted past it.
-  return shiftZip(honest, hidden.subarray(0, hidden.length - 22));
-}
-
-/** Puts `prefix` before a ZIP archive and moves its recorded offsets by its length. */
-function shiftZip(archive: Buffer, prefix: Buffer): Buffer {
-  const shifted = Buffer.concat([prefix, archive]);
-  const end = shifted.length - 22;
-  const directory = shifted.readUInt32LE(end + 16) + prefix.length;
-  shifted.writeUInt32LE(directory, end + 16);
-  for (let offset = directory; offset < end; ) {
-    shifted.writeUInt32LE(shifted.readUInt32LE(offset + 42) + prefix.length, offset + 42);
-    offset +=
-      46 +
-      shifted.readUInt16LE(offset + 28) +
-      shifted.readUInt16LE(offset + 30) +
-      shifted.readUInt16LE(offset + 32);
-  }
-  return shifted;
 }

@@ -59,7 +59,11 @@ export const HOSTILE: HostileClass[] = [
     make: (n) => `#${times('\n', n)}`,
     parse: asFile('markdown', 'a.md'),
   },
-  { name: 'Entities without end', make: (n) => `${CUE}${times('&#1', n)}\n`, parse: asFile('vtt', 'a.vtt') },
+  {
+    name: 'VTT entities without end',
+    make: (n) => `${CUE}${times('&#1', n)}\n`,
+    parse: asFile('vtt', 'a.vtt'),
+  },
   {
     name: 'HTML nested elements',
     make: (n) => `<html><body>${times('<div>', n)}<p>text</p></body></html>`,

@@ -47,9 +47,9 @@ const { outcome, parseMb } = await parseBounded(
   { bytes, name: fileName, source: { kind: 'file', name: fileName } },
   { ...CHILD_LIMITS, signal: new AbortController().signal },
 ).then(
-  ({ document, peakMemoryMb }) => ({
+  ({ document, stats }) => ({
     outcome: `read ${document.text.length} characters`,
-    parseMb: peakMemoryMb,
+    parseMb: stats.peakMemoryMb,
   }),
   (error: { code?: string; userMessage?: string }) => ({
     outcome: `${error.code}: ${error.userMessage}`,

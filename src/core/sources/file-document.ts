@@ -2,7 +2,7 @@ import { RecapError } from '../errors.js';
 import type { Document, SourceRef } from '../types.js';
 import { ParseLimitError, runBounded, siblingModule } from './bounded-process.js';
 import { detectFormat } from './formats/detect.js';
-import type { ParseAnswer, ParseRequest } from './parse-file.js';
+import type { ParseAnswer, ParseRequest, ParseStats } from './parse-file.js';
 
 export { textDocument } from './parse-file.js';
 
@@ -47,11 +47,11 @@ export async function documentFromFile(file: FileBytes, limits: ParserLimits): P
   return (await parseBounded(file, limits)).document;
 }
 
-/** `documentFromFile`, with the parse's peak memory (for the benchmarks and the security tests). */
+/** `documentFromFile`, with what the parse cost (for the benchmarks and the security tests). */
 export async function parseBounded(
   file: FileBytes,
   limits: ParserLimits,
-): Promise<{ document: Document; peakMemoryMb: number }> {
+): Promise<{ document: Document; stats: ParseStats }> {
   const { bytes, name, source } = file;
   if (bytes.length === 0)
     throw new RecapError('empty_document', `${name} is empty: there is nothing to summarize.`);
@@ -72,7 +72,7 @@ export async function parseBounded(
     if (error instanceof ParseLimitError) throw unreadable(name, error);
     throw error;
   }
-  if (answer.ok) return { document: answer.document, peakMemoryMb: answer.peakMemoryMb };
+  if (answer.ok) return { document: answer.document, stats: answer.stats };
   if ('code' in answer) throw new RecapError(answer.code, answer.userMessage);
   throw unreadable(name, new ParseLimitError('failed', answer.failure));
 }

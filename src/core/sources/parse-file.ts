@@ -20,9 +20,17 @@ export interface ParseRequest {
   };
 }
 
-/** The worker's answer, as plain data that crosses threads. */
+/** What a parse cost, measured in its process. */
+export interface ParseStats {
+  /** Time spent parsing, without starting the process. */
+  ms: number;
+  /** The process's peak resident memory. */
+  peakMemoryMb: number;
+}
+
+/** The parse process's answer, as plain data that crosses processes. */
 export type ParseAnswer =
-  | { ok: true; document: Document /** The parse process's peak resident memory. */; peakMemoryMb: number }
+  | { ok: true; document: Document; stats: ParseStats }
   | { ok: false; code: RecapErrorCode; userMessage: string }
   | { ok: false; failure: string };
 

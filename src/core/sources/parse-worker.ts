@@ -13,8 +13,12 @@ watchMemory(Number(process.argv[2]));
 process.once('message', (request: ParseRequest) => {
   // Past the cap, the process stops at once: a parser that catches the error cannot go on.
   capAllocations(request.limits.maxExpandedBytes, () => process.exit(MEMORY_LIMIT_EXIT));
+  const started = performance.now();
   parseFile(request).then(
-    (document) => send({ ok: true, document, peakMemoryMb: process.resourceUsage().maxRSS / 1024 }),
+    (document) => {
+      const stats = { ms: performance.now() - started, peakMemoryMb: process.resourceUsage().maxRSS / 1024 };
+      send({ ok: true, document, stats });
+    },
     (error: unknown) =>
       send(
         isRecapError(error)

@@ -52,8 +52,15 @@ describe('YouTube captions (recorded-shape responses from a local server)', () =
   it('reads the title and written captions, with start times, preferring them over auto-generated ones', async () => {
     const document = await read('okManualEn1');
     expect(document.title).toBe('Leaked Internal Google AI Memo');
-    // Four cues without punctuation, within seconds of each other: one paragraph, one timestamp.
-    expect(document.segments).toEqual([{ text: MEMO, startMs: 160 }]);
+    // Cues without punctuation, within seconds of each other: one paragraph, one timestamp; a second
+    // paragraph after a pause.
+    expect(document.segments).toEqual([
+      { text: MEMO, startMs: 160 },
+      {
+        text: 'the memo argues that open models now improve faster because thousands of people experiment with them cheaply so the advantage of the large labs shrinks every month',
+        startMs: 41_040,
+      },
+    ]);
     expect(document.text).not.toContain('auto generated words');
     expect(document.source).toEqual({ kind: 'url', url: 'https://www.youtube.com/watch?v=okManualEn1' });
     expect(document.language).toBe('en');

@@ -73,9 +73,8 @@ export async function benchSecurity(): Promise<void> {
   const rows: Row[] = [];
   for (const hostile of HOSTILE) {
     const kind = hostile.name.split(' ')[0] ?? '';
-    const extension = EXTENSIONS[kind];
     const text = hostile.make(SIZE);
-    if (extension) rows.push(await parse(kind, hostile.name, Buffer.from(text), `hostile.${extension}`));
+    if (hostile.fileName) rows.push(await parse(kind, hostile.name, Buffer.from(text), hostile.fileName));
     else if (kind === 'Chat') rows.push(inThread('chat links', hostile.name, text, findLinks));
     else rows.push(inThread('YouTube timed text', hostile.name, text, parseTimedText));
   }

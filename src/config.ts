@@ -107,7 +107,7 @@ export interface Config {
   queue: { concurrency: number; maxWaiting: number };
   cache: { bytes: number };
   sources: { maxFileBytes: number; fetchTimeoutMs: number; allowHosts: string[]; youtubeBaseUrl: string };
-  /** Files and pages parsed at once, each in its own bounded worker. */
+  /** Files and pages parsed at once, each in its own bounded process. */
   parsing: { maxParses: number };
   /** Per-person limit in front of the queue, for every chat platform. */
   userLimit: { limit: number; windowMs: number };

@@ -11,13 +11,24 @@ export interface HostileClass {
   name: string;
   make(size: number): string;
   parse(input: string): Promise<unknown> | unknown;
+  /** The file name it is read as, for a class that is a file (the others are chat or YouTube text). */
+  fileName?: string;
 }
 
 const CUE = 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n';
 const SRT_CUE = '1\n00:00:01,000 --> 00:00:02,000\n';
 const times = (text: string, size: number) => text.repeat(Math.max(1, Math.floor(size / text.length)));
 
-/** Parses text as a file of `format`, in this thread (the worker adds bounds, not speed). */
+/** A class of hostile file, parsed in this thread (the parse process adds bounds, not speed). */
+function file(
+  name: string,
+  format: FileFormat,
+  fileName: string,
+  make: (size: number) => string,
+): HostileClass {
+  return { name, make, fileName, parse: asFile(format, fileName) };
+}
+
 function asFile(format: FileFormat, name: string) {
   return (input: string) =>
     parseFile({
@@ -30,67 +41,47 @@ function asFile(format: FileFormat, name: string) {
 }
 
 export const HOSTILE: HostileClass[] = [
-  {
-    name: 'VTT voice tag with classes',
-    make: (n) => `${CUE}<v${times('.a', n)}\n`,
-    parse: asFile('vtt', 'a.vtt'),
-  },
-  { name: 'VTT cue of unclosed "<"', make: (n) => `${CUE}${times('<', n)}\n`, parse: asFile('vtt', 'a.vtt') },
-  { name: 'VTT cue of many lines', make: (n) => `${CUE}${times('w\n', n)}`, parse: asFile('vtt', 'a.vtt') },
-  {
-    name: 'VTT many short cues',
-    make: (n) => `WEBVTT\n\n${times('00:01.000 --> 00:02.000\nab\n\n', n)}`,
-    parse: asFile('vtt', 'a.vtt'),
-  },
-  {
-    name: 'SRT unclosed ASS codes',
-    make: (n) => `${SRT_CUE}${times('{\\', n)}\n`,
-    parse: asFile('srt', 'a.srt'),
-  },
-  {
-    name: 'SRT speaker-like lines',
-    make: (n) => `${SRT_CUE}${times('Ana Ana Ana Ana Ana Ana Ana Ana Ana:x', n)}\n`,
-    parse: asFile('srt', 'a.srt'),
-  },
-  { name: 'Markdown "![" runs', make: (n) => times('![', n), parse: asFile('markdown', 'a.md') },
-  { name: 'Markdown unclosed links', make: (n) => times('[a](', n), parse: asFile('markdown', 'a.md') },
-  {
-    name: 'Markdown heading marks over blank lines',
-    make: (n) => `#${times('\n', n)}`,
-    parse: asFile('markdown', 'a.md'),
-  },
-  {
-    name: 'VTT entities without end',
-    make: (n) => `${CUE}${times('&#1', n)}\n`,
-    parse: asFile('vtt', 'a.vtt'),
-  },
-  {
-    name: 'HTML nested elements',
-    make: (n) => `<html><body>${times('<div>', n)}<p>text</p></body></html>`,
-    parse: asFile('html', 'a.html'),
-  },
-  {
-    name: 'HTML unclosed comments',
-    make: (n) => `<html><body><p>text</p>${times('<!-', n)}`,
-    parse: asFile('html', 'a.html'),
-  },
-  {
-    name: 'HTML unclosed attribute quotes',
-    make: (n) => `<html><body>${times('<a title="x" href=', n)}`,
-    parse: asFile('html', 'a.html'),
-  },
-  {
-    name: 'HTML flat paragraphs',
-    make: (n) =>
-      `<html><body>${times('<div class="c"><p>word word word word word.</p></div>', n)}</body></html>`,
-    parse: asFile('html', 'a.html'),
-  },
-  { name: 'HTML without tags', make: (n) => times('text &amp; more ', n), parse: asFile('html', 'a.html') },
-  {
-    name: 'JSON nested arrays',
-    make: (n) => `${'['.repeat(n / 2)}${']'.repeat(n / 2)}`,
-    parse: asFile('json', 'a.json'),
-  },
+  file('VTT voice tag with classes', 'vtt', 'a.vtt', (n) => `${CUE}<v${times('.a', n)}\n`),
+  file('VTT cue of unclosed "<"', 'vtt', 'a.vtt', (n) => `${CUE}${times('<', n)}\n`),
+  file('VTT cue of many lines', 'vtt', 'a.vtt', (n) => `${CUE}${times('w\n', n)}`),
+  file(
+    'VTT many short cues',
+    'vtt',
+    'a.vtt',
+    (n) => `WEBVTT\n\n${times('00:01.000 --> 00:02.000\nab\n\n', n)}`,
+  ),
+  file('SRT unclosed ASS codes', 'srt', 'a.srt', (n) => `${SRT_CUE}${times('{\\', n)}\n`),
+  file(
+    'SRT speaker-like lines',
+    'srt',
+    'a.srt',
+    (n) => `${SRT_CUE}${times('Ana Ana Ana Ana Ana Ana Ana Ana Ana:x', n)}\n`,
+  ),
+  file('Markdown "![" runs', 'markdown', 'a.md', (n) => times('![', n)),
+  file('Markdown unclosed links', 'markdown', 'a.md', (n) => times('[a](', n)),
+  file('Markdown heading marks over blank lines', 'markdown', 'a.md', (n) => `#${times('\n', n)}`),
+  file('VTT entities without end', 'vtt', 'a.vtt', (n) => `${CUE}${times('&#1', n)}\n`),
+  file(
+    'HTML nested elements',
+    'html',
+    'a.html',
+    (n) => `<html><body>${times('<div>', n)}<p>text</p></body></html>`,
+  ),
+  file('HTML unclosed comments', 'html', 'a.html', (n) => `<html><body><p>text</p>${times('<!-', n)}`),
+  file(
+    'HTML unclosed attribute quotes',
+    'html',
+    'a.html',
+    (n) => `<html><body>${times('<a title="x" href=', n)}`,
+  ),
+  file(
+    'HTML flat paragraphs',
+    'html',
+    'a.html',
+    (n) => `<html><body>${times('<div class="c"><p>word word word word word.</p></div>', n)}</body></html>`,
+  ),
+  file('HTML without tags', 'html', 'a.html', (n) => times('text &amp; more ', n)),
+  file('JSON nested arrays', 'json', 'a.json', (n) => `${'['.repeat(n / 2)}${']'.repeat(n / 2)}`),
   {
     name: 'Chat link and closing parentheses',
     make: (n) => `http://a.example${times(')', n)}`,

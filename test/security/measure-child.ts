@@ -23,21 +23,12 @@ const FILES: Record<string, (size: number) => { bytes: Buffer; name: string }> =
   'docx with a hidden bomb': (size) => ({ bytes: docxWithHiddenBomb(size), name: 'hidden.docx' }),
   'pdf flate bomb': (size) => ({ bytes: flateBombPdf(size), name: 'bomb.pdf' }),
 };
-const EXTENSIONS: Record<string, string> = {
-  VTT: 'vtt',
-  SRT: 'srt',
-  Markdown: 'md',
-  HTML: 'html',
-  JSON: 'json',
-};
-
 function input(name: string, size: number): { bytes: Buffer; name: string } {
   const file = FILES[name];
   if (file) return file(size);
   const hostile = HOSTILE.find((candidate) => candidate.name === name);
-  const extension = EXTENSIONS[name.split(' ')[0] ?? ''];
-  if (!hostile || !extension) throw new Error(`no file case named ${name}`);
-  return { bytes: Buffer.from(hostile.make(size)), name: `hostile.${extension}` };
+  if (!hostile?.fileName) throw new Error(`no file case named ${name}`);
+  return { bytes: Buffer.from(hostile.make(size)), name: hostile.fileName };
 }
 
 const [name = 'baseline', size = '0'] = process.argv.slice(2);

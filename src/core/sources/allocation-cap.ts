@@ -1,7 +1,7 @@
 /**
- * Binary buffers live outside the JavaScript heap, so a worker's `resourceLimits` do not bound them:
- * a 2 MB PDF whose content stream is a flate bomb had pdf.js grow one decode buffer to 1.3 GB. Run in
- * a parser's worker thread only, `capAllocations` counts every byte of typed arrays and ArrayBuffers
+ * Binary buffers live outside the JavaScript heap, so a heap limit does not bound them: a 2 MB PDF
+ * whose content stream is a flate bomb had pdf.js grow one decode buffer to 1.3 GB. Run in a parse
+ * process only, `capAllocations` counts every byte of typed arrays and ArrayBuffers
  * the parsers create (pdf.js's decoders, jszip, pako all allocate through these constructors) and
  * stops the parse once the total passes the cap. The count is cumulative, so it bounds the work of
  * decoding as well as the memory it holds.

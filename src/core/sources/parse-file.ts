@@ -6,7 +6,7 @@ import { parseSrt } from './formats/srt.js';
 import { decodeText, firstHeading, markdownToText } from './formats/text.js';
 import { parseVtt } from './formats/vtt.js';
 
-/** What the parse worker is given: the bytes of one file, its detected format, and its limits. */
+/** What the parse process is given: the bytes of one file, its detected format, and its limits. */
 export interface ParseRequest {
   format: FileFormat;
   name: string;
@@ -63,7 +63,7 @@ async function parseFormat({ format, name, bytes, source, limits }: ParseRequest
         name,
       );
     case 'html': {
-      // The heavier parsers are loaded only for the formats that need them: each parse is a new worker.
+      // The heavier parsers are loaded only for the formats that need them: each parse is a new process.
       const { extractArticle } = await import('./formats/html.js');
       const article = extractArticle(decodeText(bytes, name), source.kind === 'url' ? source.url : undefined);
       if (!article) throw noArticle(name);

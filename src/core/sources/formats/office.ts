@@ -6,7 +6,7 @@ const isTextPart = (name: string) => name.endsWith('.xml') || name.endsWith('.re
 
 /**
  * Word documents (.docx, as Teams and Otter export them): mammoth's raw text. Runs in the parse
- * worker. The archive is unzipped once here with a cap on the bytes inflated, and mammoth opens a
+ * process. The archive is unzipped once here with a cap on the bytes inflated, and mammoth opens a
  * new archive of only the XML parts, stored, so it cannot inflate anything the cap did not count.
  */
 export async function readDocx(bytes: Uint8Array, name: string, maxExpandedBytes: number): Promise<string> {
@@ -26,7 +26,7 @@ export interface PdfText {
 }
 
 /**
- * PDF: the text layer of each page through unpdf (pdf.js). Runs in the parse worker, where the
+ * PDF: the text layer of each page through unpdf (pdf.js). Runs in the parse process, where the
  * buffers pdf.js decodes into are counted against the parse's cap (see `capAllocations`).
  */
 export async function readPdf(bytes: Uint8Array, name: string): Promise<PdfText> {

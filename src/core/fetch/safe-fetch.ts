@@ -6,6 +6,9 @@ import { formatBytes } from '../text.js';
 import type { AddressPolicy } from './address-policy.js';
 import { type Deadline, startDeadline } from './deadline.js';
 
+/** Kept here too for code that imported it from the safe fetcher before it moved to core/text. */
+export { formatBytes } from '../text.js';
+
 /** Resolves a host name to all its addresses (dns.lookup by default; replaceable in tests). */
 export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
 

@@ -1,7 +1,5 @@
 import type { Segment } from '../../types.js';
 
-export { decodeEntities } from './markup.js';
-
 /** One timed cue of a subtitle file, with its text lines already free of markup. */
 export interface Cue {
   startMs: number;

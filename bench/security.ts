@@ -14,13 +14,6 @@ import { youtubeVtt } from './sources.js';
 
 const MB = 1024 * 1024;
 const SIZE = 4 * MB;
-const EXTENSIONS: Record<string, string> = {
-  VTT: 'vtt',
-  SRT: 'srt',
-  Markdown: 'md',
-  HTML: 'html',
-  JSON: 'json',
-};
 
 interface Row {
   parser: string;

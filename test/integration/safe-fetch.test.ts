@@ -1,18 +1,15 @@
 import type { LookupAddress } from 'node:dns';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAddressPolicy } from '../../src/core/fetch/address-policy.js';
 import { createSafeFetch, type Resolver } from '../../src/core/fetch/safe-fetch.js';
 import { type LocalServer, listenLocal } from '../fakes/http.js';
+import { startDrippingServer } from '../fakes/web.js';
 
 /** Every request the test server saw; a hostile link must add none. */
 const seen: string[] = [];
 const authorizations: string[] = [];
 let server: LocalServer;
 let port: number;
-/** Bytes the /drip page has sent so far, over every request. */
-let drips = 0;
 
 beforeAll(async () => {
   server = await listenLocal((request, response) => {
@@ -36,16 +33,6 @@ beforeAll(async () => {
     if (url.pathname === '/binary') {
       response.writeHead(200, { 'content-type': 'application/octet-stream' });
       return void response.end('MZ');
-    }
-    if (url.pathname === '/drip') {
-      // One byte at a time, never finishing: each gap is short, so only a total deadline ends it.
-      response.writeHead(200, { 'content-type': 'text/plain' });
-      const timer = setInterval(() => {
-        drips++;
-        response.write('x');
-      }, 50);
-      response.on('close', () => clearInterval(timer));
-      return;
     }
     if (url.pathname === '/slow') {
       response.writeHead(200, { 'content-type': 'text/plain' });
@@ -253,34 +240,17 @@ describe('safe fetch', () => {
   });
 
   it('gives up on a body sent one byte at a time, by a total deadline that garbage collection cannot lose', async () => {
-    // AbortSignal.any([…, AbortSignal.timeout()]) loses its timer when collected on Node 20
-    // (nodejs/node#57736); force collections while the fetch runs.
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as () => void;
-    const collector = setInterval(gc, 10);
-    const timeoutMs = 300;
-    const start = drips;
-    const fetching = fetcher(['wiki.corp.test'], timeoutMs)(new URL(`http://wiki.corp.test:${port}/drip`), {
-      ...request(),
-      maxBytes: 1_000_000,
-    }).then(
-      () => 'finished',
-      (error: { userMessage?: string }) => error.userMessage ?? String(error),
-    );
-    // Wait for the fetch, or for the server to have dripped for 20 times the limit: then it hung.
-    const hung = new Promise<string>((resolve) => {
-      const watch = setInterval(() => {
-        if (drips - start > (20 * timeoutMs) / 50) {
-          clearInterval(watch);
-          resolve('still reading');
-        }
-      }, 50);
-      fetching.finally(() => clearInterval(watch));
-    });
+    const dripping = await startDrippingServer();
     try {
-      expect(await Promise.race([fetching, hung])).toMatch(/took too long/);
+      const timeoutMs = 300;
+      const outcome = await dripping.outcomeOf(
+        () =>
+          fetcher(['127.0.0.1'], timeoutMs)(new URL(`${dripping.url}/drip`), { ...request(), maxBytes: 1e6 }),
+        timeoutMs,
+      );
+      expect(outcome).toMatch(/took too long/);
     } finally {
-      clearInterval(collector);
+      await dripping.close();
     }
   });
 

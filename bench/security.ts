@@ -94,8 +94,10 @@ export async function benchSecurity(): Promise<void> {
     `\nSecurity: hostile input through the real parse path (limits: ${DEFAULT_PARSER_LIMITS.timeoutMs / 1000} s, heap ${DEFAULT_PARSER_LIMITS.maxHeapMb} MB, buffers ${DEFAULT_PARSER_LIMITS.maxExpandedBytes / MB} MB)`,
   );
   console.log(`An idle parse process peaks at ${idle.peakMb?.toFixed(0)} MB; peaks below are above that.`);
+  console.log('ms: parsing, in the parse process; marked * for a refused input, the whole request (process');
+  console.log('start included), since a stopped process reports nothing.');
   console.log(
-    'parser              input                                      MB  outcome                                   ms/MB  peak MB',
+    'parser              input                                        MB  outcome                                        ms    ms/MB  peak MB',
   );
   for (const row of rows) console.log(format(row, idle.peakMb ?? 0));
   console.log('\nWorst case per parser (hostile input only):');
@@ -113,7 +115,9 @@ function format(row: Row, idleMb: number): string {
     row.input.slice(0, 40).padEnd(40),
     row.mb.toFixed(2).padStart(6),
     row.outcome.padEnd(40),
-    row.ms.toFixed(0).padStart(7),
+    `${row.ms.toFixed(0)}${row.peakMb === undefined && row.outcome !== 'ok (main thread)' ? '*' : ' '}`.padStart(
+      8,
+    ),
     (row.ms / Math.max(row.mb, 0.001)).toFixed(0).padStart(7),
     row.peakMb === undefined ? '      -' : (row.peakMb - idleMb).toFixed(0).padStart(7),
   ].join('  ');

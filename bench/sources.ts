@@ -2,11 +2,17 @@
  * Extraction on its own, without a model: parse a 3-hour YouTube auto-caption VTT (rolling duplicates
  * and word timings included) and extract the article from a 1 MB web page. Each case runs in a fresh
  * process so its peak memory (max RSS) is its own; the baseline is an idle process of the same kind.
+ * Then what merging caption cues into sentences saves: document tokens per transcript word, with one
+ * `[m:ss]` line per cue (before) and per merged paragraph (after).
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { extractArticle } from '../src/core/sources/formats/html.js';
-import { parseVtt } from '../src/core/sources/formats/vtt.js';
+import { parseSrt, srtCues } from '../src/core/sources/formats/srt.js';
+import { parseVtt, vttCues } from '../src/core/sources/formats/vtt.js';
+import { renderForModel } from '../src/core/summarize/chunking.js';
+import { estimateTokens } from '../src/core/summarize/tokens.js';
+import type { Segment } from '../src/core/types.js';
 import { qmsumMeeting, readFixture } from '../test/helpers/fixtures.js';
 
 function words(): string[] {
@@ -90,6 +96,52 @@ const CASES: Record<string, () => string> = {
   },
 };
 
+/** Document tokens (as the model reads the rendered segments) per word said. */
+function tokensPerWord(segments: Segment[]): { words: number; lines: number; perWord: number } {
+  const words = segments.reduce(
+    (total, segment) => total + segment.text.split(/\s+/).filter(Boolean).length,
+    0,
+  );
+  const rendered = renderForModel({ text: '', segments, source: { kind: 'text' } });
+  return { words, lines: segments.length, perWord: estimateTokens(rendered) / words };
+}
+
+function benchCaptionTokens(): void {
+  const cases: [string, () => [Segment[], Segment[]]][] = [
+    ['3-hour auto VTT', () => [vttCues(youtubeVtt(3)), parseVtt(youtubeVtt(3))]],
+    [
+      'youtube-auto.vtt',
+      () => [vttCues(readFixture('files/youtube-auto.vtt')), parseVtt(readFixture('files/youtube-auto.vtt'))],
+    ],
+    [
+      'teams-meeting.vtt',
+      () => [
+        vttCues(readFixture('files/teams-meeting.vtt')),
+        parseVtt(readFixture('files/teams-meeting.vtt')),
+      ],
+    ],
+    [
+      'meeting-crlf.srt',
+      () => [srtCues(readFixture('files/meeting-crlf.srt')), parseSrt(readFixture('files/meeting-crlf.srt'))],
+    ],
+  ];
+  console.log('\nCaptions: document tokens per transcript word (estimateTokens), one line per cue -> merged');
+  console.log('case                 words    lines before -> after   tokens/word before -> after');
+  for (const [name, read] of cases) {
+    const [cues, merged] = read();
+    const before = tokensPerWord(cues);
+    const after = tokensPerWord(merged);
+    console.log(
+      [
+        name.padEnd(18),
+        String(before.words).padStart(7),
+        `${before.lines} -> ${after.lines}`.padStart(22),
+        `${before.perWord.toFixed(3)} -> ${after.perWord.toFixed(3)}`.padStart(28),
+      ].join('  '),
+    );
+  }
+}
+
 export function benchSources(): void {
   const self = fileURLToPath(import.meta.url);
   const run = (name: string) => {
@@ -112,6 +164,7 @@ export function benchSources(): void {
       ].join('  '),
     );
   }
+  benchCaptionTokens();
 }
 
 const name = process.argv[2];

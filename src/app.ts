@@ -28,9 +28,6 @@ export interface RecapRuntime {
   resolve?: Resolver;
 }
 
-/** Parsers of uploaded files run in a worker with these limits. */
-const PARSER_LIMITS = { timeoutMs: 30_000, maxHeapMb: 512, maxExpandedBytes: 100 * 1024 * 1024 };
-
 /** Builds the core from settings. Shared by the CLI and every chat platform. */
 export function createRecap(config: Config, runtime: RecapRuntime = {}): Recap {
   const model = createOllamaModel({
@@ -58,7 +55,7 @@ export function createRecap(config: Config, runtime: RecapRuntime = {}): Recap {
       ...(runtime.fetch ? { fetch: runtime.fetch } : {}),
     }),
     maxFileBytes: config.sources.maxFileBytes,
-    parser: PARSER_LIMITS,
+    maxParses: config.parsing.maxParses,
   });
   return { service, model, sources, fetch: safeFetch };
 }

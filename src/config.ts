@@ -13,7 +13,7 @@ export function normalizeOllamaHost(value: string): string {
   const url = new URL(explicitScheme ? text : `http://${text}`);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('must be an http or https URL');
   if (!explicitScheme && url.port === '') url.port = DEFAULT_OLLAMA_PORT;
-  return url.toString().replace(/\/+$/, '');
+  return withoutTrailingSlashes(url.toString());
 }
 
 const optionalText = z
@@ -55,6 +55,7 @@ const EnvSchema = z
       .min(0, { error: 'must be a number of megabytes from 0 up' })
       .default(32),
     RECAP_MAX_FILE_BYTES: positiveInt(20 * 1024 * 1024),
+    RECAP_MAX_PARSES: positiveInt(2),
     FETCH_TIMEOUT_MS: positiveInt(20_000, 100),
     FETCH_ALLOW_HOSTS: z
       .string()
@@ -123,6 +124,8 @@ export interface Config {
   queue: { concurrency: number; maxWaiting: number };
   cache: { bytes: number };
   sources: { maxFileBytes: number; fetchTimeoutMs: number; allowHosts: string[]; youtubeBaseUrl: string };
+  /** Files and pages parsed at once, each in its own bounded process. */
+  parsing: { maxParses: number };
   /** Per-person limit in front of the queue, for every chat platform. */
   userLimit: { limit: number; windowMs: number };
   discord: DiscordConfig | undefined;
@@ -178,6 +181,7 @@ export function loadConfig(
       allowHosts: e.FETCH_ALLOW_HOSTS,
       youtubeBaseUrl: e.YOUTUBE_BASE_URL,
     },
+    parsing: { maxParses: e.RECAP_MAX_PARSES },
     userLimit: { limit: e.RECAP_USER_LIMIT, windowMs: e.RECAP_USER_WINDOW_S * 1000 },
     discord: e.DISCORD_TOKEN
       ? {
@@ -185,7 +189,7 @@ export function loadConfig(
           applicationId: e.DISCORD_APPLICATION_ID,
           guildId: e.DISCORD_GUILD_ID,
           allowedGuilds: e.DISCORD_ALLOWED_GUILDS ? new Set(splitList(e.DISCORD_ALLOWED_GUILDS)) : undefined,
-          restApi: e.DISCORD_REST_API.replace(/\/+$/, ''),
+          restApi: withoutTrailingSlashes(e.DISCORD_REST_API),
           interactionTtlMs: e.DISCORD_INTERACTION_TTL_MS,
         }
       : undefined,
@@ -235,4 +239,10 @@ export function describeSettingIssue(
     ? 'the value given'
     : `"${value.length > 60 ? `${value.slice(0, 57)}...` : value}"`;
   return `${name} ${issue.message}, not ${shown}`;
+}
+
+function withoutTrailingSlashes(url: string): string {
+  let end = url.length;
+  while (end > 0 && url[end - 1] === '/') end -= 1;
+  return url.slice(0, end);
 }

@@ -73,7 +73,11 @@ function documentText(document: Document): string {
 }
 
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ');
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join(' ');
 }
 
 /** On a terminal, one line rewritten in place; elsewhere (a log, a pipe), one line per change. */

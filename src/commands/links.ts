@@ -3,30 +3,46 @@ import { formatTimestamp } from '../core/summarize/chunking.js';
 import type { SourceRef } from '../core/types.js';
 
 const LINK = /https?:\/\/[^\s<>"'`|]+/gi;
-const TRAILING = /[.,;:!?)\]}*_~]+$/;
+/** Punctuation that ends a sentence or wraps a link rather than belonging to it. */
+const TRAILING = new Set(['.', ',', ';', ':', '!', '?', ')', ']', '}', '*', '_', '~']);
 
-/** The web links in a chat message, in order, without the punctuation that follows them in a sentence. */
+/**
+ * The web links in a chat message, in order, without the punctuation that follows them in a sentence.
+ * Linear in the length of the text, whatever it holds (the runtime also caps what it hands here).
+ */
 export function findLinks(text: string): URL[] {
   const links: URL[] = [];
   for (const match of text.matchAll(LINK)) {
-    let candidate = match[0];
-    // Keep a closing parenthesis that belongs to the link (Wikipedia-style), drop one that ends a sentence.
-    while (TRAILING.test(candidate)) {
-      const trimmed = candidate.replace(/.$/, '');
-      if (
-        candidate.endsWith(')') &&
-        (trimmed.match(/\(/g) ?? []).length > (trimmed.match(/\)/g) ?? []).length
-      )
-        break;
-      candidate = trimmed;
-    }
     try {
-      links.push(new URL(candidate));
+      links.push(new URL(withoutTrailingPunctuation(match[0])));
     } catch {
       // not a link after all
     }
   }
   return links;
+}
+
+/**
+ * Drops the punctuation a link ends with, one character at a time from the end, but keeps a closing
+ * parenthesis that closes one opened inside the link (Wikipedia's "Mercury_(planet)"). The counts of
+ * parentheses are kept as characters are dropped, so each character is looked at a bounded number of times.
+ */
+function withoutTrailingPunctuation(candidate: string): string {
+  let opens = 0;
+  let closes = 0;
+  for (const char of candidate) {
+    if (char === '(') opens++;
+    else if (char === ')') closes++;
+  }
+  let end = candidate.length;
+  while (end > 0 && TRAILING.has(candidate[end - 1] ?? '')) {
+    if (candidate[end - 1] === ')') {
+      if (opens > closes - 1) break;
+      closes--;
+    }
+    end--;
+  }
+  return candidate.slice(0, end);
 }
 
 /** A link to the moment in the source, when the source can be opened at a time (YouTube). */

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { fixturePath } from '../helpers/fixtures.js';
 import { listenLocal } from './http.js';
 
@@ -43,4 +45,45 @@ export async function startFakeWeb(options: { hangOn?: string } = {}) {
     response.end(page.body());
   });
   return { ...local, requests };
+}
+
+/**
+ * A server that answers every request with a body sent one byte every `intervalMs`, never ending:
+ * each gap is short, so only a total deadline stops a client. `outcomeOf` runs a read against it
+ * with garbage collections forced every 10 ms (AbortSignal.timeout inside AbortSignal.any can be
+ * collected before it fires on Node 20, nodejs/node#57736), and resolves with the read's error
+ * message, or "still reading" once the server has dripped for 20 times the read's time limit.
+ */
+export async function startDrippingServer(intervalMs = 50) {
+  let drips = 0;
+  const local = await listenLocal((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/plain' });
+    const timer = setInterval(() => {
+      drips++;
+      response.write(' ');
+    }, intervalMs);
+    response.on('close', () => clearInterval(timer));
+  });
+  async function outcomeOf(read: () => Promise<unknown>, timeoutMs: number): Promise<string> {
+    setFlagsFromString('--expose-gc');
+    const collector = setInterval(runInNewContext('gc') as () => void, 10);
+    const start = drips;
+    let watch: NodeJS.Timeout | undefined;
+    try {
+      const reading = read().then(
+        () => 'finished',
+        (error: { userMessage?: string }) => error.userMessage ?? String(error),
+      );
+      const hung = new Promise<string>((resolve) => {
+        watch = setInterval(() => {
+          if (drips - start > (20 * timeoutMs) / intervalMs) resolve('still reading');
+        }, intervalMs);
+      });
+      return await Promise.race([reading, hung]);
+    } finally {
+      clearInterval(watch);
+      clearInterval(collector);
+    }
+  }
+  return { ...local, outcomeOf };
 }

@@ -34,6 +34,13 @@ const MEMO_LINES: [number, string][] = [
   [8.4, 'have completely changed the game &amp;#39;seriously&amp;#39;'],
 ];
 
+/** Later in the same video, after a pause: recap merges captions into paragraphs, this is a second one. */
+const LATER_LINES: [number, string][] = [
+  [41.04, 'the memo argues that open models now improve faster'],
+  [44.52, 'because thousands of people experiment with them cheaply'],
+  [48.2, 'so the advantage of the large labs shrinks every month'],
+];
+
 export const SCENARIOS: Record<string, Scenario> = {
   okManualEn1: {
     title: 'Leaked Internal Google AI Memo',
@@ -44,7 +51,7 @@ export const SCENARIOS: Record<string, Scenario> = {
         name: 'English (auto-generated)',
         lines: [[0, 'auto generated words']],
       },
-      { languageCode: 'en', name: 'English', lines: MEMO_LINES },
+      { languageCode: 'en', name: 'English', lines: [...MEMO_LINES, ...LATER_LINES] },
       { languageCode: 'de', name: 'Deutsch', lines: [[0.5, 'Google hat keinen Burggraben']] },
     ],
   },

@@ -1,3 +1,5 @@
+import { deflatedZeros } from './zip.js';
+
 /**
  * Builds small, valid PDF files for tests: one with a text layer (as exported by a word processor),
  * and one with only an image, as a scanner makes. Offsets in the xref table are computed, so the
@@ -58,4 +60,21 @@ function assemble(objects: readonly string[], infoId?: number): Buffer {
 
 function escapePdfString(text: string): string {
   return text.replace(/[\\()]/g, (char) => `\\${char}`);
+}
+
+/**
+ * A one-page PDF whose content stream is a flate bomb: a few KB that decode to `expandedBytes` of
+ * zeros (the zlib wrapper around `deflatedZeros`; the Adler-32 of n zeros is n mod 65521 << 16 | 1).
+ */
+export function flateBombPdf(expandedBytes: number): Buffer {
+  const size = Math.ceil(expandedBytes / (1024 * 1024)) * 1024 * 1024;
+  const adler = Buffer.alloc(4);
+  adler.writeUInt32BE((((size % 65521) << 16) | 1) >>> 0);
+  const stream = Buffer.concat([Buffer.from([0x78, 0xda]), deflatedZeros(size), adler]);
+  const objects: string[] = [];
+  objects[1] = '<< /Type /Catalog /Pages 2 0 R >>';
+  objects[2] = '<< /Type /Pages /Kids [3 0 R] /Count 1 >>';
+  objects[3] = '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>';
+  objects[4] = `<< /Length ${stream.length} /Filter /FlateDecode >>\nstream\n${stream.toString('latin1')}\nendstream`;
+  return assemble(objects);
 }

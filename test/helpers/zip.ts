@@ -1,4 +1,4 @@
-import { deflateRawSync } from 'node:zlib';
+import { constants, deflateRawSync } from 'node:zlib';
 
 export interface ZipEntry {
   name: string;
@@ -7,31 +7,44 @@ export interface ZipEntry {
   deflate?: boolean;
 }
 
-/** Writes a ZIP archive (PKWARE APPNOTE 6.3): enough to build .docx files and zip bombs for tests. */
-export function zip(entries: readonly ZipEntry[]): Buffer {
+export interface ZipLies {
+  /** The entry count the end-of-central-directory record claims (the real count when absent). */
+  declaredEntries?: number;
+}
+
+/**
+ * Writes a ZIP archive (PKWARE APPNOTE 6.3): enough to build .docx files and zip bombs for tests.
+ * An entry's `raw` is written as its deflated data as is (for bombs made with `deflatedZeros`).
+ */
+export function zip(
+  entries: readonly (ZipEntry & { raw?: Buffer; size?: number })[],
+  lies: ZipLies = {},
+): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const entry of entries) {
     const name = Buffer.from(entry.name, 'utf8');
-    const body = entry.deflate ? deflateRawSync(entry.data) : entry.data;
-    const crc = crc32(entry.data);
+    const deflated = entry.deflate || entry.raw !== undefined;
+    const body = entry.raw ?? (entry.deflate ? deflateRawSync(entry.data) : entry.data);
+    const crc = entry.raw ? 0 : crc32(entry.data);
+    const size = entry.size ?? entry.data.length;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(entry.deflate ? 8 : 0, 8);
+    local.writeUInt16LE(deflated ? 8 : 0, 8);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
+    local.writeUInt32LE(size, 22);
     local.writeUInt16LE(name.length, 26);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(entry.deflate ? 8 : 0, 10);
+    central.writeUInt16LE(deflated ? 8 : 0, 10);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(entry.data.length, 24);
+    central.writeUInt32LE(size, 24);
     central.writeUInt16LE(name.length, 28);
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, body);
@@ -41,8 +54,9 @@ export function zip(entries: readonly ZipEntry[]): Buffer {
   const directory = Buffer.concat(centrals);
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
+  const listed = lies.declaredEntries ?? entries.length;
+  end.writeUInt16LE(listed, 8);
+  end.writeUInt16LE(listed, 10);
   end.writeUInt32LE(directory.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, directory, end]);
@@ -67,25 +81,69 @@ const RELS = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 
 /** A Word document whose paragraphs are the given lines, laid out as Word writes them. */
 export function docx(paragraphs: readonly string[]): Buffer {
+  return zip([
+    { name: '[Content_Types].xml', data: Buffer.from(CONTENT_TYPES) },
+    { name: '_rels/.rels', data: Buffer.from(RELS) },
+    { name: 'word/document.xml', data: Buffer.from(documentXml(paragraphs)), deflate: true },
+  ]);
+}
+
+function documentXml(paragraphs: readonly string[]): string {
   const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   const body = paragraphs
     .map((text) => `<w:p><w:r><w:t xml:space="preserve">${escapeXml(text)}</w:t></w:r></w:p>`)
     .join('');
-  const document = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+  return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body}</w:body></w:document>`;
+}
+
+/** A .docx whose document.xml inflates to `expandedBytes` of zeros (a multiple of 1 MiB): a zip bomb. */
+export function docxBomb(expandedBytes: number): Buffer {
   return zip([
     { name: '[Content_Types].xml', data: Buffer.from(CONTENT_TYPES) },
     { name: '_rels/.rels', data: Buffer.from(RELS) },
-    { name: 'word/document.xml', data: Buffer.from(document), deflate: true },
+    {
+      name: 'word/document.xml',
+      data: Buffer.alloc(0),
+      raw: deflatedZeros(expandedBytes),
+      size: expandedBytes,
+    },
   ]);
 }
 
-/** A .docx whose document.xml inflates to `expandedBytes` of spaces: a zip bomb. */
-export function docxBomb(expandedBytes: number): Buffer {
-  const filler = Buffer.alloc(expandedBytes, 0x20);
-  return zip([
-    { name: '[Content_Types].xml', data: Buffer.from(CONTENT_TYPES) },
-    { name: '_rels/.rels', data: Buffer.from(RELS) },
-    { name: 'word/document.xml', data: filler, deflate: true },
-  ]);
+/**
+ * Raw deflate data that inflates to `bytes` zero bytes (a multiple of 1 MiB), made without
+ * allocating them: blocks compressed from one MiB of zeros, ended with a sync flush so they can be
+ * repeated (no block refers outside itself), then an empty final block.
+ */
+export function deflatedZeros(bytes: number): Buffer {
+  const mebibyte = deflateRawSync(Buffer.alloc(1024 * 1024), {
+    level: 9,
+    finishFlush: constants.Z_SYNC_FLUSH,
+  });
+  const blocks = Array.from({ length: Math.ceil(bytes / (1024 * 1024)) }, () => mebibyte);
+  return Buffer.concat([...blocks, deflateRawSync(Buffer.alloc(0))]);
+}
+
+/**
+ * A .docx whose end-of-central-directory record counts its three honest entries, while its central
+ * directory lists a fourth: a second word/document.xml, a deflate bomb of `expandedBytes`. A reader
+ * that trusts the count sees an honest document; one that reads the whole directory (JSZip, under
+ * mammoth) takes the second word/document.xml.
+ */
+export function docxWithHiddenBomb(expandedBytes: number): Buffer {
+  return zip(
+    [
+      { name: '[Content_Types].xml', data: Buffer.from(CONTENT_TYPES) },
+      { name: '_rels/.rels', data: Buffer.from(RELS) },
+      { name: 'word/document.xml', data: Buffer.from(documentXml(['The visible document.'])), deflate: true },
+      {
+        name: 'word/document.xml',
+        data: Buffer.alloc(0),
+        raw: deflatedZeros(expandedBytes),
+        size: expandedBytes,
+      },
+    ],
+    { declaredEntries: 3 },
+  );
 }

@@ -37,7 +37,9 @@ describe('the CLI with links and every file format', () => {
     expect(stdout.trim().split('\n')).toHaveLength(5);
     const prompt = ollama.chats[before]?.messages.at(-1)?.content ?? '';
     expect(prompt).toContain('Title: Leaked Internal Google AI Memo');
-    expect(prompt).toContain('[0:02] this is from a leaked document from inside Google');
+    expect(prompt).toContain(
+      '[0:00] google has no mode and neither does open AI this is from a leaked document',
+    );
   });
 
   it('extracts what recap reads from a YouTube link, with timed segments in JSON', async () => {
@@ -46,7 +48,7 @@ describe('the CLI with links and every file format', () => {
     const document = JSON.parse(stdout);
     expect(document.title).toBe('Leaked Internal Google AI Memo');
     expect(document.segments[0]).toEqual({
-      text: 'google has no mode and neither does open AI',
+      text: expect.stringMatching(/^google has no mode and neither does open AI this is from a leaked/),
       startMs: 160,
     });
   });
@@ -116,7 +118,7 @@ describe('the CLI with links and every file format', () => {
   it.each([
     ['files/teams-meeting.vtt', "Ben O'Neil: Thanks, Ana."],
     ['files/meeting-crlf.srt', 'Maria: I prefer the second offer'],
-    ['files/youtube-auto.vtt', '[0:02] open AI this is from a leaked'],
+    ['files/youtube-auto.vtt', '[0:00] google has no mode and neither does open AI this is from a leaked'],
     ['files/whisper.json', '[0:03] Revenue grew twelve percent.'],
     ['files/qmsum-turns.json', 'Project Manager:'],
     ['files/minutes.docx', 'Action: Ben updates the pricing page.'],

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { documentFromFile } from '../../src/core/sources/file-document.js';
+import { createSources } from '../../src/core/sources/sources.js';
 import type { Document } from '../../src/core/types.js';
 import { fixturePath } from '../helpers/fixtures.js';
 import { docxBomb, zip } from '../helpers/zip.js';
@@ -9,6 +10,7 @@ const limits = () => ({
   timeoutMs: 10_000,
   maxHeapMb: 256,
   maxExpandedBytes: 10 * 1024 * 1024,
+  maxTextBytes: 20 * 1024 * 1024,
   signal: new AbortController().signal,
 });
 
@@ -77,13 +79,14 @@ describe('text files', () => {
 });
 
 describe('captions', () => {
-  it('removes the rolling duplicates and timing tags of YouTube auto-captions', async () => {
+  it('removes the rolling duplicates and timing tags of YouTube auto-captions, and merges the cues', async () => {
     const document = await read('youtube-auto.vtt');
+    // Four cues of a few words, repeated as YouTube rolls them: one paragraph, said once, one timestamp.
     expect(document.segments).toEqual([
-      { text: 'google has no mode and neither does', startMs: 160 },
-      { text: 'open AI this is from a leaked', startMs: 2879 },
-      { text: 'document from inside Google talking', startMs: 5759 },
-      { text: 'about how open source large language', startMs: 8400 },
+      {
+        text: 'google has no mode and neither does open AI this is from a leaked document from inside Google talking about how open source large language',
+        startMs: 160,
+      },
     ]);
     expect(document.text).not.toMatch(/WEBVTT|-->|align:|<c>|<\d/);
   });
@@ -209,5 +212,57 @@ describe('web pages as files', () => {
     expect(document.text).toContain('The Riverton city council voted 7 to 2');
     expect(document.text).toContain('Residents can comment on the plan online until April 15.');
     expect(document.text).not.toMatch(/Subscribe for|mortgage rates|Related stories|12 comments|Privacy/);
+  });
+});
+
+/** The parse processes this test process has running now (Linux: /proc lists each thread's children). */
+function liveParses(): number {
+  const tasks = readdirSync(`/proc/${process.pid}/task`);
+  const children = tasks.flatMap((task) =>
+    readFileSync(`/proc/${process.pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean),
+  );
+  return children.filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('parse-worker');
+    } catch {
+      return false; // it ended while we looked
+    }
+  }).length;
+}
+
+describe.runIf(process.platform === 'linux')('parses at once', () => {
+  const page = readFileSync(fixturePath('pages/news-article.html'));
+  const input = (index: number) => ({
+    kind: 'file' as const,
+    name: `page-${index}.html`,
+    download: async () => Buffer.from(page),
+  });
+
+  async function mostAtOnce(maxParses: number): Promise<number> {
+    const sources = createSources({
+      fetch: () => Promise.reject(new Error('no links here')),
+      youtube: { read: () => Promise.reject(new Error('no videos here')) },
+      maxFileBytes: 1024 * 1024,
+      maxParses,
+    });
+    let most = 0;
+    const watch = setInterval(() => {
+      most = Math.max(most, liveParses());
+    }, 10);
+    try {
+      const reads = [0, 1, 2].map((index) =>
+        sources.read(input(index), { signal: new AbortController().signal }),
+      );
+      for (const document of await Promise.all(reads)) expect(document.text).toContain('Riverton');
+    } finally {
+      clearInterval(watch);
+    }
+    return most;
+  }
+
+  it('runs no more parses at once than RECAP_MAX_PARSES allows', async () => {
+    expect(await mostAtOnce(1)).toBe(1);
+    // The same watch sees parses overlap when more are allowed.
+    expect(await mostAtOnce(3)).toBeGreaterThan(1);
   });
 });

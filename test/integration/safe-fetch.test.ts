@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAddressPolicy } from '../../src/core/fetch/address-policy.js';
 import { createSafeFetch, type Resolver } from '../../src/core/fetch/safe-fetch.js';
 import { type LocalServer, listenLocal } from '../fakes/http.js';
+import { startDrippingServer } from '../fakes/web.js';
 
 /** Every request the test server saw; a hostile link must add none. */
 const seen: string[] = [];
@@ -57,6 +58,7 @@ const dns: Record<string, LookupAddress[]> = {
   ],
   'v6loop.test': [{ address: '::1', family: 6 }],
   'mapped.test': [{ address: '::ffff:10.0.0.1', family: 6 }],
+  'compatible.test': [{ address: '::7f00:1', family: 6 }],
   localhost: [{ address: '127.0.0.1', family: 4 }],
 };
 const resolver: Resolver = async (hostname) => {
@@ -92,6 +94,11 @@ describe('safe fetch', () => {
     `http://0.0.0.0:${port}/`,
     `http://0:${port}/`,
     `http://[::]:${port}/`,
+    `http://[::127.0.0.1]:${port}/`,
+    'http://[::169.254.169.254]/',
+    'http://[::10.0.0.1]/',
+    'http://[::8.8.8.8]/',
+    'http://[::1:2]/',
     'http://10.0.0.1/',
     'http://172.16.5.4/',
     'http://192.168.1.1/',
@@ -110,6 +117,7 @@ describe('safe fetch', () => {
     `http://mixed.test:${port}/`,
     `http://v6loop.test:${port}/`,
     'http://mapped.test/',
+    `http://compatible.test:${port}/`,
     `http://user:secret@wiki.corp.test:${port}/`,
     'ftp://wiki.corp.test/file.txt',
     'file:///etc/passwd',
@@ -229,6 +237,21 @@ describe('safe fetch', () => {
       code: 'link_failed',
       userMessage: expect.stringContaining('too long'),
     });
+  });
+
+  it('gives up on a body sent one byte at a time, by a total deadline that garbage collection cannot lose', async () => {
+    const dripping = await startDrippingServer();
+    try {
+      const timeoutMs = 300;
+      const outcome = await dripping.outcomeOf(
+        () =>
+          fetcher(['127.0.0.1'], timeoutMs)(new URL(`${dripping.url}/drip`), { ...request(), maxBytes: 1e6 }),
+        timeoutMs,
+      );
+      expect(outcome).toMatch(/took too long/);
+    } finally {
+      await dripping.close();
+    }
   });
 
   it('says a host that does not exist could not be reached', async () => {

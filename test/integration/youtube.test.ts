@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createYouTubeReader, parseTimedText } from '../../src/core/sources/youtube.js';
 import { parseYouTubeUrl } from '../../src/core/sources/youtube-url.js';
+import { startDrippingServer } from '../fakes/web.js';
 import { type FakeYouTube, startFakeYouTube } from '../fakes/youtube.js';
 
 let youtube: FakeYouTube;
@@ -8,6 +9,10 @@ beforeAll(async () => {
   youtube = await startFakeYouTube();
 });
 afterAll(() => youtube.close());
+
+/** The four cues of the fake's caption track, as one paragraph. */
+const MEMO =
+  "google has no mode and neither does open AI this is from a leaked document from inside Google talking about how open source large language models have completely changed the game 'seriously'";
 
 const read = (id: string, language?: string) =>
   createYouTubeReader({ baseUrl: youtube.url, timeoutMs: 5000 }).read(
@@ -48,11 +53,15 @@ describe('YouTube captions (recorded-shape responses from a local server)', () =
   it('reads the title and written captions, with start times, preferring them over auto-generated ones', async () => {
     const document = await read('okManualEn1');
     expect(document.title).toBe('Leaked Internal Google AI Memo');
-    expect(document.segments?.[0]).toEqual({
-      text: 'google has no mode and neither does open AI',
-      startMs: 160,
-    });
-    expect(document.text).toContain("have completely changed the game 'seriously'");
+    // Cues without punctuation, within seconds of each other: one paragraph, one timestamp; a second
+    // paragraph after a pause.
+    expect(document.segments).toEqual([
+      { text: MEMO, startMs: 160 },
+      {
+        text: 'the memo argues that open models now improve faster because thousands of people experiment with them cheaply so the advantage of the large labs shrinks every month',
+        startMs: 41_040,
+      },
+    ]);
     expect(document.text).not.toContain('auto generated words');
     expect(document.source).toEqual({ kind: 'url', url: 'https://www.youtube.com/watch?v=okManualEn1' });
     expect(document.language).toBe('en');
@@ -64,16 +73,13 @@ describe('YouTube captions (recorded-shape responses from a local server)', () =
   });
 
   it('uses auto-generated captions when there are no others', async () => {
-    expect((await read('autoOnly0001')).segments).toHaveLength(4);
+    expect((await read('autoOnly0001')).segments).toEqual([{ text: MEMO, startMs: 160 }]);
   });
 
   it('falls back to the caption tracks in the watch page when the player API fails', async () => {
     const document = await read('fallback001');
     expect(document.title).toBe('Player API down');
-    expect(document.segments?.[1]).toEqual({
-      text: 'this is from a leaked document from inside Google',
-      startMs: 2880,
-    });
+    expect(document.segments).toEqual([{ text: MEMO, startMs: 160 }]);
   });
 
   it.each([
@@ -112,6 +118,24 @@ describe('YouTube captions (recorded-shape responses from a local server)', () =
       });
     } finally {
       await silent.close();
+    }
+  });
+
+  it('gives up on a YouTube that sends a byte at a time, by a deadline garbage collection cannot lose', async () => {
+    const dripping = await startDrippingServer();
+    try {
+      const timeoutMs = 300;
+      const outcome = await dripping.outcomeOf(
+        () =>
+          createYouTubeReader({ baseUrl: dripping.url, timeoutMs }).read(
+            { id: 'okManualEn1' },
+            { signal: new AbortController().signal },
+          ),
+        timeoutMs,
+      );
+      expect(outcome).toMatch(/took too long/);
+    } finally {
+      await dripping.close();
     }
   });
 

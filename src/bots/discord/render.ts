@@ -5,11 +5,10 @@
  */
 import type { APIEmbed } from 'discord.js';
 import { describeSource, momentLabel, momentLink } from '../../commands/links.js';
-import { oneLine } from '../../commands/plain-text.js';
 import { describeProgress } from '../../commands/progress-text.js';
 import type { SummaryReply } from '../../commands/summarize.js';
 import { userMessageOf } from '../../core/errors.js';
-import { truncate } from '../../core/text.js';
+import { plainOneLine as oneLine, truncate } from '../../core/text.js';
 import type { Progress } from '../../core/types.js';
 
 export const NO_MENTIONS = { parse: [] as never[], replied_user: false };

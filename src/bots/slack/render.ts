@@ -5,11 +5,10 @@
  */
 
 import { describeSource, momentLabel, momentLink } from '../../commands/links.js';
-import { oneLine } from '../../commands/plain-text.js';
 import { describeProgress } from '../../commands/progress-text.js';
 import type { SummaryReply } from '../../commands/summarize.js';
 import { userMessageOf } from '../../core/errors.js';
-import { truncate } from '../../core/text.js';
+import { plainOneLine as oneLine, truncate } from '../../core/text.js';
 import type { Progress } from '../../core/types.js';
 
 export const LIMITS = { header: 150, section: 3000, context: 2000, text: 3000 } as const;
@@ -26,7 +25,7 @@ export function escapeMrkdwn(text: string): string {
 
 export function renderSummary(reply: SummaryReply): SlackMessagePayload {
   const title = oneLine(reply.title ?? '') || 'Summary';
-  const lines = reply.bullets.map(oneLine);
+  const lines = reply.bullets.map((bullet) => oneLine(bullet));
   const bullets = lines.map((bullet, index) => {
     const at = reply.moments[index];
     const link = at === undefined ? undefined : momentLink(reply.source, at);

@@ -37,9 +37,7 @@ export function createAddressPolicy(allowList: readonly string[] = []): AddressP
         return undefined;
       const range = address.range();
       if (range !== 'unicast') return `${address.toString()} is a ${describeRange(range)} address`;
-      if (address.kind() === 'ipv6' && isNat64((address as ipaddr.IPv6).toNormalizedString())) {
-        return `${address.toString()} is a NAT64 address`;
-      }
+      if (address.kind() === 'ipv6') return ipv6Refusal(address as ipaddr.IPv6);
       return undefined;
     },
   };
@@ -65,6 +63,17 @@ function normalize(address: ipaddr.IPv4 | ipaddr.IPv6): ipaddr.IPv4 | ipaddr.IPv
 
 function stripBrackets(text: string): string {
   return text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
+}
+
+/** The IPv6 ranges ipaddr.js calls unicast that still lead inside. */
+function ipv6Refusal(address: ipaddr.IPv6): string | undefined {
+  if (isNat64(address.toNormalizedString())) return `${address.toString()} is a NAT64 address`;
+  // ::/96, "IPv4-compatible" (RFC 4291 §2.5.5.1, deprecated): [::127.0.0.1] reaches 127.0.0.1 on
+  // stacks that still route it. Nothing public lives there.
+  if (address.parts.slice(0, 6).every((part) => part === 0)) {
+    return `${address.toString()} is an IPv4-compatible IPv6 address`;
+  }
+  return undefined;
 }
 
 /** 64:ff9b::/96 and the local-use 64:ff9b:1::/48 translate to IPv4 addresses behind a NAT64 gateway. */

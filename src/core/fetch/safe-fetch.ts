@@ -2,7 +2,12 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { cancelledError, RecapError } from '../errors.js';
+import { formatBytes } from '../text.js';
 import type { AddressPolicy } from './address-policy.js';
+import { type Deadline, startDeadline } from './deadline.js';
+
+/** Kept here too for code that imported it from the safe fetcher before it moved to core/text. */
+export { formatBytes } from '../text.js';
 
 /** Resolves a host name to all its addresses (dns.lookup by default; replaceable in tests). */
 export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
@@ -68,7 +73,21 @@ export function createSafeFetch(options: SafeFetchOptions): SafeFetch {
   });
 
   return async (startUrl, request) => {
-    const signal = AbortSignal.any([request.signal, AbortSignal.timeout(options.timeoutMs)]);
+    // One deadline for the whole fetch (every redirect, the headers and the body): undici's own
+    // timeouts only measure the gaps between chunks, so a server dripping a byte at a time beats them.
+    const deadline = startDeadline(request.signal, options.timeoutMs);
+    try {
+      return await fetchFollowingRedirects(startUrl, request, deadline);
+    } finally {
+      deadline.dispose();
+    }
+  };
+
+  async function fetchFollowingRedirects(
+    startUrl: URL,
+    request: FetchRequest,
+    deadline: Deadline,
+  ): Promise<FetchedBody> {
     let url = startUrl;
     // Credentials given for one site (a Slack file's bearer token) never follow a redirect elsewhere.
     const sameOriginHeaders = request.headers ?? {};
@@ -80,7 +99,7 @@ export function createSafeFetch(options: SafeFetchOptions): SafeFetch {
           method: 'GET',
           redirect: 'manual',
           dispatcher: agent,
-          signal,
+          signal: deadline.signal,
           headers: {
             'user-agent': options.userAgent ?? DEFAULT_USER_AGENT,
             accept: request.accept.join(', '),
@@ -88,7 +107,7 @@ export function createSafeFetch(options: SafeFetchOptions): SafeFetch {
           },
         });
       } catch (error) {
-        throw fetchFailure(error, url, request.signal, signal);
+        throw fetchFailure(error, url, request.signal, deadline);
       }
       if (REDIRECTS.has(response.status)) {
         await response.body?.cancel();
@@ -98,33 +117,47 @@ export function createSafeFetch(options: SafeFetchOptions): SafeFetch {
         url = new URL(location, url);
         continue;
       }
-      if (!response.ok) {
-        await response.body?.cancel();
-        throw new RecapError(
-          'link_failed',
-          `${url.href} answered with HTTP ${response.status}${statusHint(response.status)}.`,
-          { cause: new Error(`HTTP ${response.status} from ${url.href}`) },
-        );
-      }
-      const contentType =
-        (response.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-      if (!request.accept.includes('*/*') && !request.accept.includes(contentType)) {
-        await response.body?.cancel();
-        throw new RecapError(
-          'unsupported_input',
-          `${url.href} is ${contentType ? `"${contentType}"` : 'of an unknown type'}, which recap cannot read. It reads web pages, plain text, Markdown, PDF and subtitle files.`,
-        );
-      }
-      const bytes = await readCapped(response, request.maxBytes, url, request.signal, signal);
+      await refuseUnreadable(response, url, request.accept);
+      const bytes = await readCapped(response, request.maxBytes, url, request.signal, deadline);
       return {
         url,
         status: response.status,
-        contentType,
+        contentType: mediaType(response),
         headers: response.headers as unknown as Headers,
         bytes,
       };
     }
-  };
+  }
+}
+
+type UndiciResponse = Awaited<ReturnType<typeof undiciFetch>>;
+
+function mediaType(response: UndiciResponse): string {
+  return (response.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/** Refuses an HTTP error or a content type recap cannot read, before reading the body. */
+async function refuseUnreadable(
+  response: UndiciResponse,
+  url: URL,
+  accept: readonly string[],
+): Promise<void> {
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw new RecapError(
+      'link_failed',
+      `${url.href} answered with HTTP ${response.status}${statusHint(response.status)}.`,
+      { cause: new Error(`HTTP ${response.status} from ${url.href}`) },
+    );
+  }
+  const contentType = mediaType(response);
+  if (!accept.includes('*/*') && !accept.includes(contentType)) {
+    await response.body?.cancel();
+    throw new RecapError(
+      'unsupported_input',
+      `${url.href} is ${contentType ? `"${contentType}"` : 'of an unknown type'}, which recap cannot read. It reads web pages, plain text, Markdown, PDF and subtitle files.`,
+    );
+  }
 }
 
 /** Checks the scheme, credentials and (for an IP literal) the address, before any connection. */
@@ -171,11 +204,11 @@ function systemResolver(hostname: string): Promise<LookupAddress[]> {
 }
 
 async function readCapped(
-  response: Awaited<ReturnType<typeof undiciFetch>>,
+  response: UndiciResponse,
   maxBytes: number,
   url: URL,
   callerSignal: AbortSignal,
-  signal: AbortSignal,
+  deadline: Deadline,
 ): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
@@ -195,19 +228,19 @@ async function readCapped(
     }
   } catch (error) {
     if (error instanceof RecapError) throw error;
-    throw fetchFailure(error, url, callerSignal, signal);
+    throw fetchFailure(error, url, callerSignal, deadline);
   }
   return Buffer.concat(chunks, total);
 }
 
-function fetchFailure(error: unknown, url: URL, callerSignal: AbortSignal, signal: AbortSignal): RecapError {
+function fetchFailure(error: unknown, url: URL, callerSignal: AbortSignal, deadline: Deadline): RecapError {
   if (callerSignal.aborted) return cancelledError(callerSignal.reason);
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
     if (current instanceof BlockedAddress) return blocked(url, current.message);
     current = current.cause;
   }
-  if (signal.aborted) return linkFailed(url, 'it took too long to answer', error);
+  if (deadline.expired) return linkFailed(url, 'it took too long to answer', error);
   return linkFailed(url, 'it could not be reached', error);
 }
 
@@ -241,10 +274,4 @@ function statusHint(status: number): string {
   if (status === 404 || status === 410) return ': the page does not exist';
   if (status === 429) return ': the site is limiting requests; try again later';
   return '';
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
-  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${bytes} bytes`;
 }

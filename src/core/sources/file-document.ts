@@ -1,12 +1,10 @@
 import { RecapError } from '../errors.js';
-import type { Document, Segment, SourceRef } from '../types.js';
+import type { Document, SourceRef } from '../types.js';
+import { ParseLimitError, runBounded, siblingModule } from './bounded-process.js';
 import { detectFormat } from './formats/detect.js';
-import { extractArticle } from './formats/html.js';
-import { parseTranscriptJson } from './formats/json.js';
-import { type ParserLimits, readDocx, readPdf } from './formats/office.js';
-import { parseSrt } from './formats/srt.js';
-import { decodeText, markdownToText } from './formats/text.js';
-import { parseVtt } from './formats/vtt.js';
+import type { ParseAnswer, ParseRequest, ParseStats } from './parse-file.js';
+
+export { textDocument } from './parse-file.js';
 
 export interface FileBytes {
   bytes: Uint8Array;
@@ -15,104 +13,76 @@ export interface FileBytes {
   source: SourceRef;
 }
 
-/** Any supported file as a Document: title, text, and timed segments when the format has them. */
+/** The bounds on one parse of one file. */
+export interface ParserLimits {
+  timeoutMs: number;
+  /** The JavaScript heap of the parse's process. */
+  maxHeapMb: number;
+  /** The most bytes of buffers a parse may allocate: a .docx inflated, a PDF's streams decoded. */
+  maxExpandedBytes: number;
+  /** The most text (UTF-8 bytes) a document may hold once read (RECAP_MAX_FILE_BYTES). */
+  maxTextBytes: number;
+  signal: AbortSignal;
+}
+
+const PARSE_WORKER = siblingModule(import.meta.url, 'parse-worker');
+
+/** Parse limits when nothing else is said: see the worst cases in bench/security.ts (npm run bench). */
+export const DEFAULT_PARSER_LIMITS = {
+  timeoutMs: 30_000,
+  maxHeapMb: 256,
+  maxExpandedBytes: 128 * 1024 * 1024,
+} as const;
+
+/** What a Node process holds besides the heap and the parser's buffers: its code, stacks, the input. */
+const PROCESS_OVERHEAD_MB = 128;
+
+/**
+ * Any supported file as a Document: title, text, and timed segments when the format has them. The
+ * format is told from the first bytes here; everything else (decoding, every parser) runs in a
+ * child process bounded in time, heap, buffers and total memory, so no file can stall, exhaust or
+ * crash the bot.
+ */
 export async function documentFromFile(file: FileBytes, limits: ParserLimits): Promise<Document> {
+  return (await parseBounded(file, limits)).document;
+}
+
+/** `documentFromFile`, with what the parse cost (for the benchmarks and the security tests). */
+export async function parseBounded(
+  file: FileBytes,
+  limits: ParserLimits,
+): Promise<{ document: Document; stats: ParseStats }> {
   const { bytes, name, source } = file;
   if (bytes.length === 0)
     throw new RecapError('empty_document', `${name} is empty: there is nothing to summarize.`);
   const format = detectFormat(name, file.contentType, bytes);
-  const fallbackTitle = titleFromName(name);
-  switch (format) {
-    case 'text':
-      return textDocument(decodeText(bytes, name), source, fallbackTitle);
-    case 'markdown':
-      return textDocument(
-        markdownToText(decodeText(bytes, name)),
-        source,
-        firstHeading(decodeText(bytes, name)) ?? fallbackTitle,
-      );
-    case 'vtt':
-      return segmentDocument(parseVtt(decodeText(bytes, name)), source, fallbackTitle, name);
-    case 'srt':
-      return segmentDocument(parseSrt(decodeText(bytes, name)), source, fallbackTitle, name);
-    case 'json':
-      return segmentDocument(parseJsonTranscript(decodeText(bytes, name), name), source, fallbackTitle, name);
-    case 'html': {
-      const article = extractArticle(decodeText(bytes, name), source.kind === 'url' ? source.url : undefined);
-      if (!article) throw noArticle(name);
-      return {
-        ...textDocument(article.text, source, article.title ?? fallbackTitle),
-        ...(article.language ? { language: article.language } : {}),
-      };
-    }
-    case 'docx':
-      return textDocument(await readDocx(bytes, name, limits), source, fallbackTitle);
-    case 'pdf': {
-      const pdf = await readPdf(bytes, name, limits);
-      return textDocument(
-        pdf.pages.filter((page) => page !== '').join('\n\n'),
-        source,
-        pdf.title ?? fallbackTitle,
-      );
-    }
-  }
-}
-
-export function textDocument(text: string, source: SourceRef, title?: string): Document {
-  const trimmed = text.replace(/\r\n?/g, '\n').trim();
-  if (trimmed === '')
-    throw new RecapError('empty_document', 'There is nothing to summarize: the text is empty.');
-  return { text: trimmed, source, ...(title ? { title } : {}) };
-}
-
-export function segmentDocument(
-  segments: Segment[],
-  source: SourceRef,
-  title: string | undefined,
-  name: string,
-): Document {
-  const kept = segments.filter((segment) => segment.text.trim() !== '');
-  if (kept.length === 0)
-    throw new RecapError('empty_document', `${name} has no captions or lines to summarize.`);
-  return {
-    text: kept.map((segment) => segment.text).join('\n'),
-    segments: kept,
+  const request: ParseRequest = {
+    format,
+    name,
+    bytes,
     source,
-    ...(title ? { title } : {}),
+    limits: { maxExpandedBytes: limits.maxExpandedBytes, maxTextBytes: limits.maxTextBytes },
   };
-}
-
-function parseJsonTranscript(text: string, name: string): Segment[] {
-  let value: unknown;
+  let answer: ParseAnswer;
+  const maxMemoryMb =
+    limits.maxHeapMb + Math.ceil(limits.maxExpandedBytes / 1024 / 1024) + PROCESS_OVERHEAD_MB;
   try {
-    value = JSON.parse(text);
+    answer = await runBounded<ParseAnswer>(PARSE_WORKER, request, { ...limits, maxMemoryMb });
   } catch (error) {
-    throw new RecapError('unsupported_input', `${name} is not valid JSON.`, { cause: error });
+    if (error instanceof ParseLimitError) throw unreadable(name, error);
+    throw error;
   }
-  const segments = parseTranscriptJson(value);
-  if (!segments) {
-    throw new RecapError(
-      'unsupported_input',
-      `${name} is JSON but not a transcript recap knows. It reads Whisper's {"segments": [{"start", "text"}]} and speaker turns [{"speaker", "content" or "text"}].`,
-    );
-  }
-  return segments;
+  if (answer.ok) return { document: answer.document, stats: answer.stats };
+  if ('code' in answer) throw new RecapError(answer.code, answer.userMessage);
+  throw unreadable(name, new ParseLimitError('failed', answer.failure));
 }
 
-function noArticle(name: string): RecapError {
-  return new RecapError('empty_document', `Found no article text in ${name}. Paste the text instead.`);
-}
-
-function titleFromName(name: string): string | undefined {
-  const base = name
-    .replace(/^.*[\\/]/, '')
-    .replace(/\.[a-z0-9]+$/i, '')
-    .trim();
-  return base === '' || /^(transcript|captions?|subtitles?|file|untitled|download|stdin)$/i.test(base)
-    ? undefined
-    : base;
-}
-
-function firstHeading(markdown: string): string | undefined {
-  return /^\s{0,3}#\s+(.+)$/m.exec(markdown)?.[1]?.trim();
+function unreadable(name: string, error: ParseLimitError): RecapError {
+  const reason =
+    error.limit === 'time'
+      ? 'it took too long to read'
+      : error.limit === 'memory'
+        ? 'it needs too much memory to read'
+        : 'it is damaged or not what its name says';
+  return new RecapError('unsupported_input', `Can't read ${name}: ${reason}.`, { cause: error });
 }

@@ -1,20 +1,29 @@
 import { RecapError } from '../errors.js';
 import type { SafeFetch } from '../fetch/safe-fetch.js';
-import { formatBytes } from '../fetch/safe-fetch.js';
+import { formatBytes } from '../text.js';
 import { capTitle } from '../title.js';
 import type { Document, Input } from '../types.js';
-import { documentFromFile, textDocument } from './file-document.js';
+import {
+  DEFAULT_PARSER_LIMITS,
+  documentFromFile,
+  type FileBytes,
+  type ParserLimits,
+  textDocument,
+} from './file-document.js';
 import { READABLE_CONTENT_TYPES } from './formats/detect.js';
-import type { ParserLimits } from './formats/office.js';
+import { ParseSlots } from './parse-slots.js';
 import type { YouTubeReader } from './youtube.js';
 import { parseYouTubeUrl } from './youtube-url.js';
 
 export interface SourcesOptions {
   fetch: SafeFetch;
   youtube: YouTubeReader;
-  /** The most bytes read of a file or a linked page (RECAP_MAX_FILE_BYTES). */
+  /** The most bytes read of a file or a linked page, and of text kept from one (RECAP_MAX_FILE_BYTES). */
   maxFileBytes: number;
-  parser: Omit<ParserLimits, 'signal'>;
+  /** Bounds on each parse; DEFAULT_PARSER_LIMITS for what is not given. */
+  parser?: Partial<Omit<ParserLimits, 'signal' | 'maxTextBytes'>>;
+  /** Files and pages parsed at once (RECAP_MAX_PARSES); more wait their turn. Default 2. */
+  maxParses?: number;
 }
 
 export interface ReadOptions {
@@ -29,6 +38,16 @@ export interface Sources {
 }
 
 export function createSources(options: SourcesOptions): Sources {
+  const slots = new ParseSlots(options.maxParses ?? 2);
+  const parse = (file: FileBytes, signal: AbortSignal) => {
+    const limits = {
+      ...DEFAULT_PARSER_LIMITS,
+      ...options.parser,
+      maxTextBytes: options.maxFileBytes,
+      signal,
+    };
+    return slots.run(signal, () => documentFromFile(file, limits));
+  };
   return {
     async read(input, readOptions) {
       return withCappedTitle(await readInput(input, readOptions));
@@ -36,21 +55,20 @@ export function createSources(options: SourcesOptions): Sources {
   };
 
   async function readInput(input: Input, { signal, language }: ReadOptions): Promise<Document> {
-    const limits = { ...options.parser, signal };
     switch (input.kind) {
       case 'text':
         return textDocument(input.text, { kind: 'text' }, input.title);
       case 'file': {
         const bytes = await input.download({ signal, maxBytes: options.maxFileBytes });
         if (bytes.length > options.maxFileBytes) throw fileTooLarge(input.name, options.maxFileBytes);
-        return documentFromFile(
+        return parse(
           {
             bytes,
             name: input.name,
             contentType: input.contentType,
             source: { kind: 'file', name: input.name },
           },
-          limits,
+          signal,
         );
       }
       case 'url': {
@@ -62,14 +80,14 @@ export function createSources(options: SourcesOptions): Sources {
           signal,
         });
         const name = lastPathSegment(page.url) || page.url.hostname;
-        return documentFromFile(
+        return parse(
           {
             bytes: page.bytes,
             name,
             contentType: page.contentType,
             source: { kind: 'url', url: input.url.href },
           },
-          limits,
+          signal,
         );
       }
     }

@@ -1,8 +1,10 @@
 import * as transcriptLibrary from 'youtube-transcript-plus';
 import { z } from 'zod';
 import { cancelledError, RecapError } from '../errors.js';
+import { startDeadline } from '../fetch/deadline.js';
 import type { Document, Segment } from '../types.js';
-import { decodeEntities } from './formats/captions.js';
+import { mergeCaptions } from './formats/caption-paragraphs.js';
+import { decodeEntities, stripTags } from './formats/markup.js';
 import {
   type CaptionTrack,
   captionTracksOf,
@@ -67,12 +69,14 @@ export function createYouTubeReader(options: YouTubeOptions): YouTubeReader {
 
   return {
     async read(video, { signal, language }) {
-      const deadline = AbortSignal.timeout(options.timeoutMs);
-      const run = new YouTubeRun(video, language, base, baseFetch, AbortSignal.any([signal, deadline]));
+      // A timer held until the read ends (AbortSignal.timeout inside AbortSignal.any can be collected
+      // before it fires on Node 20), over every request and body of the read.
+      const deadline = startDeadline(signal, options.timeoutMs);
+      const run = new YouTubeRun(video, language, base, baseFetch, deadline.signal);
       const unreadable = (cause: unknown): RecapError => {
         if (signal.aborted) return cancelledError(signal.reason);
         if (cause instanceof RecapError) return cause;
-        const reason = deadline.aborted
+        const reason = deadline.expired
           ? 'YouTube took too long to answer'
           : isNetworkFailure(cause)
             ? 'YouTube could not be reached'
@@ -87,12 +91,14 @@ export function createYouTubeReader(options: YouTubeOptions): YouTubeReader {
         return await run.viaLibrary();
       } catch (error) {
         const first = unreadable(error);
-        if (first.code !== 'link_failed' || deadline.aborted) throw first;
+        if (first.code !== 'link_failed' || deadline.expired) throw first;
         try {
           return await run.viaWatchPage();
         } catch (fallbackError) {
           throw unreadable(fallbackError);
         }
+      } finally {
+        deadline.dispose();
       }
     },
   };
@@ -140,7 +146,7 @@ class YouTubeRun {
   }
 
   private document(title: string | undefined, segments: Segment[]): Document {
-    const kept = segments.filter((segment) => segment.text !== '');
+    const kept = mergeCaptions(segments.filter((segment) => segment.text !== ''));
     if (kept.length === 0) throw youtubeBlocked('it sent an empty caption file');
     return {
       ...(title ? { title } : {}),
@@ -209,11 +215,24 @@ class YouTubeRun {
       },
       signal: this.signal,
     });
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    if (bytes.length > MAX_BODY_BYTES)
-      throw new RecapError('input_too_large', 'YouTube sent more than recap reads.');
+    const bytes = await readAtMost(response, MAX_BODY_BYTES);
     return { status: response.status, ok: response.ok, text: new TextDecoder().decode(bytes) };
   }
+}
+
+/** The body, read chunk by chunk and refused as soon as it passes `maxBytes`. */
+async function readAtMost(response: Response, maxBytes: number): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of response.body ?? []) {
+    total += chunk.byteLength;
+    if (total > maxBytes) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new RecapError('input_too_large', 'YouTube sent more than recap reads.');
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, total);
 }
 
 function isNetworkFailure(error: unknown): boolean {
@@ -222,20 +241,41 @@ function isNetworkFailure(error: unknown): boolean {
 
 /** YouTube's timed text: `<text start dur>` (format 1) or `<p t d>` in milliseconds (srv3). */
 export function parseTimedText(xml: string): Segment[] {
-  const segments: Segment[] = [];
-  for (const match of xml.matchAll(/<text start="([\d.]+)"[^>]*>([\s\S]*?)<\/text>/g)) {
-    segments.push({ startMs: Math.round(Number(match[1]) * 1000), text: cleanCaption(match[2] ?? '') });
+  const format1 = elements(xml, 'text').flatMap(({ attributes, body }) => {
+    const start = /(?:^|\s)start="(\d{1,9}(?:\.\d{1,9})?)"/.exec(attributes)?.[1];
+    return start === undefined
+      ? []
+      : [{ startMs: Math.round(Number(start) * 1000), text: cleanCaption(body) }];
+  });
+  if (format1.length > 0) return format1;
+  return elements(xml, 'p').flatMap(({ attributes, body }) => {
+    const start = /(?:^|\s)t="(\d{1,12})"/.exec(attributes)?.[1];
+    return start === undefined ? [] : [{ startMs: Number(start), text: cleanCaption(body) }];
+  });
+}
+
+/**
+ * The `<name …>body</name>` elements of a flat XML document, in order. Each search starts where the
+ * last one ended, so the whole document is read once, whatever it holds (a regular expression with
+ * `[^>]*` and a lazy body re-read the rest of the document from every unclosed tag).
+ */
+function elements(xml: string, name: string): { attributes: string; body: string }[] {
+  const found: { attributes: string; body: string }[] = [];
+  const open = `<${name} `;
+  const close = `</${name}>`;
+  for (let from = 0; ; ) {
+    const start = xml.indexOf(open, from);
+    const tagEnd = start === -1 ? -1 : xml.indexOf('>', start);
+    const end = tagEnd === -1 ? -1 : xml.indexOf(close, tagEnd);
+    if (end === -1) return found;
+    found.push({ attributes: xml.slice(start + open.length, tagEnd), body: xml.slice(tagEnd + 1, end) });
+    from = end + close.length;
   }
-  if (segments.length > 0) return segments;
-  for (const match of xml.matchAll(/<p t="(\d+)"[^>]*>([\s\S]*?)<\/p>/g)) {
-    segments.push({ startMs: Number(match[1]), text: cleanCaption(match[2] ?? '') });
-  }
-  return segments;
 }
 
 function cleanCaption(raw: string): string {
   // Entities arrive encoded twice ("&amp;#39;"), and srv3 wraps words in <s> tags.
-  return decodeEntities(decodeEntities(raw.replace(/<[^>]+>/g, '')))
+  return decodeEntities(decodeEntities(stripTags(raw)))
     .replace(/\s+/g, ' ')
     .trim();
 }

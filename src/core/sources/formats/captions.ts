@@ -20,23 +20,8 @@ export function parseTiming(line: string): number | undefined {
   );
 }
 
-const ENTITIES: Record<string, string> = {
-  '&amp;': '&',
-  '&lt;': '<',
-  '&gt;': '>',
-  '&quot;': '"',
-  '&#39;': "'",
-  '&apos;': "'",
-  '&nbsp;': ' ',
-  '&lrm;': '',
-  '&rlm;': '',
-};
-
-export function decodeEntities(text: string): string {
-  return text
-    .replace(/&(?:amp|lt|gt|quot|apos|nbsp|lrm|rlm|#39);/g, (entity) => ENTITIES[entity] ?? entity)
-    .replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)));
-}
+/** How many of the last lines said are remembered to recognise a rolling repeat. */
+const ROLLING_LINES = 4;
 
 /**
  * Turns cues into segments, removing the rolling duplicates of auto-generated captions: YouTube's
@@ -52,15 +37,15 @@ export function cuesToSegments(cues: readonly Cue[]): Segment[] {
     if (cue.speaker !== recentSpeaker) recent = [];
     recentSpeaker = cue.speaker;
     const lines = cue.lines.map((line) => line.replace(/\s+/g, ' ').trim()).filter((line) => line !== '');
-    const repeated = overlap(recent, lines);
-    const fresh = lines.slice(repeated);
+    const fresh = lines.slice(overlap(recent, lines));
     if (fresh.length === 0) continue;
     const text = fresh.join(' ');
     const last = segments.at(-1);
     if (last && last.startMs === cue.startMs && last.speaker === cue.speaker) last.text += ` ${text}`;
     else segments.push({ text, startMs: cue.startMs, ...(cue.speaker ? { speaker: cue.speaker } : {}) });
-    recent.push(...fresh);
-    if (recent.length > 4) recent.splice(0, recent.length - 4);
+    // Only the last few lines matter; a cue of 200,000 lines must not be spread into push() (a
+    // spread passes each line as an argument, and overflows the stack).
+    recent = recent.concat(fresh.slice(-ROLLING_LINES)).slice(-ROLLING_LINES);
   }
   return segments;
 }

@@ -1,5 +1,6 @@
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
+import { HTML_LIMITS, prepassHtml } from './html-prepass.js';
 
 export interface Article {
   title?: string;
@@ -11,10 +12,14 @@ const BLOCKS = 'h1, h2, h3, h4, h5, h6, p, li, blockquote, pre, figcaption, td, 
 
 /**
  * The readable text of a web page: Mozilla's Readability (Firefox Reader View) over linkedom, a
- * fast server-side DOM. Paragraphs stay paragraphs. Undefined when the page has no article.
+ * fast server-side DOM, after a linear pre-pass that bounds what the DOM is given (see
+ * `prepassHtml`). A page without tags, or too large for the DOM, is read as plain text. Paragraphs
+ * stay paragraphs. Undefined when the page has no article.
  */
-export function extractArticle(html: string, url?: string): Article | undefined {
-  const { document } = parseHTML(html);
+export function extractArticle(html: string, url?: string, limits = HTML_LIMITS): Article | undefined {
+  const prepassed = prepassHtml(html, limits);
+  if (prepassed.kind === 'text') return prepassed.text === '' ? undefined : { text: prepassed.text };
+  const { document } = parseHTML(prepassed.html);
   if (url) setBase(document, url);
   const language = document.documentElement?.getAttribute('lang') ?? undefined;
   const article = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0], {

@@ -62,11 +62,21 @@ export function binaryFile(name: string): RecapError {
   );
 }
 
+// Each pattern stops at the characters that could start another match (a bracket, a parenthesis, a
+// line break), so no character is read more than a bounded number of times: `[^\]]*` would read to
+// the end of the text from each of 200,000 "![" (quadratic).
+const IMAGE = /!\[([^[\]]*)\]\([^()]*\)/g;
+const LINK = /\[([^[\]]+)\]\([^()]*\)/g;
+const HEADING_MARK = /^[ \t]{0,3}#{1,6}[ \t]+/gm;
+const RULE = /^[ \t]*[-*_]{3,}[ \t]*$/gm;
+const FIRST_HEADING = /^[ \t]{0,3}#[ \t]+(\S.*)$/m;
+
 /** Markdown read as the model should see it: the text, without link targets and image markup. */
 export function markdownToText(markdown: string): string {
-  return markdown
-    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
-    .replace(/^\s{0,3}(#{1,6})\s+/gm, '')
-    .replace(/^\s*[-*_]{3,}\s*$/gm, '');
+  return markdown.replace(IMAGE, '$1').replace(LINK, '$1').replace(HEADING_MARK, '').replace(RULE, '');
+}
+
+/** The text of a Markdown file's first level-one heading, if it has one. */
+export function firstHeading(markdown: string): string | undefined {
+  return FIRST_HEADING.exec(markdown)?.[1]?.trim();
 }

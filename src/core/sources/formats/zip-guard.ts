@@ -1,67 +1,89 @@
-import { inflateRawSync } from 'node:zlib';
+import { crc32, inflateRawSync } from 'node:zlib';
 
 export interface ZipLimits {
-  /** The most bytes all entries may inflate to together. */
+  /** The most bytes the parts kept may inflate to together. */
   maxTotalBytes: number;
   maxEntries: number;
+  /** Which parts the parser needs; the others are neither inflated nor handed on. */
+  keep(name: string): boolean;
 }
 
+export type ZipParts = { ok: true; parts: Map<string, Buffer> } | { ok: false; reason: string };
+
+const BOMB = 'it expands to far more than a document (a zip bomb?)';
+const DAMAGED = 'a file inside it is damaged';
+
 /**
- * Inflates every entry of a ZIP archive (a .docx is one) with a hard cap on the output, before a
- * parser that trusts the archive sees it: a zip bomb, even one that lies about its sizes, is refused
- * after at most `maxTotalBytes` of work. Returns the entry names, or the reason the file is refused.
+ * Unzips a ZIP archive (a .docx is one) once, with a hard cap on the bytes inflated, and returns the
+ * parts wanted by name. The caller hands the parser only these (see `storedZip`), never the original:
+ * a parser's own unzip may read local records the central directory does not list (a second
+ * `word/document.xml` pointing at a deflate bomb passed a check that trusted the directory).
+ * Duplicate names, ZIP64 and unknown compression methods are refused: Word writes none of them.
  */
-export function checkZip(
-  bytes: Uint8Array,
-  limits: ZipLimits,
-): { ok: true; names: string[] } | { ok: false; reason: string } {
+export function readZipParts(bytes: Uint8Array, limits: ZipLimits): ZipParts {
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const end = findEndOfCentralDirectory(view);
   if (end === -1) return { ok: false, reason: 'it is not a valid ZIP archive' };
   const entries = view.readUInt16LE(end + 10);
   let offset = view.readUInt32LE(end + 16);
+  if (entries === 0xffff || offset === 0xffffffff) return { ok: false, reason: 'it is a ZIP64 archive' };
   if (entries > limits.maxEntries)
     return { ok: false, reason: `it holds ${entries} files, more than a document has` };
-  const names: string[] = [];
+  const parts = new Map<string, Buffer>();
+  const seen = new Set<string>();
   let total = 0;
   for (let index = 0; index < entries; index++) {
-    if (offset + 46 > view.length || view.readUInt32LE(offset) !== 0x02014b50) {
-      return { ok: false, reason: 'its file list is damaged' };
-    }
-    const method = view.readUInt16LE(offset + 10);
-    const compressedSize = view.readUInt32LE(offset + 20);
-    const nameLength = view.readUInt16LE(offset + 28);
-    const extraLength = view.readUInt16LE(offset + 30);
-    const commentLength = view.readUInt16LE(offset + 32);
-    const localOffset = view.readUInt32LE(offset + 42);
-    names.push(view.toString('utf8', offset + 46, offset + 46 + nameLength));
-    offset += 46 + nameLength + extraLength + commentLength;
-
-    if (localOffset + 30 > view.length || view.readUInt32LE(localOffset) !== 0x04034b50) {
-      return { ok: false, reason: 'a file inside it is damaged' };
-    }
-    const dataStart =
-      localOffset + 30 + view.readUInt16LE(localOffset + 26) + view.readUInt16LE(localOffset + 28);
-    const data = view.subarray(dataStart, dataStart + compressedSize);
-    const remaining = limits.maxTotalBytes - total;
-    if (method === 0) {
-      total += data.length;
-    } else if (method === 8) {
-      try {
-        total += inflateRawSync(data, { maxOutputLength: Math.max(1, remaining) }).length;
-      } catch (error) {
-        if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) {
-          return { ok: false, reason: 'it expands to far more than a document (a zip bomb?)' };
-        }
-        return { ok: false, reason: 'a file inside it is damaged' };
-      }
-    } else {
-      return { ok: false, reason: `it uses a compression method (${method}) documents do not use` };
-    }
-    if (total > limits.maxTotalBytes)
-      return { ok: false, reason: 'it expands to far more than a document (a zip bomb?)' };
+    const entry = readDirectoryEntry(view, offset);
+    if (!entry) return { ok: false, reason: 'its file list is damaged' };
+    offset = entry.next;
+    if (seen.has(entry.name)) return { ok: false, reason: `it lists ${entry.name} twice` };
+    seen.add(entry.name);
+    if (!limits.keep(entry.name)) continue;
+    const data = inflateEntry(view, entry, limits.maxTotalBytes - total);
+    if (typeof data === 'string') return { ok: false, reason: data };
+    total += data.length;
+    parts.set(entry.name, data);
   }
-  return { ok: true, names };
+  return { ok: true, parts };
+}
+
+interface DirectoryEntry {
+  name: string;
+  method: number;
+  compressedSize: number;
+  localOffset: number;
+  next: number;
+}
+
+function readDirectoryEntry(view: Buffer, offset: number): DirectoryEntry | undefined {
+  if (offset + 46 > view.length || view.readUInt32LE(offset) !== 0x02014b50) return undefined;
+  const nameLength = view.readUInt16LE(offset + 28);
+  const extraLength = view.readUInt16LE(offset + 30);
+  const commentLength = view.readUInt16LE(offset + 32);
+  return {
+    name: view.toString('utf8', offset + 46, offset + 46 + nameLength),
+    method: view.readUInt16LE(offset + 10),
+    compressedSize: view.readUInt32LE(offset + 20),
+    localOffset: view.readUInt32LE(offset + 42),
+    next: offset + 46 + nameLength + extraLength + commentLength,
+  };
+}
+
+/** The entry's bytes, inflated with at most `remaining` bytes of output, or why not. */
+function inflateEntry(view: Buffer, entry: DirectoryEntry, remaining: number): Buffer | string {
+  const local = entry.localOffset;
+  if (local + 30 > view.length || view.readUInt32LE(local) !== 0x04034b50) return DAMAGED;
+  const dataStart = local + 30 + view.readUInt16LE(local + 26) + view.readUInt16LE(local + 28);
+  const data = view.subarray(dataStart, dataStart + entry.compressedSize);
+  if (entry.method === 0) return data.length > remaining ? BOMB : Buffer.from(data);
+  if (entry.method !== 8) return `it uses a compression method (${entry.method}) documents do not use`;
+  try {
+    return inflateRawSync(data, { maxOutputLength: Math.max(1, remaining) });
+  } catch (error) {
+    const tooLarge =
+      (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError;
+    return tooLarge ? BOMB : DAMAGED;
+  }
 }
 
 function findEndOfCentralDirectory(view: Buffer): number {
@@ -70,4 +92,47 @@ function findEndOfCentralDirectory(view: Buffer): number {
     if (view.readUInt32LE(offset) === 0x06054b50) return offset;
   }
   return -1;
+}
+
+/**
+ * A ZIP archive of the given parts, stored without compression (PKWARE APPNOTE 6.3.10, §4.3): what
+ * the parser opens holds exactly these bytes, so it cannot inflate more than was already counted.
+ */
+export function storedZip(parts: ReadonlyMap<string, Buffer>): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [entryName, data] of parts) {
+    const name = Buffer.from(entryName, 'utf8');
+    const header = (size: number, signature: number) => {
+      const buffer = Buffer.alloc(size);
+      buffer.writeUInt32LE(signature, 0);
+      return buffer;
+    };
+    const local = header(30, 0x04034b50);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x0800, 6); // names are UTF-8
+    local.writeUInt32LE(crc32(data), 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = header(46, 0x02014b50);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x0800, 8);
+    local.copy(central, 16, 14, 26); // crc, compressed and uncompressed sizes
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, data);
+    centrals.push(central, name);
+    offset += local.length + name.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(parts.size, 8);
+  end.writeUInt16LE(parts.size, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
 }

@@ -2,7 +2,9 @@ import type { z } from 'zod';
 import { RecapError, throwIfAborted } from '../errors.js';
 import type { Document, ProgressListener, Summary, SummaryStats } from '../types.js';
 import { SummarySchema } from '../types.js';
+import { CallBudget, plannedCalls } from './call-budget.js';
 import { renderForModel, splitIntoParts } from './chunking.js';
+import { PromptTooLong } from './ollama-errors.js';
 import type { LanguageModel } from './ollama-model.js';
 import { parseModelJson, stripBulletMark } from './output.js';
 import {
@@ -17,12 +19,14 @@ import {
   TEMPLATE_TOKENS_PER_MESSAGE,
   TEMPLATE_TOKENS_PER_PROMPT,
 } from './prompt.js';
-import { estimateTokens } from './tokens.js';
+import { estimateTokens, LIKELY_OVERESTIMATE } from './tokens.js';
 
 export interface SummarizerOptions {
   model: LanguageModel;
   /** The largest context window recap may ask for (RECAP_NUM_CTX); the model's own limit also applies. */
   maxContext: number;
+  /** The most model calls one summary may take (RECAP_MAX_MODEL_CALLS); a larger plan is refused. */
+  maxModelCalls?: number;
 }
 
 export interface SummarizeRun {
@@ -46,6 +50,7 @@ const MIN_PART_TOKENS = 256;
 const MAX_REPLANS = 2;
 
 export function createSummarizer(options: SummarizerOptions): Summarizer {
+  const maxModelCalls = options.maxModelCalls ?? Number.POSITIVE_INFINITY;
   return {
     async summarize(document, run) {
       const content = renderForModel(document);
@@ -54,20 +59,22 @@ export function createSummarizer(options: SummarizerOptions): Summarizer {
       }
       const started = performance.now();
       const trained = await options.model.contextLength(run.signal);
-      const maxContext = Math.min(trained, options.maxContext);
-      let scale = 1;
+      const limits = {
+        maxContext: Math.min(trained, options.maxContext),
+        calls: new CallBudget(maxModelCalls),
+      };
       // Shared by every attempt: a plan that had to be redone still cost its calls.
       const stats: Omit<SummaryStats, 'ms'> = { chunks: 1, modelCalls: 0, promptTokens: 0, numCtx: 0 };
-      for (let attempt = 0; ; attempt++) {
-        const job = new SummaryJob(options.model, maxContext, scale, document.title, run, stats);
+      let plan: Plan = { scale: 1, optimistic: true };
+      for (let replans = 0; ; replans++) {
+        const job = new SummaryJob(options.model, limits, plan, document.title, run, stats);
         try {
           const { bullets } = await job.execute(content);
           const summary = { bullets: bullets.map(stripBulletMark) };
           return { summary, stats: { ...stats, ms: Math.round(performance.now() - started) } };
         } catch (error) {
-          if (!(error instanceof PromptOverflow) || attempt >= MAX_REPLANS) throw unwrapOverflow(error);
-          // The tokenizer counts more than we estimated: plan again with that ratio and some margin.
-          scale *= Math.max(1.25, (error.reported / error.estimated) * 1.1);
+          if (!(error instanceof PromptOverflow) || replans >= MAX_REPLANS) throw unwrapOverflow(error);
+          plan = nextPlan(plan, error);
           run.onProgress?.({ stage: 'retrying', reason: 'the document is denser than estimated' });
         }
       }
@@ -75,14 +82,38 @@ export function createSummarizer(options: SummarizerOptions): Summarizer {
   };
 }
 
-/** The server read more tokens than were budgeted: the prompt may have been cut, so its answer is void. */
+/** How a job estimates: `scale` multiplies every estimate; `optimistic` tries one call on a likely fit. */
+interface Plan {
+  scale: number;
+  optimistic: boolean;
+}
+
+/**
+ * After an overflow: an optimistic single call that did not fit falls back to the careful plan (which
+ * had said it would not fit); a careful plan that did not fit scales its estimates by what the
+ * server counted, or (when it refused without counting) by at least what num_ctx proves.
+ */
+function nextPlan(plan: Plan, overflow: PromptOverflow): Plan {
+  if (overflow.optimistic) return { ...plan, optimistic: false };
+  const seen = overflow.reported ?? overflow.numCtx;
+  return { optimistic: false, scale: plan.scale * Math.max(1.25, (seen / overflow.estimated) * 1.1) };
+}
+
+/** The server read, or would have read, more tokens than were budgeted: the answer is void. */
 class PromptOverflow extends Error {
   constructor(
     readonly estimated: number,
-    readonly reported: number,
+    /** What the server counted; undefined when it refused the prompt without saying. */
+    readonly reported: number | undefined,
     readonly numCtx: number,
+    /** Whether the call was an optimistic try that the careful estimate said would not fit. */
+    readonly optimistic: boolean,
   ) {
-    super(`the model read ${reported} prompt tokens where ${estimated} were budgeted (num_ctx ${numCtx})`);
+    super(
+      reported === undefined
+        ? `the server refused a prompt estimated at ${estimated} tokens as longer than num_ctx ${numCtx}`
+        : `the model read ${reported} prompt tokens where ${estimated} were budgeted (num_ctx ${numCtx})`,
+    );
   }
 }
 
@@ -98,19 +129,21 @@ function unwrapOverflow(error: unknown): unknown {
 class SummaryJob {
   /** Only a language the person asked for; otherwise the prompt says to write in the content's own. */
   private readonly language: string | undefined;
+  private readonly maxContext: number;
 
   constructor(
     private readonly model: LanguageModel,
-    private readonly maxContext: number,
-    private readonly scale: number,
+    private readonly limits: { maxContext: number; calls: CallBudget },
+    private readonly plan: Plan,
     private readonly title: string | undefined,
     private readonly request: SummarizeRun,
     readonly stats: Omit<SummaryStats, 'ms'>,
   ) {
     this.language = request.language;
+    this.maxContext = limits.maxContext;
   }
 
-  private estimate = (text: string): number => Math.ceil(estimateTokens(text) * this.scale);
+  private estimate = (text: string): number => Math.ceil(estimateTokens(text) * this.plan.scale);
 
   private estimateMessages(messages: readonly ChatMessage[]): number {
     return messages.reduce(
@@ -121,9 +154,14 @@ class SummaryJob {
 
   async execute(content: string): Promise<Summary> {
     const single = singlePassMessages(content, this.title, this.language);
-    if (this.estimateMessages(single) + SUMMARY_ANSWER_TOKENS <= this.maxContext) {
+    const needed = this.estimateMessages(single) + SUMMARY_ANSWER_TOKENS;
+    // The careful estimate errs high; where only it says "too long", one call is worth trying: the
+    // server refuses a prompt that does not fit (or its count shows the cut), and the plan falls back.
+    const optimistic = needed > this.maxContext && this.plan.optimistic && this.likelyFits(needed);
+    if (needed <= this.maxContext || optimistic) {
+      this.limits.calls.plan(1, 1);
       this.progress({ stage: 'writing' });
-      return this.ask(single, SummarySchema, summaryFormat, SUMMARY_ANSWER_TOKENS);
+      return this.ask(single, SummarySchema, summaryFormat, SUMMARY_ANSWER_TOKENS, optimistic);
     }
     const parts = splitIntoParts(
       content,
@@ -131,6 +169,7 @@ class SummaryJob {
       this.estimate,
     );
     this.stats.chunks = parts.length;
+    this.limits.calls.plan(plannedCalls(parts.length, this.notesPerMerge()), parts.length);
     const notes: string[][] = [];
     for (const [index, part] of parts.entries()) {
       this.progress({ stage: 'summarizing', part: index + 1, parts: parts.length });
@@ -138,6 +177,20 @@ class SummaryJob {
       notes.push((await this.ask(messages, NotesSchema, notesFormat, NOTES_ANSWER_TOKENS)).notes);
     }
     return this.merge(notes);
+  }
+
+  private likelyFits(needed: number): boolean {
+    return (
+      Math.ceil((needed - SUMMARY_ANSWER_TOKENS) / LIKELY_OVERESTIMATE) + SUMMARY_ANSWER_TOKENS <=
+      this.maxContext
+    );
+  }
+
+  /** How many parts' notes one merge call can take at most: each part's notes are at most num_predict. */
+  private notesPerMerge(): number {
+    const budget =
+      this.maxContext - this.estimateMessages(mergeMessages('', this.title, this.language, false));
+    return Math.floor((budget - NOTES_ANSWER_TOKENS) / NOTES_ANSWER_TOKENS);
   }
 
   /** Reduce: merge the notes into five bullets, condensing groups of notes first while they don't fit. */
@@ -170,9 +223,9 @@ class SummaryJob {
   private contentBudget(emptyPrompt: readonly ChatMessage[], answerTokens: number): number {
     // The instructions appear twice in a prompt but the empty prompt already counts both.
     const budget = this.maxContext - this.estimateMessages(emptyPrompt) - answerTokens;
-    if (budget < MIN_PART_TOKENS && this.scale > 1) {
+    if (budget < MIN_PART_TOKENS && this.plan.scale > 1) {
       // Only too small because the server counts far more tokens than we estimated.
-      throw new PromptOverflow(this.maxContext - budget, this.maxContext, this.maxContext);
+      throw new PromptOverflow(this.maxContext - budget, this.maxContext, this.maxContext, false);
     }
     if (budget < MIN_PART_TOKENS) {
       throw new RecapError(
@@ -189,6 +242,7 @@ class SummaryJob {
     schema: z.ZodType<T>,
     format: object,
     answerTokens: number,
+    optimistic = false,
   ): Promise<T> {
     let conversation = messages;
     let problem = '';
@@ -196,19 +250,25 @@ class SummaryJob {
       throwIfAborted(this.request.signal);
       const estimated = this.estimateMessages(conversation);
       const numCtx = Math.min(this.maxContext, roundUp(estimated + answerTokens, CONTEXT_STEP));
-      const answer = await this.model.chat({
-        messages: conversation,
-        format,
-        numCtx,
-        numPredict: answerTokens,
-        signal: this.request.signal,
-      });
+      this.limits.calls.spend();
+      const answer = await this.model
+        .chat({
+          messages: conversation,
+          format,
+          numCtx,
+          numPredict: answerTokens,
+          signal: this.request.signal,
+        })
+        .catch((error: unknown) => {
+          if (error instanceof PromptTooLong)
+            throw new PromptOverflow(estimated, undefined, numCtx, optimistic);
+          throw error;
+        });
       this.stats.modelCalls += 1;
-      this.stats.promptTokens += answer.promptEvalCount;
       this.stats.numCtx = Math.max(this.stats.numCtx, numCtx);
-      if (answer.promptEvalCount > numCtx - answerTokens) {
-        throw new PromptOverflow(estimated, answer.promptEvalCount, numCtx);
-      }
+      const read = readCount(answer.promptEvalCount, this.model);
+      this.stats.promptTokens += read;
+      if (read > numCtx - answerTokens) throw new PromptOverflow(estimated, read, numCtx, optimistic);
       const parsed = parseModelJson(answer.content, schema);
       if (parsed.ok) return parsed.value;
       problem =
@@ -241,6 +301,21 @@ class SummaryJob {
   private progress(progress: Parameters<ProgressListener>[0]): void {
     this.request.onProgress?.(progress);
   }
+}
+
+/**
+ * The prompt tokens the server read. Every Ollama release with a Go runner reports the whole prompt
+ * it kept (`numPromptInputs = len(inputs)`, set before the prompt cache is consulted, in
+ * runner/ollamarunner/runner.go and runner/llamarunner/runner.go from 0.6 to 0.17), so a count
+ * reduced by the cache does not occur; a missing one means something between recap and the model
+ * dropped it, and then nothing shows whether the prompt was cut: refuse rather than guess.
+ */
+function readCount(count: number | undefined, model: LanguageModel): number {
+  if (count !== undefined) return count;
+  throw new RecapError(
+    'prompt_truncated',
+    `The server at ${model.host} did not say how many prompt tokens the model read (prompt_eval_count), so recap cannot tell whether it saw the whole text, and will not summarize a text that may have been cut. Use Ollama 0.12.6 or newer, reached directly rather than through a proxy that drops fields.`,
+  );
 }
 
 function roundUp(value: number, step: number): number {

@@ -128,7 +128,7 @@ export class RecapService {
     }
     shared.followers += 1;
     return new Promise<SummaryResult>((resolve, reject) => {
-      let stopListening = () => undefined as void;
+      let stopListening: () => void = () => undefined;
       const leave = () => {
         if (onProgress) shared.listeners.delete(onProgress);
         stopListening();

@@ -130,9 +130,11 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       case 'POST /api/chat': {
         const model = findModel(json.model);
         if (!model) return notFound(response, json.model);
+        // total_duration counts the wait for the slot, as Ollama's counts the wait for its runner.
+        const arrived = performance.now();
         const release = await slot.take(request);
         try {
-          return await chat(model, json, request, response);
+          return await chat(model, json, request, response, arrived);
         } finally {
           release();
         }
@@ -147,8 +149,8 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     body: Record<string, unknown>,
     request: IncomingMessage,
     response: ServerResponse,
+    started: number,
   ): Promise<void> {
-    const started = performance.now();
     const record = recordChat(model, body, options);
     chats.push(record);
     if (record.refused)
@@ -162,6 +164,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     const context = effectiveContext(model, record.numCtx);
     const reload = loaded?.model !== record.model || loaded.numCtx !== context;
     loaded = { model: record.model, numCtx: context };
+    const promptStarted = performance.now();
     if (options.promptTokenDelayMs) await sleep(record.promptTokens * options.promptTokenDelayMs);
     if (options.answerDelayMs) await sleep(options.answerDelayMs);
     const evalStarted = performance.now();
@@ -177,12 +180,14 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       total_duration: ns(performance.now() - started),
       load_duration: reload ? ns(1) : 0,
       ...(script?.kind === 'no-count' ? {} : { prompt_eval_count: record.readTokens }),
-      prompt_eval_duration: ns(evalStarted - started),
+      prompt_eval_duration: ns(evalStarted - promptStarted),
       eval_count: encode(content).length,
       eval_duration: ns(performance.now() - evalStarted),
     });
     const base = { model: String(body.model), created_at: new Date().toISOString() };
     if (body.stream === false) {
+      // The model takes as long to write an answer that is sent whole.
+      if (options.tokenDelayMs) await sleep(options.tokenDelayMs * pieces(content).length);
       return sendJson(response, 200, {
         ...base,
         message: { role: 'assistant', content },
@@ -294,6 +299,9 @@ function sendText(response: ServerResponse, status: number, text: string): void 
 
 /** Valid JSON for the requested schema, built from the words of what the model read. */
 function answerLikeAModel(seenPrompt: string, format: unknown): string {
+  const asString = format as { type?: string; minLength?: number } | undefined;
+  if (asString?.type === 'string')
+    return JSON.stringify('word '.repeat(Math.ceil((asString.minLength ?? 1) / 5)));
   const { key, count, maxLength } = arrayFieldOf(format);
   const content = /<(content|notes)>\n([\s\S]*?)\n<\/\1>/.exec(seenPrompt)?.[2] ?? seenPrompt;
   const words = content.split(/\s+/).filter((word) => /\p{L}/u.test(word));

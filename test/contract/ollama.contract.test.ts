@@ -238,6 +238,27 @@ describe.each(servers)('$name', ({ start, timeoutMs }) => {
     agent.destroy();
   });
 
+  it('ends an answer that repeats one token more than 30 times with neither done nor an error', {
+    timeout: timeoutMs,
+  }, async () => {
+    const response = await fetch(`${url}/api/chat`, {
+      method: 'POST',
+      body: JSON.stringify({
+        model,
+        messages: [{ role: 'user', content: 'Say a.' }],
+        format: { const: Array.from({ length: 120 }, () => 'a').join(' ') },
+        options: { num_ctx: 2048, num_predict: 200 },
+      }),
+    });
+    const lines = (await response.text())
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(response.status).toBe(200);
+    expect(lines.length).toBeGreaterThan(30);
+    expect(lines.some((line) => line.done === true || 'error' in line)).toBe(false);
+  });
+
   it('honours num_ctx, and loads the model again when it changes', { timeout: timeoutMs }, async () => {
     const context = async (numCtx: number) => {
       await chat({

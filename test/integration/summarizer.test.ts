@@ -169,6 +169,15 @@ describe('summarizer over Ollama (real client, fake server)', () => {
       expect(fake.chats).toHaveLength(2);
     });
 
+    it('repairs an answer the server stopped unfinished because the model repeated itself', async () => {
+      const { fake, summarizer } = await setUp();
+      fake.script({ kind: 'reply', content: `{"bullets": ["${'word'.repeat(40)}` });
+      const { summary } = await summarizer.summarize(memo, run());
+      expect(summary.bullets).toHaveLength(5);
+      expect(fake.chats).toHaveLength(2);
+      expect(fake.chats[1]?.messages[1]?.content).toContain('the model repeated itself');
+    });
+
     it('removes a <think> block from a reasoning model and keeps the answer after it', async () => {
       const { fake, summarizer } = await setUp();
       fake.script({

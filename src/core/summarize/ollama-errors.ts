@@ -3,6 +3,7 @@ import { truncate } from '../text.js';
 import {
   type OllamaHttp,
   OllamaHttpError,
+  OllamaStreamEnded,
   OllamaStreamError,
   TagsResponse,
   VersionResponse,
@@ -30,6 +31,11 @@ export class PromptTooLong extends Error {
   }
 }
 
+/** The answer stopped unfinished: the server gave up on a model repeating itself. A bad answer, not a failure. */
+export class AnswerCutShort extends Error {
+  override readonly name = 'AnswerCutShort';
+}
+
 interface Context {
   host: string;
   model: string;
@@ -46,7 +52,9 @@ const MODELS_LISTED = 10;
 /** Turns whatever a model request threw into what recap tells a person, asking the server when unsure. */
 export async function nameOllamaError(error: unknown, context: Context): Promise<Error> {
   const { host, model, call } = context;
-  if (error instanceof RecapError || error instanceof PromptTooLong) return error;
+  if (error instanceof RecapError || error instanceof PromptTooLong || error instanceof AnswerCutShort) {
+    return error;
+  }
   if (call.callerSignal?.aborted) return cancelledError(call.callerSignal.reason);
   if (call.timedOut) {
     return new RecapError(
@@ -63,6 +71,7 @@ export async function nameOllamaError(error: unknown, context: Context): Promise
     return modelFailed(`HTTP ${error.status}: ${error.message}`, error, host);
   }
   if (error instanceof OllamaStreamError) return modelFailed(error.message, error, host);
+  if (error instanceof OllamaStreamEnded) return new AnswerCutShort(error.message, { cause: error });
   return connectionProblem(error, host) ?? identifyServer(error, context);
 }
 

@@ -26,6 +26,15 @@ export class OllamaProtocolError extends Error {
   override readonly name = 'OllamaProtocolError';
 }
 
+/**
+ * The answer's stream ended with neither `done` nor an error. Ollama does this when the model repeats
+ * one token more than 30 times (llm/server.go, Completion: "token repeat limit reached" returns
+ * without an error, and the handler closes the stream); seen with Gemma 3 270M on 0.17.4.
+ */
+export class OllamaStreamEnded extends Error {
+  override readonly name = 'OllamaStreamEnded';
+}
+
 /** Ollama streamed `{"error": …}` after a 200: the model runner failed mid-answer. */
 export class OllamaStreamError extends Error {
   override readonly name = 'OllamaStreamError';
@@ -85,7 +94,7 @@ export function createOllamaHttp(host: string, fetchImpl: typeof globalThis.fetc
         yield piece;
         if (piece.done) return;
       }
-      throw new OllamaProtocolError('the stream ended before the model finished');
+      throw new OllamaStreamEnded('the answer stopped before the model finished (it repeated itself)');
     },
   };
 }

@@ -1,7 +1,7 @@
 import { onAbort } from '../abort-listener.js';
 import { cancelledError } from '../errors.js';
 import { type ModelCall, nameOllamaError } from './ollama-errors.js';
-import { type ChatPiece, createOllamaHttp, ShowResponse } from './ollama-http.js';
+import { type ChatPiece, createOllamaHttp, OllamaStreamEnded, ShowResponse } from './ollama-http.js';
 import type { ChatMessage } from './prompt.js';
 
 export interface ModelChatRequest {
@@ -30,7 +30,10 @@ export interface LanguageModel {
   readonly host: string;
   /** The context length the model was trained for. */
   contextLength(signal: AbortSignal): Promise<number>;
-  /** One answer; throws PromptTooLong when the server refused a prompt longer than `numCtx`. */
+  /**
+   * One answer. Throws PromptTooLong when the server refused a prompt longer than `numCtx`, and
+   * AnswerCutShort when the answer stopped unfinished (the model looped).
+   */
   chat(request: ModelChatRequest): Promise<ModelChatAnswer>;
 }
 
@@ -87,7 +90,7 @@ export function createOllamaModel(options: OllamaModelOptions): LanguageModel {
           content += piece.message?.content ?? '';
           if (piece.done) return answerOf(content, piece);
         }
-        throw new Error('the stream ended before the model finished');
+        throw new OllamaStreamEnded('the answer stopped before the model finished');
       } catch (error) {
         throw await nameOllamaError(error, { ...options, http, call, numCtx: request.numCtx });
       } finally {

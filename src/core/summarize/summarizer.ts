@@ -4,9 +4,10 @@ import type { Document, ProgressListener, Summary, SummaryStats } from '../types
 import { SummarySchema } from '../types.js';
 import { CallBudget, plannedCalls } from './call-budget.js';
 import { renderForModel, splitIntoParts } from './chunking.js';
-import { PromptTooLong } from './ollama-errors.js';
-import type { LanguageModel } from './ollama-model.js';
+import { AnswerCutShort, PromptTooLong } from './ollama-errors.js';
+import type { LanguageModel, ModelChatAnswer } from './ollama-model.js';
 import { parseModelJson, stripBulletMark } from './output.js';
+import { nextPlan, type Plan, PromptOverflow, readCount, unwrapOverflow } from './plan.js';
 import {
   type ChatMessage,
   mergeMessages,
@@ -80,50 +81,6 @@ export function createSummarizer(options: SummarizerOptions): Summarizer {
       }
     },
   };
-}
-
-/** How a job estimates: `scale` multiplies every estimate; `optimistic` tries one call on a likely fit. */
-interface Plan {
-  scale: number;
-  optimistic: boolean;
-}
-
-/**
- * After an overflow: an optimistic single call that did not fit falls back to the careful plan (which
- * had said it would not fit); a careful plan that did not fit scales its estimates by what the
- * server counted, or (when it refused without counting) by at least what num_ctx proves.
- */
-function nextPlan(plan: Plan, overflow: PromptOverflow): Plan {
-  if (overflow.optimistic) return { ...plan, optimistic: false };
-  const seen = overflow.reported ?? overflow.numCtx;
-  return { optimistic: false, scale: plan.scale * Math.max(1.25, (seen / overflow.estimated) * 1.1) };
-}
-
-/** The server read, or would have read, more tokens than were budgeted: the answer is void. */
-class PromptOverflow extends Error {
-  constructor(
-    readonly estimated: number,
-    /** What the server counted; undefined when it refused the prompt without saying. */
-    readonly reported: number | undefined,
-    readonly numCtx: number,
-    /** Whether the call was an optimistic try that the careful estimate said would not fit. */
-    readonly optimistic: boolean,
-  ) {
-    super(
-      reported === undefined
-        ? `the server refused a prompt estimated at ${estimated} tokens as longer than num_ctx ${numCtx}`
-        : `the model read ${reported} prompt tokens where ${estimated} were budgeted (num_ctx ${numCtx})`,
-    );
-  }
-}
-
-function unwrapOverflow(error: unknown): unknown {
-  if (!(error instanceof PromptOverflow)) return error;
-  return new RecapError(
-    'prompt_truncated',
-    'The model could not read the whole document within its context window, and recap will not summarize a cut text. Try a model with a larger context, or a smaller RECAP_NUM_CTX.',
-    { cause: error },
-  );
 }
 
 class SummaryJob {
@@ -248,42 +205,57 @@ class SummaryJob {
     let problem = '';
     for (let attempt = 0; attempt < 2; attempt++) {
       throwIfAborted(this.request.signal);
-      const estimated = this.estimateMessages(conversation);
-      const numCtx = Math.min(this.maxContext, roundUp(estimated + answerTokens, CONTEXT_STEP));
-      this.limits.calls.spend();
-      const answer = await this.model
-        .chat({
-          messages: conversation,
-          format,
-          numCtx,
-          numPredict: answerTokens,
-          signal: this.request.signal,
-        })
-        .catch((error: unknown) => {
-          if (error instanceof PromptTooLong)
-            throw new PromptOverflow(estimated, undefined, numCtx, optimistic);
-          throw error;
-        });
-      this.stats.modelCalls += 1;
-      this.stats.numCtx = Math.max(this.stats.numCtx, numCtx);
-      const read = readCount(answer.promptEvalCount, this.model);
-      this.stats.promptTokens += read;
-      if (read > numCtx - answerTokens) throw new PromptOverflow(estimated, read, numCtx, optimistic);
-      const parsed = parseModelJson(answer.content, schema);
-      if (parsed.ok) return parsed.value;
-      problem =
-        answer.doneReason === 'length'
-          ? `${parsed.problem} (it was cut off at the length limit)`
-          : parsed.problem;
+      const answer = await this.call(conversation, format, answerTokens, optimistic);
+      if (answer === undefined) {
+        problem = 'the answer stopped unfinished: the model repeated itself';
+      } else {
+        const parsed = parseModelJson(answer.content, schema);
+        if (parsed.ok) return parsed.value;
+        problem =
+          answer.doneReason === 'length'
+            ? `${parsed.problem} (it was cut off at the length limit)`
+            : parsed.problem;
+      }
       if (attempt === 0) {
         this.progress({ stage: 'retrying', reason: problem });
-        conversation = this.repairConversation(messages, answer.content, problem, answerTokens);
+        const shown = answer?.content ?? '(unfinished)';
+        conversation = this.repairConversation(messages, shown, problem, answerTokens);
       }
     }
     throw new RecapError(
       'model_bad_output',
       `The model ${this.model.name} did not give a usable answer, even when asked twice (${problem}). Try again, or use a stronger model with OLLAMA_MODEL.`,
     );
+  }
+
+  /**
+   * One model call whose prompt was read whole (else PromptOverflow: the plan is redone); undefined
+   * when the answer stopped unfinished.
+   */
+  private async call(
+    messages: readonly ChatMessage[],
+    format: object,
+    answerTokens: number,
+    optimistic: boolean,
+  ): Promise<ModelChatAnswer | undefined> {
+    const estimated = this.estimateMessages(messages);
+    const numCtx = Math.min(this.maxContext, roundUp(estimated + answerTokens, CONTEXT_STEP));
+    this.limits.calls.spend();
+    const answer = await this.model
+      .chat({ messages, format, numCtx, numPredict: answerTokens, signal: this.request.signal })
+      .catch((error: unknown) => {
+        if (error instanceof PromptTooLong)
+          throw new PromptOverflow(estimated, undefined, numCtx, optimistic);
+        if (error instanceof AnswerCutShort) return undefined;
+        throw error;
+      });
+    this.stats.modelCalls += 1;
+    this.stats.numCtx = Math.max(this.stats.numCtx, numCtx);
+    if (answer === undefined) return undefined;
+    const read = readCount(answer.promptEvalCount, this.model);
+    this.stats.promptTokens += read;
+    if (read > numCtx - answerTokens) throw new PromptOverflow(estimated, read, numCtx, optimistic);
+    return answer;
   }
 
   /** The repair shows the model its own answer when that still fits; otherwise just what was wrong. */
@@ -301,21 +273,6 @@ class SummaryJob {
   private progress(progress: Parameters<ProgressListener>[0]): void {
     this.request.onProgress?.(progress);
   }
-}
-
-/**
- * The prompt tokens the server read. Every Ollama release with a Go runner reports the whole prompt
- * it kept (`numPromptInputs = len(inputs)`, set before the prompt cache is consulted, in
- * runner/ollamarunner/runner.go and runner/llamarunner/runner.go from 0.6 to 0.17), so a count
- * reduced by the cache does not occur; a missing one means something between recap and the model
- * dropped it, and then nothing shows whether the prompt was cut: refuse rather than guess.
- */
-function readCount(count: number | undefined, model: LanguageModel): number {
-  if (count !== undefined) return count;
-  throw new RecapError(
-    'prompt_truncated',
-    `The server at ${model.host} did not say how many prompt tokens the model read (prompt_eval_count), so recap cannot tell whether it saw the whole text, and will not summarize a text that may have been cut. Use Ollama 0.12.6 or newer, reached directly rather than through a proxy that drops fields.`,
-  );
 }
 
 function roundUp(value: number, step: number): number {

@@ -138,9 +138,10 @@ import_model() {
   # release itself (template/gemma3-instruct.gotmpl in the module `go install` downloaded).
   # One thread: ggml's threads wait for each other by spinning, so on two cores shared with other
   # work one preempted thread stalls the rest (measured under load: 22 tokens/s with one, 4 with two).
+  # A fixed seed: the same prompt gets the same answer, so a run of the tier can be repeated.
   template=$(go env GOMODCACHE)/github.com/ollama/ollama@$RELEASE/template/gemma3-instruct.gotmpl
   if [ ! -f "$template" ]; then go mod download "github.com/ollama/ollama@$RELEASE"; fi
-  printf 'FROM %s\nTEMPLATE """%s"""\nPARAMETER stop "<end_of_turn>"\nPARAMETER num_thread 1\n' \
+  printf 'FROM %s\nTEMPLATE """%s"""\nPARAMETER stop "<end_of_turn>"\nPARAMETER num_thread 1\nPARAMETER seed 42\n' \
     "$CACHE/gguf/$GGUF_NAME" "$(cat "$template")" >"$modelfile"
   if cmp -s "$modelfile" "$CACHE/Modelfile" &&
     curl -fsS "http://127.0.0.1:$1/api/tags" | grep -q "\"$MODEL_NAME:latest\""; then

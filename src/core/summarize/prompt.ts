@@ -14,7 +14,12 @@ export interface ChatMessage {
 
 /** Notes on one part of a long document (map), or notes condensed from notes (intermediate reduce). */
 export const NotesSchema = z.object({
-  notes: z.array(z.string().trim().min(1)).min(3).max(8),
+  // A blank note among good ones (weak models write " ") costs nothing: it is dropped, not refused.
+  notes: z
+    .array(z.string())
+    .max(8)
+    .transform((notes) => notes.map((note) => note.trim()).filter((note) => note !== ''))
+    .pipe(z.array(z.string()).min(1)),
 });
 export type Notes = z.infer<typeof NotesSchema>;
 

@@ -66,6 +66,18 @@ describe.each(servers)('$name', ({ start, timeoutMs }) => {
     return { status: response.status, type, body: type.includes('json') ? JSON.parse(text) : text };
   };
   const chat = (body: object) => call('/api/chat', { model, stream: false, ...body });
+  /** A streamed chat: the response's content type and its NDJSON lines. */
+  const streamed = async (body: object) => {
+    const response = await fetch(`${url}/api/chat`, {
+      method: 'POST',
+      body: JSON.stringify({ model, ...body }),
+    });
+    const lines = (await response.text())
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    return { status: response.status, type: response.headers.get('content-type') ?? '', lines };
+  };
   const countOf = (answer: Answer) => (answer.body as { prompt_eval_count?: number }).prompt_eval_count;
   const words = (count: number) => Array.from({ length: count }, (_, i) => `word${i % 50}`).join(' ');
 
@@ -189,19 +201,11 @@ describe.each(servers)('$name', ({ start, timeoutMs }) => {
   it('streams NDJSON: pieces of the answer, then one done:true with the counts', {
     timeout: timeoutMs,
   }, async () => {
-    const response = await fetch(`${url}/api/chat`, {
-      method: 'POST',
-      body: JSON.stringify({
-        model,
-        messages: [{ role: 'user', content: 'Say hello.' }],
-        options: { num_ctx: 2048, num_predict: 12 },
-      }),
+    const { type, lines } = await streamed({
+      messages: [{ role: 'user', content: 'Say hello.' }],
+      options: { num_ctx: 2048, num_predict: 12 },
     });
-    expect(response.headers.get('content-type')).toContain('application/x-ndjson');
-    const lines = (await response.text())
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(type).toContain('application/x-ndjson');
     expect(lines.length).toBeGreaterThan(1);
     for (const line of lines.slice(0, -1))
       expect(line).toMatchObject({ done: false, message: { content: expect.any(String) } });
@@ -241,20 +245,12 @@ describe.each(servers)('$name', ({ start, timeoutMs }) => {
   it('ends an answer that repeats one token more than 30 times with neither done nor an error', {
     timeout: timeoutMs,
   }, async () => {
-    const response = await fetch(`${url}/api/chat`, {
-      method: 'POST',
-      body: JSON.stringify({
-        model,
-        messages: [{ role: 'user', content: 'Say a.' }],
-        format: { const: Array.from({ length: 120 }, () => 'a').join(' ') },
-        options: { num_ctx: 2048, num_predict: 200 },
-      }),
+    const { status, lines } = await streamed({
+      messages: [{ role: 'user', content: 'Say a.' }],
+      format: { const: Array.from({ length: 120 }, () => 'a').join(' ') },
+      options: { num_ctx: 2048, num_predict: 200 },
     });
-    const lines = (await response.text())
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(response.status).toBe(200);
+    expect(status).toBe(200);
     expect(lines.length).toBeGreaterThan(30);
     expect(lines.some((line) => line.done === true || 'error' in line)).toBe(false);
   });

@@ -32,7 +32,8 @@ describe.skipIf(url === '')('chat platforms with a real model (npm run test:olla
         }),
       8 * MINUTES,
     );
-    const description = (summary.body?.embeds as { description: string }[])[0]?.description ?? '';
+    const embeds = (summary.body?.embeds ?? []) as { description?: string }[];
+    const description = embeds[0]?.description ?? '';
     const bullets = description.split('\n').filter((line) => line.startsWith('• '));
     expect(bullets).toHaveLength(5);
     for (const bullet of bullets) expect(bullet.slice(2).trim()).not.toBe('');

@@ -47,7 +47,7 @@ const NOTES_ANSWER_TOKENS = 640;
 const CONTEXT_STEP = 256;
 /** Below this many tokens for content, a part would be mostly instructions: the context is too small. */
 const MIN_PART_TOKENS = 256;
-/** When the server reports more prompt tokens than estimated, the plan is redone this many times. */
+/** When a careful plan's prompt did not fit, the plan is redone with larger estimates this many times. */
 const MAX_REPLANS = 2;
 
 export function createSummarizer(options: SummarizerOptions): Summarizer {
@@ -67,14 +67,17 @@ export function createSummarizer(options: SummarizerOptions): Summarizer {
       // Shared by every attempt: a plan that had to be redone still cost its calls.
       const stats: Omit<SummaryStats, 'ms'> = { chunks: 1, modelCalls: 0, promptTokens: 0, numCtx: 0 };
       let plan: Plan = { scale: 1, optimistic: true };
-      for (let replans = 0; ; replans++) {
+      let replans = 0;
+      for (;;) {
         const job = new SummaryJob(options.model, limits, plan, document.title, run, stats);
         try {
           const { bullets } = await job.execute(content);
           const summary = { bullets: bullets.map(stripBulletMark) };
           return { summary, stats: { ...stats, ms: Math.round(performance.now() - started) } };
         } catch (error) {
-          if (!(error instanceof PromptOverflow) || replans >= MAX_REPLANS) throw unwrapOverflow(error);
+          // The fallback from an optimistic single call is not counted: the careful plan comes next.
+          if (!(error instanceof PromptOverflow)) throw error;
+          if (!error.optimistic && replans++ >= MAX_REPLANS) throw unwrapOverflow(error);
           plan = nextPlan(plan, error);
           run.onProgress?.({ stage: 'retrying', reason: 'the document is denser than estimated' });
         }

@@ -135,6 +135,6 @@ export async function benchSummarizeOllama(url: string, modelName: string): Prom
     );
   }
   console.log(
-    "model % = the server's total_duration over the summary's time; pipeline % = time not spent waiting for the model",
+    "model % = the server's total_duration of answered calls over the summary's time (an answer cut for looping has no timings); pipeline % = time not spent waiting for the model",
   );
 }

@@ -3,6 +3,7 @@ import { benchSecurity } from './security.js';
 import { benchSources } from './sources.js';
 import { benchStartup } from './startup.js';
 import { benchSummarize } from './summarize.js';
+import { benchSummarizeOllama } from './summarize-ollama.js';
 
 /** `npm run bench` runs every benchmark; `npm run bench -- acks startup` only those named. */
 const chosen = new Set(process.argv.slice(2));
@@ -13,3 +14,7 @@ if (wanted('sources')) benchSources();
 if (wanted('security')) await benchSecurity();
 if (wanted('startup')) benchStartup();
 if (wanted('acks')) await benchAcks();
+// With a real Ollama (npm run bench:ollama starts one): the model's speed and share of the time.
+const ollamaUrl = process.env.RECAP_TEST_OLLAMA_URL;
+if (wanted('ollama') && ollamaUrl)
+  await benchSummarizeOllama(ollamaUrl, process.env.RECAP_TEST_OLLAMA_MODEL ?? 'recap-gemma3-270m');

@@ -37,7 +37,11 @@ export function createRecap(config: Config, runtime: RecapRuntime = {}): Recap {
     ...(runtime.fetch ? { fetch: runtime.fetch } : {}),
   });
   const service = new RecapService({
-    summarizer: createSummarizer({ model, maxContext: config.ollama.numCtx }),
+    summarizer: createSummarizer({
+      model,
+      maxContext: config.ollama.numCtx,
+      maxModelCalls: config.ollama.maxModelCalls,
+    }),
     model: config.ollama.model,
     queue: new JobQueue(config.queue),
     cacheBytes: config.cache.bytes,

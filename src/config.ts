@@ -48,6 +48,7 @@ const EnvSchema = z
     OLLAMA_MODEL: z.string().trim().min(1).default('llama3.2'),
     RECAP_NUM_CTX: positiveInt(8192, 1024),
     RECAP_MODEL_TIMEOUT_MS: positiveInt(300_000, 1000),
+    RECAP_MAX_MODEL_CALLS: positiveInt(50),
     RECAP_QUEUE_CONCURRENCY: positiveInt(1),
     RECAP_QUEUE_MAX: positiveInt(20, 0),
     RECAP_CACHE_MB: z.coerce
@@ -120,7 +121,7 @@ export interface SlackConfig {
 }
 
 export interface Config {
-  ollama: { host: string; model: string; numCtx: number; timeoutMs: number };
+  ollama: { host: string; model: string; numCtx: number; timeoutMs: number; maxModelCalls: number };
   queue: { concurrency: number; maxWaiting: number };
   cache: { bytes: number };
   sources: { maxFileBytes: number; fetchTimeoutMs: number; allowHosts: string[]; youtubeBaseUrl: string };
@@ -172,6 +173,7 @@ export function loadConfig(
       model: e.OLLAMA_MODEL,
       numCtx: e.RECAP_NUM_CTX,
       timeoutMs: e.RECAP_MODEL_TIMEOUT_MS,
+      maxModelCalls: e.RECAP_MAX_MODEL_CALLS,
     },
     queue: { concurrency: e.RECAP_QUEUE_CONCURRENCY, maxWaiting: e.RECAP_QUEUE_MAX },
     cache: { bytes: Math.round(e.RECAP_CACHE_MB * 1024 * 1024) },

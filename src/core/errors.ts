@@ -14,6 +14,7 @@ export type RecapErrorCode =
   | 'youtube_blocked'
   | 'model_unreachable'
   | 'model_missing'
+  | 'model_not_ollama'
   | 'model_timeout'
   | 'model_failed'
   | 'model_bad_output'

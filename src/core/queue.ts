@@ -1,3 +1,4 @@
+import { onAbort } from './abort-listener.js';
 import { cancelledError, RecapError } from './errors.js';
 
 export interface QueueOptions {
@@ -59,18 +60,17 @@ export class JobQueue {
     return new Promise<void>((resolve, reject) => {
       const entry: Waiting = {
         start: () => {
-          signal.removeEventListener('abort', onAbort);
+          stopListening();
           resolve();
         },
         onPosition,
       };
-      const onAbort = () => {
+      const stopListening = onAbort(signal, () => {
         const index = this.waiting.indexOf(entry);
         if (index !== -1) this.waiting.splice(index, 1);
         this.announcePositions(index);
         reject(cancelledError(signal.reason));
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
+      });
       this.waiting.push(entry);
       onPosition?.(this.waiting.length);
     });

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { onAbort } from './abort-listener.js';
 import { cancelledError } from './errors.js';
 import type { JobQueue } from './queue.js';
-import { renderForModel } from './summarize/chunking.js';
+import { renderSegment } from './summarize/chunking.js';
 import { PROMPT_VERSION } from './summarize/prompt.js';
 import type { Summarizer } from './summarize/summarizer.js';
 import type { Document, Progress, ProgressListener, SummarizeOptions, SummaryResult } from './types.js';
@@ -49,15 +50,29 @@ export class RecapService {
     const key = this.cacheKey(document, options.language);
     const cached = this.cache.get(key);
     if (cached) return { ...cached, cached: true };
-    const shared = this.inFlight.get(key) ?? this.startRun(key, document, options.language);
+    const running = this.inFlight.get(key);
+    // A run whose last follower left is being cancelled: a new request starts its own.
+    const shared =
+      running && !running.controller.signal.aborted
+        ? running
+        : this.startRun(key, document, options.language);
     return this.follow(shared, options);
   }
 
+  /**
+   * The content's hash, fed line by line: building the text as the model reads it here would be one
+   * more whole copy of the document per request (the summarizer builds the one it needs).
+   */
   private cacheKey(document: Document, language: string | undefined): string {
-    return createHash('sha256')
-      .update(JSON.stringify([PROMPT_VERSION, this.options.model, language ?? '', document.title ?? '']))
-      .update(renderForModel(document))
-      .digest('hex');
+    const hash = createHash('sha256').update(
+      JSON.stringify([PROMPT_VERSION, this.options.model, language ?? '', document.title ?? '']),
+    );
+    if (document.segments && document.segments.length > 0) {
+      for (const segment of document.segments) hash.update(renderSegment(segment)).update('\n');
+    } else {
+      hash.update(document.text.trim());
+    }
+    return hash.digest('hex');
   }
 
   private startRun(key: string, document: Document, language: string | undefined): SharedRun {
@@ -86,7 +101,9 @@ export class RecapService {
     };
     const promise = this.options.queue
       .run(work, controller.signal, (position) => broadcast({ stage: 'queued', position }))
-      .finally(() => this.inFlight.delete(key));
+      .finally(() => {
+        if (this.inFlight.get(key) === shared) this.inFlight.delete(key);
+      });
     // Followers handle the outcome; this keeps a run nobody follows any more from being unhandled.
     promise.catch(() => undefined);
     const shared: SharedRun = {
@@ -111,17 +128,17 @@ export class RecapService {
     }
     shared.followers += 1;
     return new Promise<SummaryResult>((resolve, reject) => {
+      let stopListening: () => void = () => undefined;
       const leave = () => {
         if (onProgress) shared.listeners.delete(onProgress);
-        signal.removeEventListener('abort', onAbort);
+        stopListening();
       };
-      const onAbort = () => {
+      stopListening = onAbort(signal, () => {
         leave();
         shared.followers -= 1;
         if (shared.followers === 0) shared.controller.abort(signal.reason);
         reject(cancelledError(signal.reason));
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
+      });
       shared.promise.then(
         (result) => {
           leave();

@@ -1,20 +1,26 @@
 /**
- * A wire-compatible stand-in for an Ollama server (https://github.com/ollama/ollama/blob/main/docs/api.md),
- * driven by the real `ollama` client in tests. What it reproduces:
- * - `/api/chat` streaming NDJSON (one JSON object per line, a final `done: true` with the counts), or one
- *   JSON object when `stream: false`;
- * - the context window: the prompt is tokenized (cl100k, close to Llama 3's tokenizer) and, when longer
- *   than `options.num_ctx` (default 2048, clamped to the model's trained length), its front is cut off
- *   silently, as Ollama does; `prompt_eval_count` reports what was kept;
- * - `/api/show` with `model_info["<arch>.context_length"]`, `/api/tags`, `/api/version`;
- * - `404 {"error": "model \"x\" not found, try pulling it first"}` for a model it does not have;
- * - scripted answers: raw text (three bullets, prose, broken JSON, `<think>` blocks), an error in the
- *   middle of a stream, silence, an HTTP error; and a delay per token.
- * Without a script it answers like a model: valid JSON for the requested schema, made of the words it saw.
+ * A wire-compatible stand-in for an Ollama 0.17.4 server (docs/api.md), following the release's code
+ * where the docs say nothing; test/contract/ollama.contract.test.ts runs the same checks against it
+ * and, in `npm run test:ollama`, against a real server, so the two cannot drift. What it reproduces:
+ * - `/api/chat` streaming NDJSON (a final `done: true` with counts and durations), or one JSON object
+ *   with `stream: false`; one chat at a time, the next waiting, as OLLAMA_NUM_PARALLEL=1
+ *   (server/sched.go); a client that disconnects stops its answer and frees the slot;
+ * - the context window: ollama-prompt.ts (messages dropped whole, then the prompt's front cut, or a
+ *   400 with `truncate: false`); num_ctx defaults to 4096 on a machine without a GPU ("vram-based
+ *   default context", server/routes.go) and is clamped to the trained length (llm/server.go);
+ * - `/api/show` (`model_info["<arch>.context_length"]`, `capabilities`), `/api/tags`, `/api/version`,
+ *   `/api/ps` (`context_length` of the loaded runner, reloaded when num_ctx changes);
+ * - errors as the release writes them: `404 {"error": "model 'x' not found"}` (server/routes.go),
+ *   Go's plain-text `404 page not found` for any other path, `{"error": …}` mid-stream;
+ * - scripted answers: raw text, an error in the middle of a stream, silence, an HTTP error.
+ * Without a script it answers like a model: valid JSON for the requested schema (each string within
+ * its `maxLength`, as Ollama's grammar ends it), made of the words it read.
  */
-import type { ServerResponse } from 'node:http';
-import { decode, encode } from 'gpt-tokenizer/encoding/cl100k_base';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { encode } from 'gpt-tokenizer/encoding/cl100k_base';
 import { listenLocal, sendJson, sleep } from './http.js';
+import { answerLikeAModel, pieces, psOf, showOf, tagOf } from './ollama-answers.js';
+import { type ChatMessageIn, InputTooLong, readPrompt } from './ollama-prompt.js';
 
 export interface FakeModel {
   name: string;
@@ -26,19 +32,32 @@ export type ChatScript =
   | { kind: 'reply'; content: string }
   | { kind: 'error-mid-stream'; partial: string; error: string }
   | { kind: 'silent' }
-  | { kind: 'http-error'; status: number; error: string };
+  | { kind: 'http-error'; status: number; error: string }
+  /** Answers as the model would, but reports no `prompt_eval_count` (as a proxy that drops it). */
+  | { kind: 'no-count' };
 
 export interface RecordedChat {
   model: string;
-  messages: { role: string; content: string }[];
+  messages: ChatMessageIn[];
   numCtx: number | undefined;
   numPredict: number | undefined;
   format: unknown;
+  /** `truncate` and `shift` as sent (undefined when absent, which Ollama reads as true). */
+  truncate: boolean | undefined;
+  shift: boolean | undefined;
   /** Tokens in the whole prompt as sent. */
   promptTokens: number;
-  /** The part of the prompt the model actually read, after the front was cut to fit the context. */
+  /** `prompt_eval_count`: the tokens the model read. */
+  readTokens: number;
+  /** What the model read, after any message was dropped or the front cut to fit the context. */
   seenPrompt: string;
+  droppedMessages: number;
+  /** Whether anything was dropped or cut. */
   truncated: boolean;
+  /** Refused with a 400 because it did not fit and `truncate` was false. */
+  refused: boolean;
+  /** The client left before the answer ended, and the fake stopped writing it. */
+  aborted: boolean;
 }
 
 export interface FakeOllamaOptions {
@@ -54,6 +73,10 @@ export interface FakeOllamaOptions {
    * (as Llama 2's did for CJK), so that a client's estimate falls short.
    */
   tokenInflation?: number;
+  /** Behave as Ollama before 0.12.6, which knew no `truncate`/`shift` for chat and always cut. */
+  ignoresTruncate?: boolean;
+  /** A wait before answering /api/show, as a server busy loading. */
+  showDelayMs?: number;
 }
 
 export interface FakeOllama {
@@ -66,88 +89,127 @@ export interface FakeOllama {
   close(): Promise<void>;
 }
 
-const DEFAULT_NUM_CTX = 2048;
+export const FAKE_OLLAMA_VERSION = '0.17.4';
+const DEFAULT_NUM_CTX = 4096;
 
 export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<FakeOllama> {
   const models = options.models ?? [{ name: 'llama3.2', architecture: 'llama', contextLength: 131072 }];
   const chats: RecordedChat[] = [];
   const requests: string[] = [];
   const scripts: ChatScript[] = [];
+  const slot = oneAtATime();
+  let loaded: { model: string; numCtx: number } | undefined;
 
   const findModel = (name: unknown): FakeModel | undefined => {
     if (typeof name !== 'string') return undefined;
     const bare = name.replace(/:latest$/, '');
     return models.find((model) => model.name === bare || model.name === name);
   };
+  const notFound = (response: ServerResponse, name: unknown) =>
+    sendJson(response, 404, { error: `model '${String(name)}' not found` });
 
   const local = await listenLocal(async (request, response, body) => {
-    const route = `${request.method} ${new URL(request.url ?? '/', 'http://x').pathname}`;
+    const path = new URL(request.url ?? '/', 'http://x').pathname;
+    const route = `${request.method} ${path}`;
     requests.push(route);
     const json = body.length > 0 ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
     switch (route) {
+      case 'GET /':
+      case 'HEAD /':
+        return sendText(response, 200, 'Ollama is running');
       case 'GET /api/version':
-        return sendJson(response, 200, { version: '0.12.6' });
+        return sendJson(response, 200, { version: FAKE_OLLAMA_VERSION });
       case 'GET /api/tags':
         return sendJson(response, 200, { models: models.map(tagOf) });
+      case 'GET /api/ps':
+        return sendJson(response, 200, { models: loaded ? [psOf(loaded)] : [] });
       case 'POST /api/show': {
         const model = findModel(json.model ?? json.name);
-        if (!model) return sendJson(response, 404, { error: `model '${String(json.model)}' not found` });
-        return sendJson(response, 200, showOf(model));
+        if (options.showDelayMs) await sleep(options.showDelayMs);
+        return model ? sendJson(response, 200, showOf(model)) : notFound(response, json.model ?? json.name);
       }
       case 'POST /api/chat': {
         const model = findModel(json.model);
-        if (!model) {
-          return sendJson(response, 404, {
-            error: `model "${String(json.model)}" not found, try pulling it first`,
-          });
+        if (!model) return notFound(response, json.model);
+        // total_duration counts the wait for the slot, as Ollama's counts the wait for its runner.
+        const arrived = performance.now();
+        const release = await slot.take(request);
+        try {
+          return await chat(model, json, request, response, arrived);
+        } finally {
+          release();
         }
-        return chat(model, json, response);
       }
       default:
-        return sendJson(response, 404, { error: 'not found' });
+        return sendText(response, 404, '404 page not found');
     }
   });
 
   async function chat(
     model: FakeModel,
     body: Record<string, unknown>,
+    request: IncomingMessage,
     response: ServerResponse,
+    started: number,
   ): Promise<void> {
-    const record = readPrompt(model, body, options.tokenInflation ?? 1);
+    const record = recordChat(model, body, options);
     chats.push(record);
+    if (record.refused)
+      return sendJson(response, 400, { error: 'the input length exceeds the context length' });
     const script = scripts.shift();
     if (script?.kind === 'http-error') return sendJson(response, script.status, { error: script.error });
-    if (script?.kind === 'silent') return; // holds the connection until the client gives up
+    if (script?.kind === 'silent') {
+      // Holds the connection (and the one slot) until the client gives up.
+      return new Promise<void>((resolve) => request.socket.once('close', resolve));
+    }
+    const context = effectiveContext(model, record.numCtx);
+    const reload = loaded?.model !== record.model || loaded.numCtx !== context;
+    loaded = { model: record.model, numCtx: context };
+    const promptStarted = performance.now();
     if (options.promptTokenDelayMs) await sleep(record.promptTokens * options.promptTokenDelayMs);
     if (options.answerDelayMs) await sleep(options.answerDelayMs);
+    const evalStarted = performance.now();
     const content =
       script?.kind === 'reply'
         ? script.content
         : script?.kind === 'error-mid-stream'
           ? script.partial
           : answerLikeAModel(record.seenPrompt, body.format);
-    const stats = {
+    const ns = (ms: number) => Math.round(ms * 1_000_000);
+    const stats = () => ({
       done_reason: 'stop',
-      total_duration: 1_000_000,
-      load_duration: 1000,
-      prompt_eval_count: Math.min(record.promptTokens, effectiveContext(model, record.numCtx)),
-      prompt_eval_duration: 1000,
+      total_duration: ns(performance.now() - started),
+      load_duration: reload ? ns(1) : 0,
+      ...(script?.kind === 'no-count' ? {} : { prompt_eval_count: record.readTokens }),
+      prompt_eval_duration: ns(evalStarted - promptStarted),
       eval_count: encode(content).length,
-      eval_duration: 1000,
-    };
+      eval_duration: ns(performance.now() - evalStarted),
+    });
     const base = { model: String(body.model), created_at: new Date().toISOString() };
     if (body.stream === false) {
+      // The model takes as long to write an answer that is sent whole.
+      if (options.tokenDelayMs) await sleep(options.tokenDelayMs * pieces(content).length);
       return sendJson(response, 200, {
         ...base,
         message: { role: 'assistant', content },
         done: true,
-        ...stats,
+        ...stats(),
       });
     }
     response.writeHead(200, { 'content-type': 'application/x-ndjson' });
+    let last = '';
+    let repeats = 0;
     for (const piece of pieces(content)) {
+      // llm/server.go, Completion: a token repeated more than 30 times ends the answer, with neither
+      // `done` nor an error.
+      repeats = piece.trim() === last ? repeats + 1 : 0;
+      last = piece.trim();
+      if (repeats > 30) return void response.end();
       if (options.tokenDelayMs) await sleep(options.tokenDelayMs);
-      if (response.destroyed) return;
+      if (response.destroyed || request.socket.destroyed) {
+        record.aborted = true;
+        return;
+      }
       response.write(
         `${JSON.stringify({ ...base, message: { role: 'assistant', content: piece }, done: false })}\n`,
       );
@@ -157,7 +219,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       return;
     }
     response.end(
-      `${JSON.stringify({ ...base, message: { role: 'assistant', content: '' }, done: true, ...stats })}\n`,
+      `${JSON.stringify({ ...base, message: { role: 'assistant', content: '' }, done: true, ...stats() })}\n`,
     );
   }
 
@@ -170,97 +232,75 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
   };
 }
 
-function effectiveContext(model: FakeModel, numCtx: number | undefined): number {
-  return Math.min(numCtx ?? DEFAULT_NUM_CTX, model.contextLength ?? DEFAULT_NUM_CTX);
-}
-
-/** Renders the chat as a template would and keeps only the last num_ctx tokens of it. */
-function readPrompt(model: FakeModel, body: Record<string, unknown>, inflation: number): RecordedChat {
-  const messages = (Array.isArray(body.messages) ? body.messages : []) as { role: string; content: string }[];
-  const turns = messages.map((m) => `<|start|>${m.role}\n${m.content}<|end|>\n`).join('');
-  const rendered = `${turns}<|start|>assistant\n`;
+function recordChat(model: FakeModel, body: Record<string, unknown>, fake: FakeOllamaOptions): RecordedChat {
+  const inflation = fake.tokenInflation ?? 1;
+  const messages = (Array.isArray(body.messages) ? body.messages : []) as ChatMessageIn[];
   const options = (body.options ?? {}) as { num_ctx?: number; num_predict?: number };
-  const tokens = encode(rendered, { allowedSpecial: new Set(), disallowedSpecial: new Set() });
   const context = effectiveContext(model, options.num_ctx);
-  const count = tokens.length * inflation;
-  const truncated = count > context;
-  const kept = Math.floor(context / inflation);
-  return {
+  const truncate = typeof body.truncate === 'boolean' ? body.truncate : undefined;
+  const base = {
     model: String(body.model),
     messages,
     numCtx: options.num_ctx,
     numPredict: options.num_predict,
     format: body.format,
-    promptTokens: count,
-    seenPrompt: truncated ? decode(tokens.slice(tokens.length - kept)) : rendered,
-    truncated,
+    truncate,
+    shift: typeof body.shift === 'boolean' ? body.shift : undefined,
+    aborted: false,
   };
+  try {
+    const read = readPrompt(messages, context, fake.ignoresTruncate || truncate !== false, inflation);
+    return {
+      ...base,
+      promptTokens: read.sentTokens,
+      readTokens: read.readTokens,
+      seenPrompt: read.seenPrompt,
+      droppedMessages: read.droppedMessages,
+      truncated: read.cut || read.droppedMessages > 0,
+      refused: false,
+    };
+  } catch (error) {
+    if (!(error instanceof InputTooLong)) throw error;
+    const whole = messages.map((m) => m.content).join('\n');
+    const tokens = encode(whole).length * inflation;
+    return {
+      ...base,
+      promptTokens: tokens,
+      readTokens: 0,
+      seenPrompt: '',
+      droppedMessages: 0,
+      truncated: false,
+      refused: true,
+    };
+  }
 }
 
-/** Valid JSON for the requested schema, built from the words of what the model read. */
-function answerLikeAModel(seenPrompt: string, format: unknown): string {
-  const { key, count } = arrayFieldOf(format);
-  const content = /<(content|notes)>\n([\s\S]*?)\n<\/\1>/.exec(seenPrompt)?.[2] ?? seenPrompt;
-  const words = content.split(/\s+/).filter((word) => /\p{L}/u.test(word));
-  const items = Array.from({ length: count }, (_, index) => {
-    const start = Math.floor((index * words.length) / count);
-    const excerpt = words.slice(start, start + 8).join(' ');
-    return `Point ${index + 1} covers ${excerpt || 'nothing'}.`;
-  });
-  return JSON.stringify({ [key]: items });
+function effectiveContext(model: FakeModel, numCtx: number | undefined): number {
+  return Math.min(numCtx ?? DEFAULT_NUM_CTX, model.contextLength ?? DEFAULT_NUM_CTX);
 }
 
-function arrayFieldOf(format: unknown): { key: string; count: number } {
-  const properties = (format as { properties?: Record<string, { minItems?: number; maxItems?: number }> })
-    ?.properties;
-  const [key, schema] = Object.entries(properties ?? { bullets: {} })[0] ?? ['bullets', {}];
-  const count =
-    schema.minItems === schema.maxItems && schema.minItems
-      ? schema.minItems
-      : Math.max(schema.minItems ?? 5, 5);
-  return { key, count };
-}
-
-/** An answer streamed in small pieces, as tokens arrive. */
-function pieces(content: string): string[] {
-  const characters = [...content];
-  const result: string[] = [];
-  for (let index = 0; index < characters.length; index += 4)
-    result.push(characters.slice(index, index + 4).join(''));
-  return result;
-}
-
-function tagOf(model: FakeModel) {
+/** One request at a time; the next waits. A request whose client left gives up its place. */
+function oneAtATime() {
+  let tail: Promise<void> = Promise.resolve();
   return {
-    name: `${model.name}:latest`,
-    model: `${model.name}:latest`,
-    modified_at: '2026-01-01T00:00:00Z',
-    size: 2_019_393_189,
-    digest: 'a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72',
-    details: {
-      format: 'gguf',
-      family: model.architecture ?? 'llama',
-      parameter_size: '3.2B',
-      quantization_level: 'Q4_K_M',
+    async take(request: IncomingMessage): Promise<() => void> {
+      let release!: () => void;
+      const turn = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const previous = tail;
+      tail = previous.then(() => turn);
+      await previous;
+      if (request.socket.destroyed) {
+        release();
+        return () => undefined;
+      }
+      return release;
     },
   };
 }
 
-function showOf(model: FakeModel) {
-  const architecture = model.architecture ?? 'llama';
-  return {
-    modelfile: `FROM ${model.name}`,
-    parameters: 'stop "<|eot_id|>"',
-    template: '{{ .Prompt }}',
-    details: { format: 'gguf', family: architecture, parameter_size: '3.2B', quantization_level: 'Q4_K_M' },
-    model_info: {
-      'general.architecture': architecture,
-      'general.parameter_count': 3_212_749_888,
-      ...(model.contextLength === undefined
-        ? {}
-        : { [`${architecture}.context_length`]: model.contextLength }),
-    },
-    capabilities: ['completion'],
-    modified_at: '2026-01-01T00:00:00Z',
-  };
+function sendText(response: ServerResponse, status: number, text: string): void {
+  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+  response.end(text);
 }

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JobQueue } from '../../src/core/queue.js';
 import { RecapService } from '../../src/core/service.js';
@@ -136,4 +137,50 @@ describe('RecapService', () => {
     // Room for two: the second "apples" is a hit, the third comes after two newer ones and is not.
     expect(fake.chats).toHaveLength(5);
   });
+
+  it('cancels a shared run when its last follower leaves, so the model stops writing', async () => {
+    const { fake, service } = await setUp({ tokenDelayMs: 20 });
+    const leaving = new AbortController();
+    const left = service.summarize(memo, { signal: leaving.signal });
+    await waitFor(() => fake.chats.length === 1);
+    leaving.abort();
+    await expect(left).rejects.toMatchObject({ code: 'cancelled' });
+    await waitFor(() => fake.chats[0]?.aborted === true);
+  });
+
+  it('starts a new run for a request that comes while the last follower is leaving the old one', async () => {
+    const { fake, service } = await setUp({ tokenDelayMs: 5 });
+    const leaving = new AbortController();
+    const left = service.summarize(memo, { signal: leaving.signal });
+    await waitFor(() => fake.chats.length === 1);
+    leaving.abort();
+    const next = service.summarize(memo, { signal: never() });
+    await expect(left).rejects.toMatchObject({ code: 'cancelled' });
+    await expect(next).resolves.toMatchObject({ bullets: expect.any(Array), cached: false });
+    expect(fake.chats).toHaveLength(2);
+  });
+
+  it('leaves no abort listener on a long-lived signal after a burst of requests', async () => {
+    const { service } = await setUp({ maxWaiting: 40 });
+    const shutdown = new AbortController().signal;
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const requests = Array.from({ length: 30 }, (_, i) =>
+        service.summarize(doc(`Request number ${i} is about item ${i}.`), { signal: shutdown }),
+      );
+      await expect(Promise.all(requests)).resolves.toHaveLength(30);
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(getEventListeners(shutdown, 'abort')).toHaveLength(0);
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
 });
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  if (!condition()) throw new Error('condition not met');
+}

@@ -97,15 +97,34 @@ describe('summarizer over Ollama (real client, fake server)', () => {
     expect(stats.modelCalls).toBe(fake.chats.length);
   });
 
-  it('detects a prompt the server cut, and plans again with smaller parts instead of using it', async () => {
+  it('plans again with smaller parts when the server refuses a prompt as longer than num_ctx', async () => {
     const { fake, summarizer } = await setUp({ numCtx: 4096, tokenInflation: 2 });
     const { summary, stats } = await summarizer.summarize(memo, run());
     expect(summary.bullets).toHaveLength(5);
+    expect(fake.chats[0]?.refused).toBe(true);
+    const answered = fake.chats.filter((chat) => !chat.refused);
+    expect(answered.length).toBeGreaterThan(1);
+    for (const chat of answered) expect(chat.truncated).toBe(false);
+    expect(stats.chunks).toBeGreaterThan(1);
+  });
+
+  it('asks the server never to cut or shift a prompt (truncate and shift false)', async () => {
+    const { fake, summarizer } = await setUp({ numCtx: 2048 });
+    await summarizer.summarize(longMeeting(), run());
+    expect(fake.chats.length).toBeGreaterThan(2);
+    for (const chat of fake.chats) expect([chat.truncate, chat.shift]).toEqual([false, false]);
+  });
+
+  it('detects a prompt an older server (before 0.12.6) cut silently, and uses no answer from it', async () => {
+    const { fake, summarizer } = await setUp({ numCtx: 4096, tokenInflation: 2, ignoresTruncate: true });
+    const { summary, stats } = await summarizer.summarize(memo, run());
+    expect(summary.bullets).toHaveLength(5);
     expect(fake.chats[0]?.truncated).toBe(true);
-    // Every call after the detection read its whole prompt.
-    const afterReplan = fake.chats.slice(1);
-    expect(afterReplan.length).toBeGreaterThan(1);
-    for (const chat of afterReplan) expect(chat.truncated).toBe(false);
+    // Each cut call ended its plan: the plan that wrote the summary read every prompt whole.
+    const lastCut = fake.chats.findLastIndex((chat) => chat.truncated);
+    const finalPlan = fake.chats.slice(lastCut + 1);
+    expect(finalPlan.length).toBe(stats.chunks + 1);
+    for (const chat of finalPlan) expect(chat.truncated).toBe(false);
     expect(stats.chunks).toBeGreaterThan(1);
   });
 
@@ -120,16 +139,22 @@ describe('summarizer over Ollama (real client, fake server)', () => {
       ['seven bullets', JSON.stringify({ bullets: ['1.', '2.', '3.', '4.', '5.', '6.', '7.'] })],
       ['prose', 'The video is about a leaked memo from Google about open source models.'],
       ['broken JSON', '{"bullets": ["One.", "Two.",'],
-    ])('repairs %s with one more request that says what was wrong', async (_name, badAnswer) => {
-      const { fake, summarizer } = await setUp();
-      fake.script({ kind: 'reply', content: badAnswer }, { kind: 'reply', content: fiveBullets });
-      const { summary } = await summarizer.summarize(memo, run());
-      expect(summary.bullets).toEqual(['One.', 'Two.', 'Three.', 'Four.', 'Five.']);
-      expect(fake.chats).toHaveLength(2);
-      const repair = fake.chats[1]?.messages ?? [];
-      expect(repair.at(-2)).toEqual({ role: 'assistant', content: badAnswer });
-      expect(repair.at(-1)?.content).toMatch(/cannot be used: .+/);
-    });
+    ])(
+      'repairs %s with one more request that says what was wrong, the content still in it',
+      async (_name, badAnswer) => {
+        const { fake, summarizer } = await setUp();
+        fake.script({ kind: 'reply', content: badAnswer }, { kind: 'reply', content: fiveBullets });
+        const { summary } = await summarizer.summarize(memo, run());
+        expect(summary.bullets).toEqual(['One.', 'Two.', 'Three.', 'Four.', 'Five.']);
+        expect(fake.chats).toHaveLength(2);
+        // One system and one user message: a server short of room drops whole older messages.
+        const repair = fake.chats[1]?.messages ?? [];
+        expect(repair.map((message) => message.role)).toEqual(['system', 'user']);
+        expect(repair[1]?.content).toContain(memo.text.slice(0, 200));
+        expect(repair[1]?.content).toContain(badAnswer);
+        expect(repair[1]?.content).toMatch(/cannot be used: .+/);
+      },
+    );
 
     it.each([
       ['three', JSON.stringify({ bullets: ['One.', 'Two.', 'Three.'] })],
@@ -142,6 +167,15 @@ describe('summarizer over Ollama (real client, fake server)', () => {
         userMessage: expect.stringContaining('exactly 5'),
       });
       expect(fake.chats).toHaveLength(2);
+    });
+
+    it('repairs an answer the server stopped unfinished because the model repeated itself', async () => {
+      const { fake, summarizer } = await setUp();
+      fake.script({ kind: 'reply', content: `{"bullets": ["${'word'.repeat(40)}` });
+      const { summary } = await summarizer.summarize(memo, run());
+      expect(summary.bullets).toHaveLength(5);
+      expect(fake.chats).toHaveLength(2);
+      expect(fake.chats[1]?.messages[1]?.content).toContain('the model repeated itself');
     });
 
     it('removes a <think> block from a reasoning model and keeps the answer after it', async () => {

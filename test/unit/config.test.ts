@@ -10,6 +10,7 @@ describe('loadConfig', () => {
       model: 'llama3.2',
       numCtx: 8192,
       timeoutMs: 300_000,
+      maxModelCalls: 50,
     });
     expect(config.queue).toEqual({ concurrency: 1, maxWaiting: 20 });
     expect(config.cache.bytes).toBe(32 * 1024 * 1024);

@@ -10,7 +10,7 @@ export function renderForModel(document: Document): string {
     .join('\n');
 }
 
-function renderSegment(segment: Segment): string {
+export function renderSegment(segment: Segment): string {
   const text = segment.text.trim();
   if (text === '') return '';
   const time = segment.startMs === undefined ? '' : `[${formatTimestamp(segment.startMs)}] `;

@@ -1,7 +1,7 @@
-import { Ollama } from 'ollama';
-import { z } from 'zod';
-import { cancelledError, RecapError } from '../errors.js';
-import { truncate } from '../text.js';
+import { onAbort } from '../abort-listener.js';
+import { cancelledError } from '../errors.js';
+import { type ModelCall, nameOllamaError } from './ollama-errors.js';
+import { type ChatPiece, createOllamaHttp, OllamaStreamEnded, ShowResponse } from './ollama-http.js';
 import type { ChatMessage } from './prompt.js';
 
 export interface ModelChatRequest {
@@ -16,10 +16,12 @@ export interface ModelChatRequest {
 
 export interface ModelChatAnswer {
   content: string;
-  /** Tokens the server read from the prompt, after any truncation of its own. */
-  promptEvalCount: number;
+  /** Tokens the server says it read from the prompt; undefined when it did not say. */
+  promptEvalCount: number | undefined;
   evalCount: number;
   doneReason: string;
+  /** The server's own account of the call's time, in ms (0 where it gave none). */
+  timings: { totalMs: number; loadMs: number; promptEvalMs: number; evalMs: number };
 }
 
 /** The language model as the summarizer sees it; Ollama is the implementation. */
@@ -28,6 +30,10 @@ export interface LanguageModel {
   readonly host: string;
   /** The context length the model was trained for. */
   contextLength(signal: AbortSignal): Promise<number>;
+  /**
+   * One answer. Throws PromptTooLong when the server refused a prompt longer than `numCtx`, and
+   * AnswerCutShort when the answer stopped unfinished (the model looped).
+   */
   chat(request: ModelChatRequest): Promise<ModelChatAnswer>;
 }
 
@@ -42,40 +48,26 @@ export interface OllamaModelOptions {
 /** Used when /api/show names no context length: the smallest window current models have. */
 const FALLBACK_CONTEXT_LENGTH = 2048;
 
-const ShowResponse = z.object({
-  model_info: z.record(z.string(), z.unknown()).optional(),
-});
-
-const FinalChunk = z.object({
-  done: z.literal(true),
-  done_reason: z.string().optional(),
-  prompt_eval_count: z.number().int().nonnegative().optional(),
-  eval_count: z.number().int().nonnegative().optional(),
-});
-
 export function createOllamaModel(options: OllamaModelOptions): LanguageModel {
-  const baseFetch = options.fetch ?? globalThis.fetch;
-  let contextLengthPromise: Promise<number> | undefined;
+  const http = createOllamaHttp(options.host, options.fetch ?? globalThis.fetch);
+  let lookup: Promise<number> | undefined;
 
-  /** A client whose every request, streamed or not, ends when `signal` fires. */
-  function clientFor(signal: AbortSignal): Ollama {
-    const fetchWithSignal: typeof globalThis.fetch = (input, init) =>
-      baseFetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
-    return new Ollama({ host: options.host, fetch: fetchWithSignal });
-  }
-
-  async function readContextLength(signal: AbortSignal): Promise<number> {
-    const watch = idleWatch(signal, options.idleTimeoutMs);
+  /**
+   * Tied to no caller's signal: the first caller leaving, or the start-up check's time limit, must
+   * not fail the lookup for everyone waiting on it. It ends by itself, at the idle time limit.
+   */
+  async function readContextLength(): Promise<number> {
+    const call = startCall(undefined, options.idleTimeoutMs);
     try {
-      const raw = await clientFor(watch.signal).show({ model: options.model });
-      const info = ShowResponse.parse(raw).model_info ?? {};
+      const show = await http.post('/api/show', { model: options.model }, ShowResponse, call.signal);
+      const info = show.model_info ?? {};
       const architecture = info['general.architecture'];
       const length = typeof architecture === 'string' ? info[`${architecture}.context_length`] : undefined;
       return typeof length === 'number' && length > 0 ? length : FALLBACK_CONTEXT_LENGTH;
     } catch (error) {
-      throw toRecapError(error, options, watch, signal);
+      throw await nameOllamaError(error, { ...options, http, call });
     } finally {
-      watch.stop();
+      call.end();
     }
   }
 
@@ -83,134 +75,112 @@ export function createOllamaModel(options: OllamaModelOptions): LanguageModel {
     name: options.model,
     host: options.host,
     contextLength(signal) {
-      contextLengthPromise ??= readContextLength(signal).catch((error: unknown) => {
-        contextLengthPromise = undefined;
+      lookup ??= readContextLength().catch((error: unknown) => {
+        lookup = undefined;
         throw error;
       });
-      return contextLengthPromise;
+      return untilAborted(lookup, signal);
     },
     async chat(request) {
-      const watch = idleWatch(request.signal, options.idleTimeoutMs);
+      const call = startCall(request.signal, options.idleTimeoutMs);
       try {
-        const stream = await clientFor(watch.signal).chat({
-          model: options.model,
-          messages: request.messages.map((message) => ({ ...message })),
-          format: request.format,
-          stream: true,
-          options: { num_ctx: request.numCtx, num_predict: request.numPredict, temperature: 0.2 },
-        });
         let content = '';
-        for await (const part of stream) {
-          watch.touch();
-          content += part.message?.content ?? '';
-          const final = FinalChunk.safeParse(part);
-          if (final.success) {
-            return {
-              content,
-              promptEvalCount: final.data.prompt_eval_count ?? 0,
-              evalCount: final.data.eval_count ?? 0,
-              doneReason: final.data.done_reason ?? 'stop',
-            };
-          }
+        for await (const piece of http.chatStream(chatBody(options.model, request), call.signal)) {
+          call.touch();
+          content += piece.message?.content ?? '';
+          if (piece.done) return answerOf(content, piece);
         }
-        throw new Error('the stream ended before the model finished');
+        throw new OllamaStreamEnded('the answer stopped before the model finished');
       } catch (error) {
-        throw toRecapError(error, options, watch, request.signal);
+        throw await nameOllamaError(error, { ...options, http, call, numCtx: request.numCtx });
       } finally {
-        watch.stop();
+        call.end();
       }
     },
   };
 }
 
-interface IdleWatch {
-  signal: AbortSignal;
-  readonly timedOut: boolean;
-  touch(): void;
-  stop(): void;
+function chatBody(model: string, request: ModelChatRequest): object {
+  return {
+    model,
+    messages: request.messages.map((message) => ({ ...message })),
+    format: request.format,
+    // Ollama 0.12.6 and later refuse a prompt longer than num_ctx with a 400 instead of dropping
+    // older messages (server/prompt.go, chatPrompt) or cutting the prompt's front (runner/
+    // ollamarunner/runner.go, NewSequence); older servers ignore both fields, and the summarizer's
+    // count check catches their cuts. `shift: false`: never discard the prompt to make room while
+    // answering (the room for the answer is reserved in num_ctx anyway).
+    truncate: false,
+    shift: false,
+    options: { num_ctx: request.numCtx, num_predict: request.numPredict, temperature: 0.2 },
+  };
 }
 
-/** A signal that fires when the caller's does, or when nothing has arrived for `idleMs`. */
-function idleWatch(callerSignal: AbortSignal, idleMs: number): IdleWatch {
-  const idle = new AbortController();
+const NS_PER_MS = 1_000_000;
+
+function answerOf(content: string, done: ChatPiece): ModelChatAnswer {
+  const ms = (ns: number | undefined) => (ns ?? 0) / NS_PER_MS;
+  return {
+    content,
+    promptEvalCount: done.prompt_eval_count,
+    evalCount: done.eval_count ?? 0,
+    doneReason: done.done_reason ?? 'stop',
+    timings: {
+      totalMs: ms(done.total_duration),
+      loadMs: ms(done.load_duration),
+      promptEvalMs: ms(done.prompt_eval_duration),
+      evalMs: ms(done.eval_duration),
+    },
+  };
+}
+
+/**
+ * One request's own signal: it fires when the caller's does, or when the server has said nothing for
+ * `idleMs`. A plain timer and controller, both dropped at `end()`, so nothing outlives the call.
+ */
+function startCall(callerSignal: AbortSignal | undefined, idleMs: number): ModelCall {
+  const controller = new AbortController();
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
   const arm = () => {
     clearTimeout(timer);
     timer = setTimeout(() => {
       timedOut = true;
-      idle.abort(new Error(`no answer for ${idleMs} ms`));
+      controller.abort(new Error(`no answer for ${idleMs} ms`));
     }, idleMs);
   };
   arm();
+  const unlink = callerSignal
+    ? onAbort(callerSignal, () => controller.abort(callerSignal.reason))
+    : () => undefined;
   return {
-    signal: AbortSignal.any([callerSignal, idle.signal]),
+    signal: controller.signal,
+    callerSignal,
     get timedOut() {
       return timedOut;
     },
     touch: arm,
-    stop: () => clearTimeout(timer),
+    end: () => {
+      clearTimeout(timer);
+      unlink();
+    },
   };
 }
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-
-function toRecapError(
-  error: unknown,
-  options: OllamaModelOptions,
-  watch: IdleWatch,
-  callerSignal: AbortSignal,
-): RecapError {
-  if (error instanceof RecapError) return error;
-  if (callerSignal.aborted) return cancelledError(callerSignal.reason);
-  if (watch.timedOut) {
-    return new RecapError(
-      'model_timeout',
-      `The model ${options.model} at ${options.host} said nothing for ${Math.round(options.idleTimeoutMs / 1000)} s, so recap stopped waiting. The server may be overloaded or still loading the model; try again, or raise RECAP_MODEL_TIMEOUT_MS.`,
-      { cause: error },
+/** Waits for a shared promise, but lets this caller leave when its own signal fires. */
+function untilAborted<T>(shared: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(cancelledError(signal.reason));
+  return new Promise<T>((resolve, reject) => {
+    const leave = onAbort(signal, () => reject(cancelledError(signal.reason)));
+    shared.then(
+      (value) => {
+        leave();
+        resolve(value);
+      },
+      (error: unknown) => {
+        leave();
+        reject(error);
+      },
     );
-  }
-  const status = statusOf(error);
-  const message = error instanceof Error ? error.message : String(error);
-  if (status === 404 && /not found/i.test(message)) {
-    return new RecapError(
-      'model_missing',
-      `The model ${options.model} is not available on the Ollama server at ${options.host}. Run \`ollama pull ${options.model}\` there, or set OLLAMA_MODEL to a model it has.`,
-      { cause: error },
-    );
-  }
-  if (status === undefined && isConnectionFailure(error)) {
-    return new RecapError(
-      'model_unreachable',
-      `Can't reach Ollama at ${options.host}. Is \`ollama serve\` running there, and does OLLAMA_HOST point to it?`,
-      { cause: error },
-    );
-  }
-  const detail = status === undefined ? message : `HTTP ${status}: ${message}`;
-  return new RecapError(
-    'model_failed',
-    `The Ollama server at ${options.host} failed while writing the summary (${truncate(detail, 200)}). Try again in a moment.`,
-    { cause: error },
-  );
-}
-
-function statusOf(error: unknown): number | undefined {
-  if (typeof error === 'object' && error !== null && 'status_code' in error) {
-    const status = (error as { status_code: unknown }).status_code;
-    return typeof status === 'number' ? status : undefined;
-  }
-  return undefined;
-}
-
-function isConnectionFailure(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    const code = (current as NodeJS.ErrnoException).code;
-    if (code !== undefined && CONNECTION_CODES.has(code)) return true;
-    if (current.name === 'TypeError' && current.message === 'fetch failed' && current.cause === undefined) {
-      return true;
-    }
-    current = current.cause;
-  }
-  return false;
+  });
 }

@@ -35,7 +35,8 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
     .map((issue) => {
       const where = issue.path.length > 0 ? `"${issue.path.join('.')}"` : 'the answer';
       if (issue.code === 'too_small' || issue.code === 'too_big') {
-        return `${where} must have ${describeBound(issue)} items`;
+        if (issue.origin === 'string' && issue.code === 'too_small') return `${where} must not be empty`;
+        return `${where} must have ${describeBound(issue)} ${issue.origin === 'string' ? 'characters' : 'items'}`;
       }
       return `${where}: ${issue.message}`;
     })

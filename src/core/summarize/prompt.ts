@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { BULLET_COUNT, SummarySchema } from '../types.js';
+import { BULLET_COUNT } from '../types.js';
 
 /**
  * Every word the model is given lives here. Bump PROMPT_VERSION whenever a prompt changes: it is part
  * of the cache key, so summaries written under an older prompt are not served again.
  */
-export const PROMPT_VERSION = 'v2';
+export const PROMPT_VERSION = 'v3';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -14,12 +14,26 @@ export interface ChatMessage {
 
 /** Notes on one part of a long document (map), or notes condensed from notes (intermediate reduce). */
 export const NotesSchema = z.object({
-  notes: z.array(z.string().trim().min(1)).min(3).max(8),
+  // A blank note among good ones (weak models write " ") costs nothing: it is dropped, not refused.
+  notes: z
+    .array(z.string())
+    .max(8)
+    .transform((notes) => notes.map((note) => note.trim()).filter((note) => note !== ''))
+    .pipe(z.array(z.string()).min(1)),
 });
 export type Notes = z.infer<typeof NotesSchema>;
 
-export const summaryFormat = z.toJSONSchema(SummarySchema);
-export const notesFormat = z.toJSONSchema(NotesSchema);
+/**
+ * The longest bullet or note the model may write, in characters (a 30-word sentence is about 200).
+ * Sent in `format` only: Ollama turns the schema into a grammar that ends each string there
+ * (observed on 0.17.4), so an answer always closes its JSON within num_predict. Without it a weak
+ * model rambles inside one string until num_predict cuts the JSON (observed with Gemma 3 270M).
+ */
+export const MAX_ITEM_CHARS = 300;
+
+const bounded = z.string().min(1).max(MAX_ITEM_CHARS);
+export const summaryFormat = z.toJSONSchema(z.object({ bullets: z.array(bounded).length(BULLET_COUNT) }));
+export const notesFormat = z.toJSONSchema(z.object({ notes: z.array(bounded).min(3).max(8) }));
 
 const SYSTEM = `You summarize videos, articles and meetings shared in a team chat.
 Transcripts are often automatic, with no punctuation and mis-heard or split words: read through these errors to what was meant and never repeat them.
@@ -106,18 +120,26 @@ export function mergeMessages(
   return prompt(title, 'These are notes on consecutive parts of one content. ', 'notes', notes, task);
 }
 
-/** One more chance after an answer that was not valid: the same conversation plus what was wrong. */
+/**
+ * One more chance after an answer that was not valid: the same task with what was wrong. Still one
+ * system and one user message: a server that must shorten a conversation drops whole older
+ * messages, keeping the system messages and the last one (Ollama's server/prompt.go, chatPrompt), so
+ * the content must never sit in an older message.
+ */
 export function repairMessages(
   messages: readonly ChatMessage[],
   badAnswer: string,
   problem: string,
 ): ChatMessage[] {
+  const [system, user] = messages;
+  if (messages.length !== 2 || system === undefined || user === undefined) {
+    throw new RangeError('a prompt is one system and one user message');
+  }
   return [
-    ...messages,
-    { role: 'assistant', content: badAnswer },
+    system,
     {
       role: 'user',
-      content: `That answer cannot be used: ${problem}. Answer again, following the instructions exactly, with JSON only.`,
+      content: `${user.content}\n\nYour previous answer was:\n${badAnswer}\nThat answer cannot be used: ${problem}. Answer again, following the instructions exactly, with JSON only.`,
     },
   ];
 }

@@ -2,9 +2,12 @@ import type { z } from 'zod';
 import { RecapError, throwIfAborted } from '../errors.js';
 import type { Document, ProgressListener, Summary, SummaryStats } from '../types.js';
 import { SummarySchema } from '../types.js';
+import { CallBudget, plannedCalls } from './call-budget.js';
 import { renderForModel, splitIntoParts } from './chunking.js';
-import type { LanguageModel } from './ollama-model.js';
+import { AnswerCutShort, PromptTooLong } from './ollama-errors.js';
+import type { LanguageModel, ModelChatAnswer } from './ollama-model.js';
 import { parseModelJson, stripBulletMark } from './output.js';
+import { nextPlan, type Plan, PromptOverflow, readCount, unwrapOverflow } from './plan.js';
 import {
   type ChatMessage,
   mergeMessages,
@@ -17,12 +20,14 @@ import {
   TEMPLATE_TOKENS_PER_MESSAGE,
   TEMPLATE_TOKENS_PER_PROMPT,
 } from './prompt.js';
-import { estimateTokens } from './tokens.js';
+import { estimateTokens, LIKELY_OVERESTIMATE } from './tokens.js';
 
 export interface SummarizerOptions {
   model: LanguageModel;
   /** The largest context window recap may ask for (RECAP_NUM_CTX); the model's own limit also applies. */
   maxContext: number;
+  /** The most model calls one summary may take (RECAP_MAX_MODEL_CALLS); a larger plan is refused. */
+  maxModelCalls?: number;
 }
 
 export interface SummarizeRun {
@@ -42,10 +47,11 @@ const NOTES_ANSWER_TOKENS = 640;
 const CONTEXT_STEP = 256;
 /** Below this many tokens for content, a part would be mostly instructions: the context is too small. */
 const MIN_PART_TOKENS = 256;
-/** When the server reports more prompt tokens than estimated, the plan is redone this many times. */
+/** When a careful plan's prompt did not fit, the plan is redone with larger estimates this many times. */
 const MAX_REPLANS = 2;
 
 export function createSummarizer(options: SummarizerOptions): Summarizer {
+  const maxModelCalls = options.maxModelCalls ?? Number.POSITIVE_INFINITY;
   return {
     async summarize(document, run) {
       const content = renderForModel(document);
@@ -54,20 +60,25 @@ export function createSummarizer(options: SummarizerOptions): Summarizer {
       }
       const started = performance.now();
       const trained = await options.model.contextLength(run.signal);
-      const maxContext = Math.min(trained, options.maxContext);
-      let scale = 1;
+      const limits = {
+        maxContext: Math.min(trained, options.maxContext),
+        calls: new CallBudget(maxModelCalls),
+      };
       // Shared by every attempt: a plan that had to be redone still cost its calls.
       const stats: Omit<SummaryStats, 'ms'> = { chunks: 1, modelCalls: 0, promptTokens: 0, numCtx: 0 };
-      for (let attempt = 0; ; attempt++) {
-        const job = new SummaryJob(options.model, maxContext, scale, document.title, run, stats);
+      let plan: Plan = { scale: 1, optimistic: true };
+      let replans = 0;
+      for (;;) {
+        const job = new SummaryJob(options.model, limits, plan, document.title, run, stats);
         try {
           const { bullets } = await job.execute(content);
           const summary = { bullets: bullets.map(stripBulletMark) };
           return { summary, stats: { ...stats, ms: Math.round(performance.now() - started) } };
         } catch (error) {
-          if (!(error instanceof PromptOverflow) || attempt >= MAX_REPLANS) throw unwrapOverflow(error);
-          // The tokenizer counts more than we estimated: plan again with that ratio and some margin.
-          scale *= Math.max(1.25, (error.reported / error.estimated) * 1.1);
+          // The fallback from an optimistic single call is not counted: the careful plan comes next.
+          if (!(error instanceof PromptOverflow)) throw error;
+          if (!error.optimistic && replans++ >= MAX_REPLANS) throw unwrapOverflow(error);
+          plan = nextPlan(plan, error);
           run.onProgress?.({ stage: 'retrying', reason: 'the document is denser than estimated' });
         }
       }
@@ -75,42 +86,24 @@ export function createSummarizer(options: SummarizerOptions): Summarizer {
   };
 }
 
-/** The server read more tokens than were budgeted: the prompt may have been cut, so its answer is void. */
-class PromptOverflow extends Error {
-  constructor(
-    readonly estimated: number,
-    readonly reported: number,
-    readonly numCtx: number,
-  ) {
-    super(`the model read ${reported} prompt tokens where ${estimated} were budgeted (num_ctx ${numCtx})`);
-  }
-}
-
-function unwrapOverflow(error: unknown): unknown {
-  if (!(error instanceof PromptOverflow)) return error;
-  return new RecapError(
-    'prompt_truncated',
-    'The model could not read the whole document within its context window, and recap will not summarize a cut text. Try a model with a larger context, or a smaller RECAP_NUM_CTX.',
-    { cause: error },
-  );
-}
-
 class SummaryJob {
   /** Only a language the person asked for; otherwise the prompt says to write in the content's own. */
   private readonly language: string | undefined;
+  private readonly maxContext: number;
 
   constructor(
     private readonly model: LanguageModel,
-    private readonly maxContext: number,
-    private readonly scale: number,
+    private readonly limits: { maxContext: number; calls: CallBudget },
+    private readonly plan: Plan,
     private readonly title: string | undefined,
     private readonly request: SummarizeRun,
     readonly stats: Omit<SummaryStats, 'ms'>,
   ) {
     this.language = request.language;
+    this.maxContext = limits.maxContext;
   }
 
-  private estimate = (text: string): number => Math.ceil(estimateTokens(text) * this.scale);
+  private estimate = (text: string): number => Math.ceil(estimateTokens(text) * this.plan.scale);
 
   private estimateMessages(messages: readonly ChatMessage[]): number {
     return messages.reduce(
@@ -121,9 +114,14 @@ class SummaryJob {
 
   async execute(content: string): Promise<Summary> {
     const single = singlePassMessages(content, this.title, this.language);
-    if (this.estimateMessages(single) + SUMMARY_ANSWER_TOKENS <= this.maxContext) {
+    const needed = this.estimateMessages(single) + SUMMARY_ANSWER_TOKENS;
+    // The careful estimate errs high; where only it says "too long", one call is worth trying: the
+    // server refuses a prompt that does not fit (or its count shows the cut), and the plan falls back.
+    const optimistic = needed > this.maxContext && this.plan.optimistic && this.likelyFits(needed);
+    if (needed <= this.maxContext || optimistic) {
+      this.limits.calls.plan(1, 1);
       this.progress({ stage: 'writing' });
-      return this.ask(single, SummarySchema, summaryFormat, SUMMARY_ANSWER_TOKENS);
+      return this.ask(single, SummarySchema, summaryFormat, SUMMARY_ANSWER_TOKENS, optimistic);
     }
     const parts = splitIntoParts(
       content,
@@ -131,6 +129,7 @@ class SummaryJob {
       this.estimate,
     );
     this.stats.chunks = parts.length;
+    this.limits.calls.plan(plannedCalls(parts.length, this.notesPerMerge()), parts.length);
     const notes: string[][] = [];
     for (const [index, part] of parts.entries()) {
       this.progress({ stage: 'summarizing', part: index + 1, parts: parts.length });
@@ -138,6 +137,20 @@ class SummaryJob {
       notes.push((await this.ask(messages, NotesSchema, notesFormat, NOTES_ANSWER_TOKENS)).notes);
     }
     return this.merge(notes);
+  }
+
+  private likelyFits(needed: number): boolean {
+    return (
+      Math.ceil((needed - SUMMARY_ANSWER_TOKENS) / LIKELY_OVERESTIMATE) + SUMMARY_ANSWER_TOKENS <=
+      this.maxContext
+    );
+  }
+
+  /** How many parts' notes one merge call can take at most: each part's notes are at most num_predict. */
+  private notesPerMerge(): number {
+    const budget =
+      this.maxContext - this.estimateMessages(mergeMessages('', this.title, this.language, false));
+    return Math.floor((budget - NOTES_ANSWER_TOKENS) / NOTES_ANSWER_TOKENS);
   }
 
   /** Reduce: merge the notes into five bullets, condensing groups of notes first while they don't fit. */
@@ -170,9 +183,9 @@ class SummaryJob {
   private contentBudget(emptyPrompt: readonly ChatMessage[], answerTokens: number): number {
     // The instructions appear twice in a prompt but the empty prompt already counts both.
     const budget = this.maxContext - this.estimateMessages(emptyPrompt) - answerTokens;
-    if (budget < MIN_PART_TOKENS && this.scale > 1) {
+    if (budget < MIN_PART_TOKENS && this.plan.scale > 1) {
       // Only too small because the server counts far more tokens than we estimated.
-      throw new PromptOverflow(this.maxContext - budget, this.maxContext, this.maxContext);
+      throw new PromptOverflow(this.maxContext - budget, this.maxContext, this.maxContext, false);
     }
     if (budget < MIN_PART_TOKENS) {
       throw new RecapError(
@@ -189,41 +202,63 @@ class SummaryJob {
     schema: z.ZodType<T>,
     format: object,
     answerTokens: number,
+    optimistic = false,
   ): Promise<T> {
     let conversation = messages;
     let problem = '';
     for (let attempt = 0; attempt < 2; attempt++) {
       throwIfAborted(this.request.signal);
-      const estimated = this.estimateMessages(conversation);
-      const numCtx = Math.min(this.maxContext, roundUp(estimated + answerTokens, CONTEXT_STEP));
-      const answer = await this.model.chat({
-        messages: conversation,
-        format,
-        numCtx,
-        numPredict: answerTokens,
-        signal: this.request.signal,
-      });
-      this.stats.modelCalls += 1;
-      this.stats.promptTokens += answer.promptEvalCount;
-      this.stats.numCtx = Math.max(this.stats.numCtx, numCtx);
-      if (answer.promptEvalCount > numCtx - answerTokens) {
-        throw new PromptOverflow(estimated, answer.promptEvalCount, numCtx);
+      const answer = await this.call(conversation, format, answerTokens, optimistic);
+      if (answer === undefined) {
+        problem = 'the answer stopped unfinished: the model repeated itself';
+      } else {
+        const parsed = parseModelJson(answer.content, schema);
+        if (parsed.ok) return parsed.value;
+        problem =
+          answer.doneReason === 'length'
+            ? `${parsed.problem} (it was cut off at the length limit)`
+            : parsed.problem;
       }
-      const parsed = parseModelJson(answer.content, schema);
-      if (parsed.ok) return parsed.value;
-      problem =
-        answer.doneReason === 'length'
-          ? `${parsed.problem} (it was cut off at the length limit)`
-          : parsed.problem;
       if (attempt === 0) {
         this.progress({ stage: 'retrying', reason: problem });
-        conversation = this.repairConversation(messages, answer.content, problem, answerTokens);
+        const shown = answer?.content ?? '(unfinished)';
+        conversation = this.repairConversation(messages, shown, problem, answerTokens);
       }
     }
     throw new RecapError(
       'model_bad_output',
       `The model ${this.model.name} did not give a usable answer, even when asked twice (${problem}). Try again, or use a stronger model with OLLAMA_MODEL.`,
     );
+  }
+
+  /**
+   * One model call whose prompt was read whole (else PromptOverflow: the plan is redone); undefined
+   * when the answer stopped unfinished.
+   */
+  private async call(
+    messages: readonly ChatMessage[],
+    format: object,
+    answerTokens: number,
+    optimistic: boolean,
+  ): Promise<ModelChatAnswer | undefined> {
+    const estimated = this.estimateMessages(messages);
+    const numCtx = Math.min(this.maxContext, roundUp(estimated + answerTokens, CONTEXT_STEP));
+    this.limits.calls.spend();
+    const answer = await this.model
+      .chat({ messages, format, numCtx, numPredict: answerTokens, signal: this.request.signal })
+      .catch((error: unknown) => {
+        if (error instanceof PromptTooLong)
+          throw new PromptOverflow(estimated, undefined, numCtx, optimistic);
+        if (error instanceof AnswerCutShort) return undefined;
+        throw error;
+      });
+    this.stats.modelCalls += 1;
+    this.stats.numCtx = Math.max(this.stats.numCtx, numCtx);
+    if (answer === undefined) return undefined;
+    const read = readCount(answer.promptEvalCount, this.model);
+    this.stats.promptTokens += read;
+    if (read > numCtx - answerTokens) throw new PromptOverflow(estimated, read, numCtx, optimistic);
+    return answer;
   }
 
   /** The repair shows the model its own answer when that still fits; otherwise just what was wrong. */

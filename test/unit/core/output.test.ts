@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cleanModelText, parseModelJson, stripBulletMark } from '../../../src/core/summarize/output.js';
+import { NotesSchema } from '../../../src/core/summarize/prompt.js';
 import { SummarySchema } from '../../../src/core/types.js';
 
 const five = JSON.stringify({ bullets: ['One.', 'Two.', 'Three.', 'Four.', 'Five.'] });
@@ -48,9 +49,24 @@ describe('parseModelJson', () => {
     });
   });
 
-  it('refuses empty bullets', () => {
+  it('refuses an empty bullet, saying it must not be empty', () => {
     const answer = JSON.stringify({ bullets: ['One.', ' ', 'Three.', 'Four.', 'Five.'] });
-    expect(parseModelJson(answer, SummarySchema).ok).toBe(false);
+    expect(parseModelJson(answer, SummarySchema)).toEqual({
+      ok: false,
+      problem: '"bullets.1" must not be empty',
+    });
+  });
+
+  it('drops a blank note among good ones instead of refusing the notes', () => {
+    const answer = JSON.stringify({ notes: ['First point.', ' ', 'Second point.'] });
+    expect(parseModelJson(answer, NotesSchema)).toEqual({
+      ok: true,
+      value: { notes: ['First point.', 'Second point.'] },
+    });
+  });
+
+  it('refuses notes that are all blank', () => {
+    expect(parseModelJson(JSON.stringify({ notes: [' ', ''] }), NotesSchema).ok).toBe(false);
   });
 });
 

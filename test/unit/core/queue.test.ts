@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { JobQueue } from '../../../src/core/queue.js';
 
@@ -105,5 +106,25 @@ describe('JobQueue', () => {
     const signal = new AbortController().signal;
     await expect(queue.run(async () => Promise.reject(new Error('boom')), signal)).rejects.toThrow('boom');
     await expect(queue.run(async () => 'next', signal)).resolves.toBe('next');
+  });
+
+  it('leaves no abort listener behind on a long-lived signal after a burst, and never warns of too many', async () => {
+    const queue = new JobQueue({ concurrency: 1, maxWaiting: 100 });
+    const shutdown = new AbortController().signal;
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const gate = deferred();
+      const jobs = Array.from({ length: 50 }, () => queue.run(() => gate.promise, shutdown));
+      expect(getEventListeners(shutdown, 'abort').length).toBeLessThanOrEqual(1);
+      gate.resolve();
+      await Promise.all(jobs);
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(getEventListeners(shutdown, 'abort')).toHaveLength(0);
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
   });
 });

@@ -1,5 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -306,6 +308,65 @@ describe('the built recap program', () => {
       const result = await run(['summarize', '-'], { OLLAMA_HOST: stopped.url, RECAP_DEBUG: value }, 'Text.');
       expect(result.code).toBe(1);
       expect(result.stderr.includes('caused by')).toBe(shown);
+    },
+    budget('startMs'),
+  );
+
+  /** A web server that is not Ollama: an HTML page, or 404 for everything. */
+  async function notOllama(kind: 'html' | '404') {
+    const server = createServer((_request, response) => {
+      if (kind === 'html')
+        response.writeHead(200, { 'content-type': 'text/html' }).end('<html>Welcome</html>');
+      else response.writeHead(404).end('404 page not found');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return { port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  }
+
+  it.each([
+    [
+      'an HTML page',
+      'html',
+      'http',
+      /^recap: The server at http:\/\/127\.0\.0\.1:\d+ is not Ollama: .*OLLAMA_HOST/,
+    ],
+    [
+      '404 for everything',
+      '404',
+      'http',
+      /^recap: The server at http:\/\/127\.0\.0\.1:\d+ is not Ollama: .*404/,
+    ],
+    ['https to an http server', 'html', 'https', /^recap: https:\/\/127\.0\.0\.1:\d+ does not speak HTTPS/],
+  ] as const)(
+    'names an OLLAMA_HOST that answers with %s as not Ollama, on one line, with nothing on stdout',
+    async (_what, kind, scheme, message) => {
+      const server = await notOllama(kind);
+      try {
+        const host = `${scheme}://127.0.0.1:${server.port}`;
+        const result = await run(['summarize', '-'], { OLLAMA_HOST: host }, 'We agreed to ship on Monday.');
+        expect(result.code).toBe(1);
+        expect(result.stdout).toBe('');
+        const lines = result.stderr.trimEnd().split('\n');
+        expect(lines.at(-1)).toMatch(message);
+        expect(lines.at(-1)).not.toMatch(/try again/i);
+        expect(lines.filter((line) => line.startsWith('recap: '))).toHaveLength(1);
+      } finally {
+        await server.close();
+      }
+    },
+    budget('startMs'),
+  );
+
+  it(
+    'lists the models the server has when the one asked for is missing',
+    async () => {
+      fake = await startFakeOllama({ models: [{ name: 'llama3.2' }, { name: 'phi3' }] });
+      const result = await run(['summarize', memoPath, '--model', 'mistral'], { OLLAMA_HOST: fake.url });
+      expect(result.code).toBe(1);
+      expect(result.stderr.trimEnd().split('\n').at(-1)).toBe(
+        `recap: The model mistral is not on the Ollama server at ${fake.url}, which has llama3.2:latest, phi3:latest. Run \`ollama pull mistral\` there, or set OLLAMA_MODEL to one of those.`,
+      );
     },
     budget('startMs'),
   );

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { onAbort } from './abort-listener.js';
 import { cancelledError } from './errors.js';
 import type { JobQueue } from './queue.js';
 import { renderSegment } from './summarize/chunking.js';
-import { PROMPT_VERSION } from './summarize/prompt.js';
+import { DOCUMENT_PROMPTS, type PromptSet } from './summarize/prompt.js';
 import type { Summarizer } from './summarize/summarizer.js';
 import type { Document, Progress, ProgressListener, SummarizeOptions, SummaryResult } from './types.js';
 
@@ -45,9 +45,19 @@ export class RecapService {
     return this.options.model;
   }
 
+  /** Summaries kept in the cache now. */
+  get cachedCount(): number {
+    return this.cache.size;
+  }
+
   async summarize(document: Document, options: SummarizeOptions): Promise<SummaryResult> {
     if (options.signal.aborted) throw cancelledError(options.signal.reason);
-    const key = this.cacheKey(document, options.language);
+    const prompts = options.prompts ?? DOCUMENT_PROMPTS;
+    if (options.cacheable === false) {
+      // Its own run, under a key nothing else has: never cached, never shared.
+      return this.follow(this.startRun(randomUUID(), document, options.language, prompts, false), options);
+    }
+    const key = this.cacheKey(document, options.language, prompts);
     const cached = this.cache.get(key);
     if (cached) return { ...cached, cached: true };
     const running = this.inFlight.get(key);
@@ -55,7 +65,7 @@ export class RecapService {
     const shared =
       running && !running.controller.signal.aborted
         ? running
-        : this.startRun(key, document, options.language);
+        : this.startRun(key, document, options.language, prompts, true);
     return this.follow(shared, options);
   }
 
@@ -63,9 +73,9 @@ export class RecapService {
    * The content's hash, fed line by line: building the text as the model reads it here would be one
    * more whole copy of the document per request (the summarizer builds the one it needs).
    */
-  private cacheKey(document: Document, language: string | undefined): string {
+  private cacheKey(document: Document, language: string | undefined, prompts: PromptSet): string {
     const hash = createHash('sha256').update(
-      JSON.stringify([PROMPT_VERSION, this.options.model, language ?? '', document.title ?? '']),
+      JSON.stringify([prompts.version, this.options.model, language ?? '', document.title ?? '']),
     );
     if (document.segments && document.segments.length > 0) {
       for (const segment of document.segments) hash.update(renderSegment(segment)).update('\n');
@@ -75,7 +85,13 @@ export class RecapService {
     return hash.digest('hex');
   }
 
-  private startRun(key: string, document: Document, language: string | undefined): SharedRun {
+  private startRun(
+    key: string,
+    document: Document,
+    language: string | undefined,
+    prompts: PromptSet,
+    cacheable: boolean,
+  ): SharedRun {
     const controller = new AbortController();
     const listeners = new Set<ProgressListener>();
     let lastProgress: Progress | undefined;
@@ -88,6 +104,7 @@ export class RecapService {
         signal: controller.signal,
         language,
         onProgress: broadcast,
+        prompts,
       });
       const result: SummaryResult = {
         ...(document.title === undefined ? {} : { title: document.title }),
@@ -96,7 +113,7 @@ export class RecapService {
         stats,
         cached: false,
       };
-      this.cache.set(key, result);
+      if (cacheable) this.cache.set(key, result);
       return result;
     };
     const promise = this.options.queue

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PromptSet } from './summarize/prompt.js';
 
 /** Where a document came from, so an answer can name and link its source. */
 export type SourceRef =
@@ -64,6 +65,13 @@ export interface SummarizeOptions {
   /** A language to write in (a name or a BCP 47 tag); the document's own language when absent. */
   language?: string;
   onProgress?: ProgressListener;
+  /** How the model is asked; documents' prompts when absent (a conversation recap brings its own). */
+  prompts?: PromptSet;
+  /**
+   * False for content that must not outlive the request (a conversation: a deleted message must not come
+   * back): the summary is neither cached nor shared with another request. True when absent.
+   */
+  cacheable?: boolean;
 }
 
 /** What a person asked to summarize, as a platform adapter or the CLI hands it to the core. */

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { JobQueue } from '../../src/core/queue.js';
 import { RecapService } from '../../src/core/service.js';
 import { createOllamaModel } from '../../src/core/summarize/ollama-model.js';
+import { DOCUMENT_PROMPTS, type PromptSet } from '../../src/core/summarize/prompt.js';
 import { createSummarizer } from '../../src/core/summarize/summarizer.js';
 import type { Document, Progress } from '../../src/core/types.js';
 import { type FakeOllama, startFakeOllama } from '../fakes/ollama.js';
@@ -51,6 +52,37 @@ describe('RecapService', () => {
     await service.summarize({ ...memo, title: 'Another title' }, { signal: never() });
     expect(fake.chats).toHaveLength(3);
     expect(fake.chats[1]?.messages.at(-1)?.content).toContain('Write in German.');
+  });
+
+  it('neither caches nor shares a summary that must not outlive its request', async () => {
+    const { fake, service } = await setUp({ tokenDelayMs: 2 });
+    const [a, b] = await Promise.all([
+      service.summarize(memo, { signal: never(), cacheable: false }),
+      service.summarize(memo, { signal: never(), cacheable: false }),
+    ]);
+    expect([a.cached, b.cached]).toEqual([false, false]);
+    expect(fake.chats).toHaveLength(2);
+    // Nothing of it was kept for a later request either.
+    expect(service.cachedCount).toBe(0);
+    expect((await service.summarize(memo, { signal: never() })).cached).toBe(false);
+    expect(fake.chats).toHaveLength(3);
+    expect(service.cachedCount).toBe(1);
+  });
+
+  it('asks with the prompts of the kind of content, cached apart from documents', async () => {
+    const { fake, service } = await setUp();
+    const recapPrompts: PromptSet = {
+      ...DOCUMENT_PROMPTS,
+      version: 'test-recap-v1',
+      single: (content, title, language) =>
+        DOCUMENT_PROMPTS.single(`RECAP MARKER\n${content}`, title, language),
+    };
+    await service.summarize(memo, { signal: never() });
+    const recap = await service.summarize(memo, { signal: never(), prompts: recapPrompts });
+    expect(recap.cached).toBe(false);
+    expect(fake.chats).toHaveLength(2);
+    expect(fake.chats[1]?.messages.at(-1)?.content).toContain('RECAP MARKER');
+    expect(fake.chats[0]?.messages.at(-1)?.content).not.toContain('RECAP MARKER');
   });
 
   it('shares one run between identical requests in flight', async () => {

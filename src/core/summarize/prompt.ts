@@ -121,6 +121,36 @@ export function mergeMessages(
 }
 
 /**
+ * The prompts of one kind of summary: how the whole content, a part and the notes are asked for.
+ * Documents use DOCUMENT_PROMPTS; a conversation recap brings its own set. `version` is part of the
+ * cache key: bump it whenever a prompt of the set changes.
+ */
+export interface PromptSet {
+  version: string;
+  single(content: string, title: string | undefined, language: string | undefined): ChatMessage[];
+  part(
+    content: string,
+    title: string | undefined,
+    language: string | undefined,
+    part: number,
+    parts: number,
+  ): ChatMessage[];
+  merge(
+    notes: string,
+    title: string | undefined,
+    language: string | undefined,
+    final: boolean,
+  ): ChatMessage[];
+}
+
+export const DOCUMENT_PROMPTS: PromptSet = {
+  version: PROMPT_VERSION,
+  single: singlePassMessages,
+  part: partMessages,
+  merge: mergeMessages,
+};
+
+/**
  * One more chance after an answer that was not valid: the same task with what was wrong. Still one
  * system and one user message: a server that must shorten a conversation drops whole older
  * messages, keeping the system messages and the last one (Ollama's server/prompt.go, chatPrompt), so

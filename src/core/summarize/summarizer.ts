@@ -10,12 +10,11 @@ import { parseModelJson, stripBulletMark } from './output.js';
 import { nextPlan, type Plan, PromptOverflow, readCount, unwrapOverflow } from './plan.js';
 import {
   type ChatMessage,
-  mergeMessages,
+  DOCUMENT_PROMPTS,
   NotesSchema,
   notesFormat,
-  partMessages,
+  type PromptSet,
   repairMessages,
-  singlePassMessages,
   summaryFormat,
   TEMPLATE_TOKENS_PER_MESSAGE,
   TEMPLATE_TOKENS_PER_PROMPT,
@@ -34,6 +33,8 @@ export interface SummarizeRun {
   signal: AbortSignal;
   language?: string | undefined;
   onProgress?: ProgressListener | undefined;
+  /** How the model is asked (DOCUMENT_PROMPTS unless the content is of another kind, a conversation). */
+  prompts?: PromptSet | undefined;
 }
 
 export interface Summarizer {
@@ -90,6 +91,7 @@ class SummaryJob {
   /** Only a language the person asked for; otherwise the prompt says to write in the content's own. */
   private readonly language: string | undefined;
   private readonly maxContext: number;
+  private readonly prompts: PromptSet;
 
   constructor(
     private readonly model: LanguageModel,
@@ -101,6 +103,7 @@ class SummaryJob {
   ) {
     this.language = request.language;
     this.maxContext = limits.maxContext;
+    this.prompts = request.prompts ?? DOCUMENT_PROMPTS;
   }
 
   private estimate = (text: string): number => Math.ceil(estimateTokens(text) * this.plan.scale);
@@ -113,7 +116,7 @@ class SummaryJob {
   }
 
   async execute(content: string): Promise<Summary> {
-    const single = singlePassMessages(content, this.title, this.language);
+    const single = this.prompts.single(content, this.title, this.language);
     const needed = this.estimateMessages(single) + SUMMARY_ANSWER_TOKENS;
     // The careful estimate errs high; where only it says "too long", one call is worth trying: the
     // server refuses a prompt that does not fit (or its count shows the cut), and the plan falls back.
@@ -125,7 +128,7 @@ class SummaryJob {
     }
     const parts = splitIntoParts(
       content,
-      this.contentBudget(partMessages('', this.title, this.language, 99, 99), NOTES_ANSWER_TOKENS),
+      this.contentBudget(this.prompts.part('', this.title, this.language, 99, 99), NOTES_ANSWER_TOKENS),
       this.estimate,
     );
     this.stats.chunks = parts.length;
@@ -133,7 +136,7 @@ class SummaryJob {
     const notes: string[][] = [];
     for (const [index, part] of parts.entries()) {
       this.progress({ stage: 'summarizing', part: index + 1, parts: parts.length });
-      const messages = partMessages(part, this.title, this.language, index + 1, parts.length);
+      const messages = this.prompts.part(part, this.title, this.language, index + 1, parts.length);
       notes.push((await this.ask(messages, NotesSchema, notesFormat, NOTES_ANSWER_TOKENS)).notes);
     }
     return this.merge(notes);
@@ -149,19 +152,19 @@ class SummaryJob {
   /** How many parts' notes one merge call can take at most: each part's notes are at most num_predict. */
   private notesPerMerge(): number {
     const budget =
-      this.maxContext - this.estimateMessages(mergeMessages('', this.title, this.language, false));
+      this.maxContext - this.estimateMessages(this.prompts.merge('', this.title, this.language, false));
     return Math.floor((budget - NOTES_ANSWER_TOKENS) / NOTES_ANSWER_TOKENS);
   }
 
   /** Reduce: merge the notes into five bullets, condensing groups of notes first while they don't fit. */
   private async merge(notesPerPart: string[][]): Promise<Summary> {
-    const final = mergeMessages(formatNotes(notesPerPart), this.title, this.language, true);
+    const final = this.prompts.merge(formatNotes(notesPerPart), this.title, this.language, true);
     if (this.estimateMessages(final) + SUMMARY_ANSWER_TOKENS <= this.maxContext) {
       this.progress({ stage: 'writing' });
       return this.ask(final, SummarySchema, summaryFormat, SUMMARY_ANSWER_TOKENS);
     }
     const budget = this.contentBudget(
-      mergeMessages('', this.title, this.language, false),
+      this.prompts.merge('', this.title, this.language, false),
       NOTES_ANSWER_TOKENS,
     );
     const groups = groupToBudget(notesPerPart, budget, (group) => this.estimate(formatNotes(group)));
@@ -174,7 +177,7 @@ class SummaryJob {
     const condensed: string[][] = [];
     for (const [index, group] of groups.entries()) {
       this.progress({ stage: 'merging', part: index + 1, parts: groups.length });
-      const messages = mergeMessages(formatNotes(group), this.title, this.language, false);
+      const messages = this.prompts.merge(formatNotes(group), this.title, this.language, false);
       condensed.push((await this.ask(messages, NotesSchema, notesFormat, NOTES_ANSWER_TOKENS)).notes);
     }
     return this.merge(condensed);

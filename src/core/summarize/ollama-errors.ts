@@ -1,13 +1,6 @@
 import { cancelledError, RecapError } from '../errors.js';
 import { truncate } from '../text.js';
-import {
-  type OllamaHttp,
-  OllamaHttpError,
-  OllamaStreamEnded,
-  OllamaStreamError,
-  TagsResponse,
-  VersionResponse,
-} from './ollama-http.js';
+import { type OllamaApi, OllamaHttpError, OllamaStreamEnded, OllamaStreamError } from './ollama-http.js';
 
 /** A request to the model in flight, as far as naming its failure needs. */
 export interface ModelCall {
@@ -40,7 +33,7 @@ interface Context {
   host: string;
   model: string;
   idleTimeoutMs: number;
-  http: OllamaHttp;
+  api: OllamaApi;
   call: ModelCall;
   numCtx?: number;
 }
@@ -88,8 +81,7 @@ async function missingModel(error: OllamaHttpError, context: Context): Promise<R
   const pull = `Run \`ollama pull ${model}\` there`;
   let has = '';
   try {
-    const tags = await context.http.get('/api/tags', TagsResponse, AbortSignal.timeout(DIAGNOSIS_TIMEOUT_MS));
-    const names = tags.models.map((entry) => entry.name);
+    const names = await context.api.modelNames(AbortSignal.timeout(DIAGNOSIS_TIMEOUT_MS));
     has =
       names.length === 0
         ? `, which has no models yet. ${pull}.`
@@ -137,9 +129,9 @@ function connectionProblem(error: unknown, host: string): RecapError | undefined
 
 /** Something answered in a way Ollama does not: ask /api/version whether it is Ollama at all. */
 async function identifyServer(error: unknown, context: Context): Promise<RecapError> {
-  const { host, http } = context;
+  const { host, api } = context;
   try {
-    await http.get('/api/version', VersionResponse, AbortSignal.timeout(DIAGNOSIS_TIMEOUT_MS));
+    await api.version(AbortSignal.timeout(DIAGNOSIS_TIMEOUT_MS));
   } catch (versionError) {
     const evidence =
       versionError instanceof OllamaHttpError

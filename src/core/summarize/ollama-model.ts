@@ -1,7 +1,7 @@
 import { onAbort } from '../abort-listener.js';
 import { cancelledError } from '../errors.js';
 import { type ModelCall, nameOllamaError } from './ollama-errors.js';
-import { type ChatPiece, createOllamaHttp, OllamaStreamEnded, ShowResponse } from './ollama-http.js';
+import { type ChatPiece, createOllamaApi, type RecapChatRequest } from './ollama-http.js';
 import type { ChatMessage } from './prompt.js';
 
 export interface ModelChatRequest {
@@ -49,7 +49,7 @@ export interface OllamaModelOptions {
 const FALLBACK_CONTEXT_LENGTH = 2048;
 
 export function createOllamaModel(options: OllamaModelOptions): LanguageModel {
-  const http = createOllamaHttp(options.host, options.fetch ?? globalThis.fetch);
+  const api = createOllamaApi(options.host, options.fetch ?? globalThis.fetch);
   let lookup: Promise<number> | undefined;
 
   /**
@@ -59,13 +59,13 @@ export function createOllamaModel(options: OllamaModelOptions): LanguageModel {
   async function readContextLength(): Promise<number> {
     const call = startCall(undefined, options.idleTimeoutMs);
     try {
-      const show = await http.post('/api/show', { model: options.model }, ShowResponse, call.signal);
+      const show = await api.show(options.model, call.signal);
       const info = show.model_info ?? {};
       const architecture = info['general.architecture'];
       const length = typeof architecture === 'string' ? info[`${architecture}.context_length`] : undefined;
       return typeof length === 'number' && length > 0 ? length : FALLBACK_CONTEXT_LENGTH;
     } catch (error) {
-      throw await nameOllamaError(error, { ...options, http, call });
+      throw await nameOllamaError(error, { ...options, api, call });
     } finally {
       call.end();
     }
@@ -85,14 +85,15 @@ export function createOllamaModel(options: OllamaModelOptions): LanguageModel {
       const call = startCall(request.signal, options.idleTimeoutMs);
       try {
         let content = '';
-        for await (const piece of http.chatStream(chatBody(options.model, request), call.signal)) {
+        for await (const piece of api.chat(chatBody(options.model, request), call.signal)) {
           call.touch();
           content += piece.message?.content ?? '';
           if (piece.done) return answerOf(content, piece);
         }
-        throw new OllamaStreamEnded('the answer stopped before the model finished');
+        // The guard fails a stream that ends without `done`; this is for the type checker.
+        throw new Error('the answer ended without done');
       } catch (error) {
-        throw await nameOllamaError(error, { ...options, http, call, numCtx: request.numCtx });
+        throw await nameOllamaError(error, { ...options, api, call, numCtx: request.numCtx });
       } finally {
         call.end();
       }
@@ -100,7 +101,7 @@ export function createOllamaModel(options: OllamaModelOptions): LanguageModel {
   };
 }
 
-function chatBody(model: string, request: ModelChatRequest): object {
+function chatBody(model: string, request: ModelChatRequest): RecapChatRequest {
   return {
     model,
     messages: request.messages.map((message) => ({ ...message })),
@@ -135,8 +136,8 @@ function answerOf(content: string, done: ChatPiece): ModelChatAnswer {
 }
 
 /**
- * One request's own signal: it fires when the caller's does, or when the server has said nothing for
- * `idleMs`. A plain timer and controller, both dropped at `end()`, so nothing outlives the call.
+ * One request's own signal: it fires when the caller's does, when the server has said nothing for
+ * `idleMs`, and at `end()`. A plain timer and controller, so nothing outlives the call.
  */
 function startCall(callerSignal: AbortSignal | undefined, idleMs: number): ModelCall {
   const controller = new AbortController();
@@ -163,6 +164,9 @@ function startCall(callerSignal: AbortSignal | undefined, idleMs: number): Model
     end: () => {
       clearTimeout(timer);
       unlink();
+      // ollama-js stops reading a stream at `done`, or where recap threw, without cancelling it:
+      // aborting closes whatever is still open (after a whole answer, nothing).
+      controller.abort(new Error('the call ended'));
     },
   };
 }

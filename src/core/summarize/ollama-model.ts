@@ -35,6 +35,12 @@ export interface LanguageModel {
    * AnswerCutShort when the answer stopped unfinished (the model looped).
    */
   chat(request: ModelChatRequest): Promise<ModelChatAnswer>;
+  /**
+   * Whether the server refuses a prompt longer than num_ctx instead of cutting it, so that an answer
+   * proves its prompt was read whole (Ollama 0.12.6 and later, asked with `truncate: false`, as every
+   * chat here is). False when the server does not say.
+   */
+  refusesOverflow(signal: AbortSignal): Promise<boolean>;
 }
 
 export interface OllamaModelOptions {
@@ -47,10 +53,19 @@ export interface OllamaModelOptions {
 
 /** Used when /api/show names no context length: the smallest window current models have. */
 const FALLBACK_CONTEXT_LENGTH = 2048;
+/**
+ * The first release that honours `truncate: false` for chat, answering 400 "the input length exceeds
+ * the context length" (api/types.go gained ChatRequest.Truncate and Shift, and both runners
+ * errorInputTooLong, in v0.12.6). A build without a version says 0.0.0 (version/version.go).
+ */
+const REFUSES_OVERFLOW_SINCE = [0, 12, 6] as const;
+/** How long asking the server's version may take. */
+const VERSION_TIMEOUT_MS = 5_000;
 
 export function createOllamaModel(options: OllamaModelOptions): LanguageModel {
   const api = createOllamaApi(options.host, options.fetch ?? globalThis.fetch);
   let lookup: Promise<number> | undefined;
+  let refusal: Promise<boolean> | undefined;
 
   /**
    * Tied to no caller's signal: the first caller leaving, or the start-up check's time limit, must
@@ -71,9 +86,26 @@ export function createOllamaModel(options: OllamaModelOptions): LanguageModel {
     }
   }
 
+  /** Asked once; a server that does not answer is judged as one that may cut, and asked again next time. */
+  async function readRefusal(): Promise<boolean> {
+    const call = startCall(undefined, Math.min(options.idleTimeoutMs, VERSION_TIMEOUT_MS));
+    try {
+      return atLeast(await api.version(call.signal), REFUSES_OVERFLOW_SINCE);
+    } catch {
+      refusal = undefined;
+      return false;
+    } finally {
+      call.end();
+    }
+  }
+
   return {
     name: options.model,
     host: options.host,
+    refusesOverflow(signal) {
+      refusal ??= readRefusal();
+      return untilAborted(refusal, signal);
+    },
     contextLength(signal) {
       lookup ??= readContextLength().catch((error: unknown) => {
         lookup = undefined;
@@ -115,6 +147,17 @@ function chatBody(model: string, request: ModelChatRequest): RecapChatRequest {
     shift: false,
     options: { num_ctx: request.numCtx, num_predict: request.numPredict, temperature: 0.2 },
   };
+}
+
+/** Whether a version such as "0.17.4" or "0.12.6-rc1" is at least `least`. */
+function atLeast(version: string, least: readonly number[]): boolean {
+  const parts = version.split('.').map((part) => Number.parseInt(part, 10));
+  for (const [index, wanted] of least.entries()) {
+    const part = parts[index];
+    if (part === undefined || Number.isNaN(part)) return false;
+    if (part !== wanted) return part > wanted;
+  }
+  return true;
 }
 
 const NS_PER_MS = 1_000_000;

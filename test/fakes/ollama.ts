@@ -19,7 +19,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { encode } from 'gpt-tokenizer/encoding/cl100k_base';
 import { listenLocal, sendJson, sleep } from './http.js';
-import { answerLikeAModel, pieces, psOf, showOf, tagOf } from './ollama-answers.js';
+import { answerLikeAModel, fullName, pieces, psOf, showOf, tagOf } from './ollama-answers.js';
 import { type ChatMessageIn, InputTooLong, readPrompt } from './ollama-prompt.js';
 
 export interface FakeModel {
@@ -109,8 +109,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
 
   const findModel = (name: unknown): FakeModel | undefined => {
     if (typeof name !== 'string') return undefined;
-    const bare = name.replace(/:latest$/, '');
-    return models.find((model) => model.name === bare || model.name === name);
+    return models.find((model) => fullName(model.name) === fullName(name));
   };
   const notFound = (response: ServerResponse, name: unknown) =>
     sendJson(response, 404, { error: `model '${String(name)}' not found` });

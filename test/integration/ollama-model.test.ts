@@ -72,6 +72,15 @@ describe('an OLLAMA_HOST that is not Ollama is named as such, never "try again i
     });
   });
 
+  it('a port fetch refuses to use ("bad port"), not as a server that is not Ollama', async () => {
+    await expect(chatAt('http://127.0.0.1:1')).rejects.toMatchObject({
+      code: 'config_invalid',
+      userMessage: expect.stringMatching(
+        /^OLLAMA_HOST \(http:\/\/127\.0\.0\.1:1\) uses port 1, which fetch refuses .*11434/,
+      ),
+    });
+  });
+
   it('a port nothing listens on', async () => {
     const host = `http://127.0.0.1:${await closedPort()}`;
     await expect(chatAt(host)).rejects.toMatchObject({

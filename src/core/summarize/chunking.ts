@@ -39,58 +39,64 @@ const sentenceSegmenter = new Intl.Segmenter(undefined, { granularity: 'sentence
 /**
  * Splits text into parts of at most `budget` estimated tokens, at line, sentence or word boundaries
  * (at characters only for a run with no spaces at all), with parts of similar size. Joining the
- * parts gives back the whole text: nothing is dropped.
+ * parts gives back the whole text: nothing is dropped. The parts are slices of `text`, and its units
+ * are kept as offsets: a long document is not copied again, nor held as thousands of small strings.
  */
 export function splitIntoParts(text: string, budget: number, estimate: Estimate): string[] {
   if (budget < 1) throw new RangeError('the part budget must be positive');
   // Units larger than a sixteenth of the budget are cut smaller, so parts can be cut near any point.
   const unitBudget = Math.max(1, Math.floor(budget / UNITS_PER_PART));
-  const units: { text: string; tokens: number }[] = [];
-  for (const unit of naturalUnits(text)) {
-    for (const piece of fitUnit(unit, unitBudget, estimate))
-      units.push({ text: piece, tokens: estimate(piece) });
-  }
-  const ends: number[] = [];
+  const units: Units = { text, ends: [], tokens: [], totals: [] };
   let total = 0;
-  for (const unit of units) {
-    total += unit.tokens;
-    ends.push(total);
-  }
+  const add = (end: number, tokens: number) => {
+    total += tokens;
+    units.ends.push(end);
+    units.tokens.push(tokens);
+    units.totals.push(total);
+  };
+  forEachNaturalUnit(text, (start, end) => fitUnit(text, start, end, { budget: unitBudget, estimate, add }));
   const count = total <= budget ? 1 : Math.ceil(total / (budget * FILL));
-  const cuts = cutPoints(units, ends, total / count, count);
+  const cuts = cutPoints(units, total / count, count);
   const parts: string[] = [];
   let from = 0;
-  for (const cut of [...cuts, units.length]) {
-    const part = units.slice(from, cut);
-    if (part.length > 0) parts.push(...packGreedily(part, budget));
+  for (const cut of [...cuts, units.ends.length]) {
+    if (cut > from) {
+      for (const [start, end] of packGreedily(units, from, cut, budget)) parts.push(text.slice(start, end));
+    }
     from = cut;
   }
   return parts;
 }
 
+/** Consecutive units of a text, by where each ends (a character offset), its tokens and the running total. */
+interface Units {
+  text: string;
+  ends: number[];
+  tokens: number[];
+  totals: number[];
+}
+
+const unitStart = (units: Units, index: number) => (index === 0 ? 0 : (units.ends[index - 1] ?? 0));
+const endsLine = (units: Units, index: number) => units.text.charCodeAt((units.ends[index] ?? 0) - 1) === 10;
+
 /**
  * Unit indexes where parts begin, one near each multiple of `target` tokens: at a line end when one is
  * close, so a speaker's turn stays whole, else at the nearest unit boundary.
  */
-function cutPoints(
-  units: readonly { text: string }[],
-  ends: readonly number[],
-  target: number,
-  count: number,
-): number[] {
+function cutPoints(units: Units, target: number, count: number): number[] {
+  const { totals } = units;
   const cuts: number[] = [];
   let previous = 0;
   for (let k = 1; k < count; k++) {
     const ideal = k * target;
     let nearest = -1;
     let nearestLine = -1;
-    for (let i = previous; i < units.length - 1; i++) {
-      const end = ends[i] ?? 0;
+    for (let i = previous; i < totals.length - 1; i++) {
+      const end = totals[i] ?? 0;
       const distance = Math.abs(end - ideal);
-      if (nearest === -1 || distance < Math.abs((ends[nearest] ?? 0) - ideal)) nearest = i;
-      const endsLine = units[i]?.text.endsWith('\n') ?? false;
-      if (endsLine && distance <= target * LINE_END_WINDOW) {
-        if (nearestLine === -1 || distance < Math.abs((ends[nearestLine] ?? 0) - ideal)) nearestLine = i;
+      if (nearest === -1 || distance < Math.abs((totals[nearest] ?? 0) - ideal)) nearest = i;
+      if (endsLine(units, i) && distance <= target * LINE_END_WINDOW) {
+        if (nearestLine === -1 || distance < Math.abs((totals[nearestLine] ?? 0) - ideal)) nearestLine = i;
       }
       if (end > ideal + target) break;
     }
@@ -103,38 +109,59 @@ function cutPoints(
   return cuts;
 }
 
-/** A safety net for the rare part the cut points left over budget: fill parts one unit at a time. */
-function packGreedily(units: readonly { text: string; tokens: number }[], budget: number): string[] {
-  const parts: string[] = [];
-  let current = '';
+/**
+ * A safety net for the rare part the cut points left over budget: fill parts one unit at a time.
+ * Returns the parts of units `from` to `to` (exclusive) as [start, end] offsets.
+ */
+function packGreedily(units: Units, from: number, to: number, budget: number): [number, number][] {
+  const parts: [number, number][] = [];
+  let start = unitStart(units, from);
   let tokens = 0;
-  for (const unit of units) {
-    if (current !== '' && tokens + unit.tokens > budget) {
-      parts.push(current);
-      current = '';
+  for (let index = from; index < to; index++) {
+    const unit = units.tokens[index] ?? 0;
+    if (index > from && tokens + unit > budget) {
+      const end = unitStart(units, index);
+      parts.push([start, end]);
+      start = end;
       tokens = 0;
     }
-    current += unit.text;
-    tokens += unit.tokens;
+    tokens += unit;
   }
-  if (current !== '') parts.push(current);
+  parts.push([start, units.ends[to - 1] ?? start]);
   return parts;
 }
 
-/** Lines, then sentences within each line, each keeping its trailing whitespace. */
-function* naturalUnits(text: string): Generator<string> {
-  for (const line of text.split(/(?<=\n)/)) {
-    if (line.length <= 200) {
-      yield line;
-      continue;
+/** Lines, then sentences within each line, each keeping its trailing whitespace, by their offsets. */
+function forEachNaturalUnit(text: string, unit: (start: number, end: number) => void): void {
+  let start = 0;
+  while (start < text.length) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline + 1;
+    if (end - start <= 200) unit(start, end);
+    else {
+      for (const { index, segment } of sentenceSegmenter.segment(text.slice(start, end))) {
+        unit(start + index, start + index + segment.length);
+      }
     }
-    for (const { segment } of sentenceSegmenter.segment(line)) yield segment;
+    start = end;
   }
 }
 
-/** Halves a unit at whitespace (or anywhere, when it has none) until each piece fits the budget. */
-function fitUnit(unit: string, budget: number, estimate: Estimate): string[] {
-  if (unit.length < 2 || estimate(unit) <= budget) return [unit];
+interface UnitSink {
+  budget: number;
+  estimate: Estimate;
+  /** Takes the next unit: where it ends, and its tokens. */
+  add(end: number, tokens: number): void;
+}
+
+/**
+ * Adds the unit from `start` to `end`, halved at whitespace (or anywhere, when it has none) until
+ * each piece fits the budget.
+ */
+function fitUnit(text: string, start: number, end: number, sink: UnitSink): void {
+  const unit = text.slice(start, end);
+  const tokens = sink.estimate(unit);
+  if (unit.length < 2 || tokens <= sink.budget) return sink.add(end, tokens);
   const middle = Math.floor(unit.length / 2);
   const after = unit.slice(middle).search(/\s/);
   const before = unit.slice(0, middle).search(/\s\S*$/);
@@ -142,5 +169,6 @@ function fitUnit(unit: string, budget: number, estimate: Estimate): string[] {
   if (after !== -1 && (before === -1 || after <= middle - before)) cut = middle + after + 1;
   else if (before !== -1) cut = before + 1;
   if (cut <= 0 || cut >= unit.length) cut = middle;
-  return [...fitUnit(unit.slice(0, cut), budget, estimate), ...fitUnit(unit.slice(cut), budget, estimate)];
+  fitUnit(text, start, start + cut, sink);
+  fitUnit(text, start + cut, end, sink);
 }

@@ -2,6 +2,7 @@ import * as transcriptLibrary from 'youtube-transcript-plus';
 import { z } from 'zod';
 import { cancelledError, RecapError } from '../errors.js';
 import { startDeadline } from '../fetch/deadline.js';
+import { readCapped } from '../fetch/read-capped.js';
 import type { Document, Segment } from '../types.js';
 import { mergeCaptions } from './formats/caption-paragraphs.js';
 import { decodeEntities, stripTags } from './formats/markup.js';
@@ -75,7 +76,8 @@ export function createYouTubeReader(options: YouTubeOptions): YouTubeReader {
       const run = new YouTubeRun(video, language, base, baseFetch, deadline.signal);
       const unreadable = (cause: unknown): RecapError => {
         if (signal.aborted) return cancelledError(signal.reason);
-        if (cause instanceof RecapError) return cause;
+        // Before the RecapError check: a read the deadline stopped ends in a `cancelled` RecapError.
+        if (cause instanceof RecapError && !deadline.expired) return cause;
         const reason = deadline.expired
           ? 'YouTube took too long to answer'
           : isNetworkFailure(cause)
@@ -215,24 +217,13 @@ class YouTubeRun {
       },
       signal: this.signal,
     });
-    const bytes = await readAtMost(response, MAX_BODY_BYTES);
+    const bytes = await readCapped(response.body, {
+      maxBytes: MAX_BODY_BYTES,
+      signal: this.signal,
+      tooLarge: () => new RecapError('input_too_large', 'YouTube sent more than recap reads.'),
+    });
     return { status: response.status, ok: response.ok, text: new TextDecoder().decode(bytes) };
   }
-}
-
-/** The body, read chunk by chunk and refused as soon as it passes `maxBytes`. */
-async function readAtMost(response: Response, maxBytes: number): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of response.body ?? []) {
-    total += chunk.byteLength;
-    if (total > maxBytes) {
-      await response.body?.cancel().catch(() => undefined);
-      throw new RecapError('input_too_large', 'YouTube sent more than recap reads.');
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, total);
 }
 
 function isNetworkFailure(error: unknown): boolean {

@@ -266,3 +266,42 @@ describe.runIf(process.platform === 'linux')('parses at once', () => {
     expect(await mostAtOnce(3)).toBeGreaterThan(1);
   });
 });
+
+describe('reads at once', () => {
+  it('downloads no more files, and reads no more videos, at once than RECAP_MAX_PARSES allows, so their bytes cannot pile up', async () => {
+    // Downloads (and video reads) in flight; each one's bytes stay held until its parse ends, in its slot.
+    let inFlight = 0;
+    let most = 0;
+    const hold = async <T>(value: T): Promise<T> => {
+      most = Math.max(most, ++inFlight);
+      await new Promise(setImmediate);
+      inFlight--;
+      return value;
+    };
+    const sources = createSources({
+      fetch: () => Promise.reject(new Error('no pages here')),
+      youtube: {
+        read: () => hold({ text: 'the captions', source: { kind: 'url', url: 'https://youtu.be/x' } }),
+      },
+      maxFileBytes: 1024 * 1024,
+      maxParses: 2,
+    });
+    const file = (index: number) => ({
+      kind: 'file' as const,
+      name: `notes-${index}.txt`,
+      download: () => hold(Buffer.from(`notes ${index}`)),
+    });
+    const video = { kind: 'url' as const, url: new URL('https://www.youtube.com/watch?v=dQw4w9WgXcQ') };
+    const signal = new AbortController().signal;
+    const reads = [file(0), file(1), file(2), video, file(3)].map((input) => sources.read(input, { signal }));
+    const documents = await Promise.all(reads);
+    expect(documents.map((document) => document.text)).toEqual([
+      'notes 0',
+      'notes 1',
+      'notes 2',
+      'the captions',
+      'notes 3',
+    ]);
+    expect(most).toBe(2);
+  });
+});

@@ -215,7 +215,14 @@ describe('web pages as files', () => {
   });
 });
 
-/** The parse processes this test process has running now (Linux: /proc lists each thread's children). */
+/** The kernel's flag for a task that is exiting (include/linux/sched.h): killed, its memory being freed. */
+const PF_EXITING = 0x4;
+
+/**
+ * The parse processes this test process has running now (Linux: /proc lists each thread's children).
+ * A process already killed is not counted: once a parse has answered it is killed and its slot goes to
+ * the next, and on a busy machine the old one can take a few milliseconds to be torn down.
+ */
 function liveParses(): number {
   const tasks = readdirSync(`/proc/${process.pid}/task`);
   const children = tasks.flatMap((task) =>
@@ -223,7 +230,12 @@ function liveParses(): number {
   );
   return children.filter((pid) => {
     try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('parse-worker');
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // After "pid (name) ": state, ppid, pgrp, session, tty, tpgid, flags.
+      const flags = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[6]);
+      return (
+        (flags & PF_EXITING) === 0 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('parse-worker')
+      );
     } catch {
       return false; // it ended while we looked
     }

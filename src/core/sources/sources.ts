@@ -73,7 +73,7 @@ export function createSources(options: SourcesOptions): Sources {
       });
     }
     const video = parseYouTubeUrl(input.url);
-    if (video) return options.youtube.read(video, { signal, language });
+    if (video) return options.youtube.read(video, { signal, language, maxBytes, parser });
     const page = await options.fetch(input.url, { accept: READABLE_CONTENT_TYPES, maxBytes, signal });
     return parse({
       bytes: page.bytes,

@@ -3,7 +3,7 @@ import { mergeCaptions, PARAGRAPH } from '../../../src/core/sources/formats/capt
 import { decodeEntities, stripTags } from '../../../src/core/sources/formats/markup.js';
 import { parseSrt } from '../../../src/core/sources/formats/srt.js';
 import { parseVtt, vttCues } from '../../../src/core/sources/formats/vtt.js';
-import { parseTimedText } from '../../../src/core/sources/youtube.js';
+import { parseTimedText } from '../../../src/core/sources/youtube-answers.js';
 import { locateBullets } from '../../../src/core/summarize/moments.js';
 import { readFixture } from '../../helpers/fixtures.js';
 

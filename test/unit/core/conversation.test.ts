@@ -135,7 +135,7 @@ describe('the footer', () => {
   it('counts messages, people and the time span, and says what was left out', () => {
     const chat = conversation(
       [message(dana, '09:12', 'a'), message(sam, '12:00', 'b'), message(dana, '17:40', 'c')],
-      { botMessages: 12, systemMessages: 0, beyondLimit: 37, cutByRateLimit: false },
+      { ...noneLeftOut(), botMessages: 12, beyondLimit: 37 },
     );
     expect(recapFooter(chat)).toBe(
       '3 messages by 2 people, 09:12–17:40 UTC; 12 bot messages skipped; 37 older messages beyond the limit',

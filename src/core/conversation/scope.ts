@@ -101,11 +101,27 @@ export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }
 
-/** A duration as people say it: "24 hours", "3 days", "90 minutes". */
+/** A duration as people say it: "24 hours", "3 days", "90 minutes" (hours up to two days). */
 export function describeWindow(ms: number): string {
-  if (ms % 86_400_000 === 0) return plural(ms / 86_400_000, 'day');
+  if (ms % 86_400_000 === 0 && ms > 2 * 86_400_000) return plural(ms / 86_400_000, 'day');
   if (ms % 3_600_000 === 0) return plural(ms / 3_600_000, 'hour');
   return plural(Math.round(ms / 60_000), 'minute');
+}
+
+/** What a person is told when the scope holds nothing to recap. */
+export function describeEmpty(scope: RecapScope, maxWindowMs: number): string {
+  switch (scope.kind) {
+    case 'window':
+      return `No messages in the last ${describeWindow(Math.min(scope.ms, maxWindowMs))} here.`;
+    case 'last':
+      return `No messages here in the last ${describeWindow(maxWindowMs)}.`;
+    case 'since-me':
+      return 'No messages here since your last one.';
+    case 'start':
+      return 'There is nothing to recap in this thread yet.';
+    case 'from':
+      return 'There is nothing to recap from that message on.';
+  }
 }
 
 /** What a scope covers, as the end of a sentence: "in the last 24 hours", "since your last message". */

@@ -195,7 +195,8 @@ describe('what a recap covers', () => {
   });
 
   it('describes a window as people say it', () => {
-    expect(describeWindow(86_400_000)).toBe('1 day');
+    expect(describeWindow(86_400_000)).toBe('24 hours');
+    expect(describeWindow(3 * 86_400_000)).toBe('3 days');
     expect(describeWindow(2 * 3_600_000)).toBe('2 hours');
     expect(describeWindow(90 * 60_000)).toBe('90 minutes');
   });

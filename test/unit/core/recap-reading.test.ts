@@ -132,7 +132,7 @@ describe('what the footer and the notices say', () => {
   });
 
   it.each([
-    [{ kind: 'window', ms: 24 * HOUR }, 'in the last 1 day'],
+    [{ kind: 'window', ms: 24 * HOUR }, 'in the last 24 hours'],
     [{ kind: 'window', ms: 2 * HOUR }, 'in the last 2 hours'],
     [{ kind: 'last', count: 200 }, 'in the last 200 messages'],
     [{ kind: 'since-me' }, 'since your last message'],

@@ -124,6 +124,18 @@ describe('citations', () => {
     expect(bullet?.sources.map((m) => m.author.name)).toEqual(['Ana']);
   });
 
+  it('keeps a name that the cited message itself names', () => {
+    const named = transcriptOf(
+      conversation([
+        message(dana, '09:00', 'Sam owns the release notes from now on'),
+        message(sam, '09:05', 'ok'),
+      ]),
+    );
+    const [bullet] = resolveCitations(['Sam owns the release notes [1]'], named);
+    expect(bullet?.text).toBe('Sam owns the release notes');
+    expect(bullet?.sources.map((m) => m.author.name)).toEqual(['Dana']);
+  });
+
   it('tells a full name from a shorter one inside it', () => {
     const [bullet] = resolveCitations(['Ana Lima confirmed the venue for March [4]'], chat);
     expect(bullet?.text).toBe('Ana Lima confirmed the venue for March');

@@ -100,7 +100,12 @@ export async function runJob(
   const work: Work<RecapReply> = (onProgress) => {
     if (!recaps) throw new RecapError('unsupported_input', 'Recaps are not available here.');
     const limits = deps.recapLimits ?? DEFAULT_RECAP_LIMITS;
-    return runRecap(command, recaps.reader(), deps.recap, { signal, onProgress, limits, origin: job.origin });
+    return runRecap(command, recaps.reader(job), deps.recap, {
+      signal,
+      onProgress,
+      limits,
+      origin: job.origin,
+    });
   };
   const surface = () => {
     if (!recaps) throw new Error(`no recap surface for ${job.origin.platform}`);

@@ -68,7 +68,7 @@ export interface RecapReply extends Omit<SummaryResult, 'bullets' | 'title'> {
 export interface RecapKit {
   surface(job: ChatJob): ReplySurface<RecapReply>;
   /** A reader for one request (it keeps the names it resolved for that request only). */
-  reader(): ConversationReader;
+  reader(job: ChatJob): ConversationReader;
 }
 
 /** Links shown per bullet; more cited messages are counted. */

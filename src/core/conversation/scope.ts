@@ -134,7 +134,7 @@ export function describeScope(scope: RecapScope): string {
     case 'since-me':
       return 'since your last message';
     case 'start':
-      return 'in this thread';
+      return 'from its first message';
     case 'from':
       return 'from that message on';
   }

@@ -136,7 +136,7 @@ describe('what the footer and the notices say', () => {
     [{ kind: 'window', ms: 2 * HOUR }, 'in the last 2 hours'],
     [{ kind: 'last', count: 200 }, 'in the last 200 messages'],
     [{ kind: 'since-me' }, 'since your last message'],
-    [{ kind: 'start' }, 'in this thread'],
+    [{ kind: 'start' }, 'from its first message'],
   ] as [RecapScope, string][])('describes %j as “%s”', (scope, words) => {
     expect(describeScope(scope)).toBe(words);
   });

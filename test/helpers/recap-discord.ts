@@ -4,8 +4,9 @@
  */
 import { afterEach, expect } from 'vitest';
 import type { RestCall } from '../fakes/discord.js';
-import type { FakeOllama } from '../fakes/ollama.js';
 import { type DiscordHarness, startDiscordHarness, waitFor } from './discord-harness.js';
+
+export * from './recap.js';
 
 type Embed = { title?: string; description?: string; footer?: { text: string } };
 
@@ -20,18 +21,6 @@ export function recapHarnessPerTest() {
     return harness;
   };
 }
-
-/** A moment `minutes` before now. */
-export const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000);
-
-/** A time of yesterday (UTC): within a week, and never across midnight, so a transcript shows only hours. */
-export function yesterdayAt(time: string): Date {
-  const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-  return new Date(`${day}T${time}:00Z`);
-}
-
-/** What a transcript line says, without its number, name and time. */
-export const saidIn = (line: string) => line.slice(line.indexOf('): ') + 3);
 
 export const embedOf = (call: RestCall | undefined) => ((call?.body?.embeds as Embed[] | undefined) ?? [])[0];
 
@@ -74,17 +63,3 @@ export function refusal(h: DiscordHarness, token: string): Promise<string> {
 /** History reads of a channel, so far. */
 export const historyReads = (h: DiscordHarness, channelId: string) =>
   h.discord.rest.filter((call) => call.method === 'GET' && call.path === `/channels/${channelId}/messages`);
-
-/** Every prompt the model read, joined. */
-export const promptsSeen = (ollama: FakeOllama) => ollama.chats.map((chat) => chat.seenPrompt).join('\n');
-
-/** The numbered transcript lines the model read in its single call. */
-export function transcriptLines(ollama: FakeOllama): string[] {
-  const content = /<content>\n([\s\S]*?)\n<\/content>/.exec(ollama.chats.at(-1)?.seenPrompt ?? '')?.[1];
-  return content ? content.split('\n') : [];
-}
-
-/** Five bullets for the fake Ollama to answer with, as a model citing message numbers would. */
-export function scriptBullets(ollama: FakeOllama, bullets: string[]): void {
-  ollama.script({ kind: 'reply', content: JSON.stringify({ bullets }) });
-}

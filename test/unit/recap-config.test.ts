@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 
@@ -40,5 +41,27 @@ describe('the conversation recap settings', () => {
   it('are left out of what the CLI reads, like every chat setting', () => {
     expect(loadConfig({ RECAP_MAX_WINDOW: 'never' }, 'summarize').recaps.maxWindowMs).toBe(7 * 86_400_000);
     expect(() => loadConfig({ RECAP_MAX_WINDOW: 'never' })).toThrow(/RECAP_MAX_WINDOW/);
+  });
+});
+
+describe('the Slack manifest, for recaps', () => {
+  const manifest = readFileSync(new URL('../../slack/manifest.yaml', import.meta.url), 'utf8');
+
+  it('declares /recap, the Recap thread shortcut and the scopes reading history and names needs', () => {
+    expect(manifest).toMatch(/- command: \/recap\n/);
+    expect(manifest).toMatch(/- name: Recap thread\n\s+type: message\n\s+callback_id: recap_thread\n/);
+    for (const scope of [
+      'channels:history',
+      'groups:history',
+      'im:history',
+      'mpim:history',
+      'channels:read',
+      'groups:read',
+      'im:read',
+      'mpim:read',
+      'users:read',
+    ]) {
+      expect(manifest).toMatch(new RegExp(`^\\s+- ${scope}$`, 'm'));
+    }
   });
 });

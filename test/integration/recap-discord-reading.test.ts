@@ -170,7 +170,7 @@ describe('Discord: reading history under limits', () => {
   it('answers other requests while a recap waits out a 429 on history', async () => {
     const h = await start();
     seedMany(h, 150);
-    h.discord.rateLimitAfter('GET /channels/:id/messages', 1, { retryAfterMs: 3000 });
+    h.discord.rateLimitAfter('GET /channels/:id/messages', 1, { retryAfterMs: 6000 });
     const recap = h.discord.chatCommand('recap', {});
     await waitFor(() => historyReads(h, h.discord.textChannelId).length === 2);
     const summary = h.discord.slashCommand({ text: 'Standup: the launch moves to May.' });

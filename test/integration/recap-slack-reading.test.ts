@@ -148,7 +148,7 @@ describe('Slack: reading history under limits', () => {
   it('answers another request while a recap waits out a 429 on history, then reads on', async () => {
     const h = await start();
     seedMany(h, 250);
-    h.slack.rateLimitAfter('conversations.history', 1, 2);
+    h.slack.rateLimitAfter('conversations.history', 1, 6);
     await recapCommand(h, '');
     await waitFor(() => historyCalls(h).length === 2);
     await h.postCommand(h.slack.commandForm('Standup: the launch moves to May.', 'C0000001', 'U0000002'));

@@ -103,11 +103,14 @@ function recapIntake({
         return { kind: 'recap-public', ...place, placeholderTs };
       }
       // Ephemeral messages cannot be edited: one notice now, the recap replacing it (or after it) later.
+      // The notice is a courtesy: when neither way takes it, the recap still comes by its own routes.
       const notice = renderNotice(
         `:memo: Recapping what was said ${describeScope(request.value.scope)}: only you will see it.`,
       );
-      if (responseUrl) await calls.respond(responseUrl, notice);
-      else await calls.ephemeral(who.channel, who.user, notice, threadTs);
+      const ephemeral = () => calls.ephemeral(who.channel, who.user, notice, threadTs);
+      await (responseUrl ? calls.respond(responseUrl, notice).catch(ephemeral) : ephemeral()).catch(
+        () => undefined,
+      );
       return { kind: 'recap-private', ...place };
     },
   };

@@ -5,6 +5,7 @@
  * discord-api-docs reference.mdx "Message Formatting"; message types follow message.mdx "Message Types".
  */
 import type { APIMessage } from 'discord.js';
+import { replaceTokens } from '../../core/conversation/message-text.js';
 import { truncate } from '../../core/text.js';
 
 /** Names the reader found for the ids a message mentions; an unknown id reads as a generic word. */
@@ -68,23 +69,7 @@ const BROADCASTS: [string, string][] = [
 
 /** Every mention form as plain words, in one pass over the `<…>` tokens (linear, whatever the text). */
 export function plainMentions(content: string, names: Names): string {
-  let text = '';
-  let from = 0;
-  // Both searches only move forward: each character is looked at a bounded number of times.
-  let close = -1;
-  for (let open = content.indexOf('<'); open !== -1; open = content.indexOf('<', from)) {
-    if (close < open) close = content.indexOf('>', open);
-    if (close === -1) break;
-    const next = content.indexOf('<', open + 1);
-    if (next !== -1 && next < close) {
-      text += content.slice(from, next);
-      from = next;
-      continue;
-    }
-    text += content.slice(from, open) + token(content.slice(open + 1, close), names);
-    from = close + 1;
-  }
-  text += content.slice(from);
+  let text = replaceTokens(content, (inside) => token(inside, names));
   for (const [mention, words] of BROADCASTS) text = text.replaceAll(mention, words);
   return text;
 }

@@ -29,6 +29,25 @@ function parsed(page: Page): HistoryMessage[] {
 
 const next = (page: Page) => (page.has_more ? page.response_metadata?.next_cursor || undefined : undefined);
 
+/** The pages of a channel's history (`ts` absent: newest first) or of a thread (oldest first), parsed. */
+async function* pagesOf(pages: Pages, threadTs?: string): AsyncGenerator<HistoryMessage[]> {
+  const { client, channel, latest } = pages;
+  const window = { channel, limit: PAGE, ...(latest ? { latest } : {}) };
+  let cursor: string | undefined;
+  do {
+    const at = cursor ? { cursor } : {};
+    const page: Page = await pages.patience
+      .call(() =>
+        threadTs
+          ? client.conversations.replies({ ...window, ts: threadTs, ...at })
+          : client.conversations.history({ ...window, ...at }),
+      )
+      .catch(unreadable);
+    yield parsed(page);
+    cursor = next(page);
+  } while (cursor);
+}
+
 /** A channel's messages, newest first, while `wanting()`. */
 export async function readChannel(
   pages: Pages,
@@ -36,26 +55,14 @@ export async function readChannel(
   wanting: () => boolean,
   progress: () => void,
 ): Promise<void> {
-  const { client, channel, latest } = pages;
-  let cursor: string | undefined;
-  do {
-    const page: Page = await pages.patience
-      .call(() =>
-        client.conversations.history({
-          channel,
-          limit: PAGE,
-          ...(latest ? { latest } : {}),
-          ...(cursor ? { cursor } : {}),
-        }),
-      )
-      .catch(unreadable);
-    for (const message of parsed(page)) {
+  for await (const page of pagesOf(pages)) {
+    for (const message of page) {
       if (!wanting()) break;
       offer(message);
     }
     progress();
-    cursor = next(page);
-  } while (cursor && wanting());
+    if (!wanting()) return;
+  }
 }
 
 /**
@@ -68,26 +75,12 @@ export async function readThread(
   take: (message: HistoryMessage) => void,
   progress: (read: number) => void = () => undefined,
 ): Promise<void> {
-  const { client, channel, latest } = pages;
   const all: HistoryMessage[] = [];
-  let cursor: string | undefined;
   try {
-    do {
-      const page: Page = await pages.patience
-        .call(() =>
-          client.conversations.replies({
-            channel,
-            ts: threadTs,
-            limit: PAGE,
-            ...(latest ? { latest } : {}),
-            ...(cursor ? { cursor } : {}),
-          }),
-        )
-        .catch(unreadable);
-      all.push(...parsed(page));
+    for await (const page of pagesOf(pages, threadTs)) {
+      all.push(...page);
       progress(all.length);
-      cursor = next(page);
-    } while (cursor);
+    }
   } finally {
     for (const message of all.reverse()) take(message);
   }

@@ -5,6 +5,7 @@
  * `<!subteam^S…|@handle>`, `<!date^…|fallback>`, `<url|label>`, and `&amp;` `&lt;` `&gt;`).
  */
 import { z } from 'zod';
+import { replaceTokens } from '../../core/conversation/message-text.js';
 import { SlackFile } from './map-event.js';
 
 /** A message as conversations.history and .replies return it (the fields a recap reads). */
@@ -67,17 +68,10 @@ const SPECIAL: Record<string, string> = {
 
 /** Every `<…>` token as plain words, in one pass (linear whatever the text), then the three entities. */
 export function plainSlackText(text: string, userName: (id: string) => string | undefined): string {
-  let result = '';
-  let from = 0;
-  let close = -1;
-  for (let open = text.indexOf('<'); open !== -1; open = text.indexOf('<', from)) {
-    if (close < open) close = text.indexOf('>', open);
-    if (close === -1) break;
-    result += text.slice(from, open) + token(text.slice(open + 1, close), userName);
-    from = close + 1;
-  }
-  result += text.slice(from);
-  return result.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
+  return replaceTokens(text, (inside) => token(inside, userName))
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&amp;', '&');
 }
 
 function token(inside: string, userName: (id: string) => string | undefined): string {

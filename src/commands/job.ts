@@ -136,30 +136,20 @@ async function answer<R extends Answered>(
     log.error(`the job's reply target is unusable: ${describeCauses(error)}`);
     return;
   }
-  const policy = new DeliveryPolicy(log, deps.policy ?? DEFAULT_POLICY);
-  const throttle = new ProgressThrottle<Progress>(
-    (progress) => policy.try(surface.progress(progress)),
-    () => undefined,
-    describeProgress,
-    deps.progressIntervalMs,
-  );
-  const report = async (error: unknown): Promise<void> => {
-    const sent = await policy.send('failure notice', surface.fail(error));
-    if (!sent.ok) log.error(`the person could not be told: ${describeCauses(sent.error)}`, { stage: 'fail' });
-  };
+  const { policy, throttle, report } = showing(surface, deps, log);
   try {
     const reply = await work((progress) => throttle.show(progress));
     await throttle.close();
     const sent = await policy.send(words.what, surface.deliver(reply));
-    if (sent.ok) {
-      log.info(
-        `${words.done} (${reply.model}, ${reply.stats.chunks} parts, ${reply.stats.ms} ms${reply.cached ? ', cached' : ''})`,
-        { stage: 'deliver', via: sent.via },
-      );
-      return;
+    if (!sent.ok) {
+      const problem = `The ${words.what} is ready but could not be posted: ${userMessageOf(sent.error)}`;
+      return report(new RecapError('surface_rejected', problem, { cause: sent.error }));
     }
-    const problem = `The ${words.what} is ready but could not be posted: ${userMessageOf(sent.error)}`;
-    await report(new RecapError('surface_rejected', problem, { cause: sent.error }));
+    const { model, stats, cached } = reply;
+    log.info(`${words.done} (${model}, ${stats.chunks} parts, ${stats.ms} ms${cached ? ', cached' : ''})`, {
+      stage: 'deliver',
+      via: sent.via,
+    });
   } catch (caught) {
     await throttle.close();
     // The bot is stopping (a deploy, a restart): say so, rather than a bare "cancelled".
@@ -173,6 +163,22 @@ async function answer<R extends Answered>(
     log.warn(`failed: ${describeCauses(error)}`, { stage: 'fail' });
     await report(error);
   }
+}
+
+/** One job's fallback policy, its throttled progress, and how a failure reaches the person. */
+function showing<R>(surface: ReplySurface<R>, deps: JobDeps, log: Logger) {
+  const policy = new DeliveryPolicy(log, deps.policy ?? DEFAULT_POLICY);
+  const throttle = new ProgressThrottle<Progress>(
+    (progress) => policy.try(surface.progress(progress)),
+    () => undefined,
+    describeProgress,
+    deps.progressIntervalMs,
+  );
+  const report = async (error: unknown): Promise<void> => {
+    const sent = await policy.send('failure notice', surface.fail(error));
+    if (!sent.ok) log.error(`the person could not be told: ${describeCauses(sent.error)}`, { stage: 'fail' });
+  };
+  return { policy, throttle, report };
 }
 
 /** Turns what was asked into the core's Input; files and referenced messages go through the platform. */

@@ -5,10 +5,11 @@
  * numbers the model cited into links. Nothing read outlives the request.
  */
 import type { Recap } from '../app.js';
-import { resolveCitations } from '../core/conversation/citations.js';
+import { type CitedBullet, resolveCitations } from '../core/conversation/citations.js';
 import type { Conversation, ConversationMessage } from '../core/conversation/conversation.js';
 import { recapFooter } from '../core/conversation/footer.js';
 import { RECAP_PROMPTS } from '../core/conversation/prompts.js';
+import { HistoryWindow, planRead } from '../core/conversation/read-plan.js';
 import { describeEmpty, describeScope, type RecapLimits } from '../core/conversation/scope.js';
 import { transcriptOf } from '../core/conversation/transcript.js';
 import { RecapError } from '../core/errors.js';
@@ -112,21 +113,10 @@ export async function runRecap(
       ...(command.language ? { language: command.language } : {}),
     },
   );
-  const cited = resolveCitations(result.bullets, transcript);
-  const shown = cited.map((bullet) => bullet.sources.slice(0, MAX_LINKS_PER_BULLET));
-  const links = await reader.links([...new Set(shown.flat())], signal);
   return {
     title,
     covers: describeScope(command.scope),
-    bullets: cited.map((bullet, index) => ({
-      text: bullet.text,
-      sources: (shown[index] ?? []).map((message) => ({
-        at: message.at,
-        author: message.author.name,
-        link: links.get(message.id),
-      })),
-      more: Math.max(0, bullet.sources.length - MAX_LINKS_PER_BULLET),
-    })),
+    bullets: await linked(resolveCitations(result.bullets, transcript), reader, signal),
     footer: recapFooter(conversation),
     model: result.model,
     stats: result.stats,
@@ -135,6 +125,37 @@ export async function runRecap(
       ? { id: run.origin.user, name: await reader.nameOf(run.origin.user, signal) }
       : undefined,
   };
+}
+
+/** Each bullet with links to the first messages it cites; the rest are counted. */
+async function linked(
+  cited: readonly CitedBullet[],
+  reader: ConversationReader,
+  signal: AbortSignal,
+): Promise<RecapBullet[]> {
+  const shown = cited.map((bullet) => bullet.sources.slice(0, MAX_LINKS_PER_BULLET));
+  const links = await reader.links([...new Set(shown.flat())], signal);
+  return cited.map((bullet, index) => ({
+    text: bullet.text,
+    sources: (shown[index] ?? []).map((message) => ({
+      at: message.at,
+      author: message.author.name,
+      link: links.get(message.id),
+    })),
+    more: Math.max(0, bullet.sources.length - MAX_LINKS_PER_BULLET),
+  }));
+}
+
+/** The window a reader offers a request's history to; `timeOf` reads a message's time from its id. */
+export function windowFor<T>(request: RecapRequest, timeOf: (messageId: string) => number): HistoryWindow<T> {
+  const { scope } = request;
+  return new HistoryWindow<T>(
+    planRead(scope, request.limits, {
+      anchorMs: request.anchorMs,
+      requester: request.requester,
+      fromMs: scope.kind === 'from' ? timeOf(scope.messageId) : undefined,
+    }),
+  );
 }
 
 function emptyRecap(command: RecapCommand, conversation: Conversation, limits: RecapLimits): RecapError {

@@ -4,6 +4,7 @@
  * discord.js bot runs against the fake Discord, summarizing with the fake Ollama.
  */
 import { describe, expect, it } from 'vitest';
+import { commandDefinitions } from '../../src/bots/discord/commands.js';
 import { BOT_CANNOT_READ, PERSON_CANNOT_READ } from '../../src/bots/discord/recap-map.js';
 import { CHANNEL_REFUSED, PUBLIC_REFUSED } from '../../src/commands/recap-policy.js';
 import { waitFor } from '../helpers/discord-harness.js';
@@ -24,6 +25,23 @@ import {
 } from '../helpers/recap-discord.js';
 
 const start = recapHarnessPerTest();
+
+describe('Discord: registering the recap commands', () => {
+  it('registers /recap with its options and Recap from here, in servers only', () => {
+    const [, , recap, fromHere] = commandDefinitions() as unknown as Record<string, unknown>[];
+    expect(recap).toMatchObject({ name: 'recap', contexts: [0] });
+    expect(((recap?.options ?? []) as { name: string; type: number }[]).map((o) => [o.name, o.type])).toEqual(
+      [
+        ['window', 3],
+        ['last', 4],
+        ['since_me', 5],
+        ['public', 5],
+        ['language', 3],
+      ],
+    );
+    expect(fromHere).toMatchObject({ name: 'Recap from here', type: 3, contexts: [0] });
+  });
+});
 
 describe('Discord: /recap in a thread', () => {
   it('recaps the thread from the message it started on, privately, each bullet linked to its messages', async () => {

@@ -15,9 +15,9 @@ import {
   Routes,
   SnowflakeUtil,
 } from 'discord.js';
-import type { ConversationReader, RecapRequest } from '../../commands/recap.js';
+import { type ConversationReader, type RecapRequest, windowFor } from '../../commands/recap.js';
 import type { Conversation, ConversationMessage } from '../../core/conversation/conversation.js';
-import { HistoryWindow, planRead } from '../../core/conversation/read-plan.js';
+import type { HistoryWindow } from '../../core/conversation/read-plan.js';
 import { RecapError } from '../../core/errors.js';
 import { DiscordNames } from './recap-names.js';
 import { isBlank, readableText, skipOf, THREAD_STARTER } from './recap-text.js';
@@ -71,33 +71,8 @@ async function readHistory(
   const channel = (await rest
     .get(Routes.channel(id), { signal: run.signal })
     .catch(unreadable)) as APIChannel;
-  const { scope } = request;
-  const window = new HistoryWindow<APIMessage>(
-    planRead(scope, request.limits, {
-      anchorMs: request.anchorMs,
-      requester: request.requester,
-      fromMs: scope.kind === 'from' ? SnowflakeUtil.timestampFrom(scope.messageId) : undefined,
-    }),
-  );
-  let before = request.conversation.before;
-  while (window.wanting) {
-    const query = new URLSearchParams({ limit: String(PAGE), ...(before ? { before } : {}) });
-    let page: APIMessage[];
-    try {
-      page = (await rest.get(Routes.channelMessages(id), { query, signal: run.signal })) as APIMessage[];
-    } catch (error) {
-      if (!(error instanceof RateLimitError)) return unreadable(error);
-      window.cutByRateLimit();
-      break;
-    }
-    for (const message of page) {
-      const skip = skipOf(message, botId);
-      window.offer({ item: message, at: Date.parse(message.timestamp), authorId: message.author.id, skip });
-    }
-    run.onProgress(window.read);
-    before = page.at(-1)?.id;
-    if (page.length < PAGE) break;
-  }
+  const window = windowFor<APIMessage>(request, (messageId) => SnowflakeUtil.timestampFrom(messageId));
+  await readPages(rest, { id, before: request.conversation.before, botId }, window, run);
   const { items, leftOut } = window.result();
   if (items.length === 0 && leftOut.cutByRateLimit) {
     throw new RecapError(
@@ -108,6 +83,33 @@ async function readHistory(
   const messages = await withStarter(rest, items, leftOut, run.signal);
   checkReadable(messages);
   return { messages, place: placeOf(channel), leftOut };
+}
+
+/** Pages of 100, newest first, offered to the window while it wants more; a long 429 ends the reading. */
+async function readPages(
+  rest: REST,
+  from: { id: string; before: string | undefined; botId: string },
+  window: HistoryWindow<APIMessage>,
+  run: { signal: AbortSignal; onProgress(read: number): void },
+): Promise<void> {
+  let before = from.before;
+  while (window.wanting) {
+    const query = new URLSearchParams({ limit: String(PAGE), ...(before ? { before } : {}) });
+    let page: APIMessage[];
+    try {
+      page = (await rest.get(Routes.channelMessages(from.id), { query, signal: run.signal })) as APIMessage[];
+    } catch (error) {
+      if (!(error instanceof RateLimitError)) return unreadable(error);
+      return window.cutByRateLimit();
+    }
+    for (const message of page) {
+      const skip = skipOf(message, from.botId);
+      window.offer({ item: message, at: Date.parse(message.timestamp), authorId: message.author.id, skip });
+    }
+    run.onProgress(window.read);
+    before = page.at(-1)?.id;
+    if (page.length < PAGE) return;
+  }
 }
 
 /** A thread's first message points to the message it was started on, in the parent: that one is read. */

@@ -6,9 +6,8 @@
  * (recap-patience.ts); one that asks for too long ends the reading, and the recap says so.
  */
 import type { WebClient } from '@slack/web-api';
-import type { ConversationReader, RecapRequest } from '../../commands/recap.js';
+import { type ConversationReader, type RecapRequest, windowFor } from '../../commands/recap.js';
 import type { ConversationMessage, LeftOut } from '../../core/conversation/conversation.js';
-import { HistoryWindow, planRead } from '../../core/conversation/read-plan.js';
 import { RecapError } from '../../core/errors.js';
 import { SlackNames } from './recap-names.js';
 import { type Pages, readChannel, readThread } from './recap-pages.js';
@@ -75,14 +74,8 @@ async function readConversation(
   bot: BotIdentity,
   run: { signal: AbortSignal; onProgress(read: number): void },
 ): Promise<Read> {
-  const { scope, conversation } = request;
-  const window = new HistoryWindow<HistoryMessage>(
-    planRead(scope, request.limits, {
-      anchorMs: request.anchorMs,
-      requester: request.requester,
-      fromMs: scope.kind === 'from' ? tsToMs(scope.messageId) : undefined,
-    }),
-  );
+  const { conversation } = request;
+  const window = windowFor<HistoryMessage>(request, tsToMs);
   const offer = (message: HistoryMessage) =>
     window.offer({
       item: message,

@@ -3,6 +3,7 @@ import type { Document, SourceRef } from '../types.js';
 import { ParseLimitError, runBounded, siblingModule } from './bounded-process.js';
 import { detectFormat } from './formats/detect.js';
 import type { ParseStats, WorkerAnswer, WorkerRequest } from './parse-protocol.js';
+import { fromWire, type WireDocument } from './shared-text.js';
 
 export { textDocument } from './parse-file.js';
 
@@ -66,7 +67,7 @@ export async function parseBounded(
   };
   try {
     const { value, stats } = await parseInProcess(request, limits);
-    return { document: value as Document, stats };
+    return { document: fromWire(value as WireDocument), stats };
   } catch (error) {
     if (error instanceof ParseLimitError) throw unreadable(name, error);
     throw error;

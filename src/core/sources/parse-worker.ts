@@ -8,6 +8,7 @@ import { capAllocations } from './allocation-cap.js';
 import { MEMORY_LIMIT_EXIT, watchMemory } from './bounded-process.js';
 import { parseFile } from './parse-file.js';
 import type { WorkerAnswer, WorkerRequest } from './parse-protocol.js';
+import { toWire } from './shared-text.js';
 
 watchMemory(Number(process.argv[2]));
 
@@ -30,7 +31,7 @@ process.once('message', (request: WorkerRequest) => {
 });
 
 async function parse(request: WorkerRequest): Promise<unknown> {
-  if (request.kind === 'file') return parseFile(request);
+  if (request.kind === 'file') return toWire(await parseFile(request));
   const { parseYouTubeAnswer } = await import('./youtube-answers.js');
   return parseYouTubeAnswer(request);
 }

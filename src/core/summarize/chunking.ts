@@ -35,26 +35,38 @@ const FILL = 0.9;
 const LINE_END_WINDOW = 0.05;
 
 const sentenceSegmenter = new Intl.Segmenter(undefined, { granularity: 'sentence' });
+/** The most characters of a line given to the sentence segmenter at once. */
+const SENTENCE_WINDOW = 16_384;
+
+/** The longest the split runs before it lets the event loop turn (acknowledgements, other requests). */
+const SLICE_MS = 10;
 
 /**
  * Splits text into parts of at most `budget` estimated tokens, at line, sentence or word boundaries
  * (at characters only for a run with no spaces at all), with parts of similar size. Joining the
  * parts gives back the whole text: nothing is dropped. The parts are slices of `text`, and its units
  * are kept as offsets: a long document is not copied again, nor held as thousands of small strings.
+ * Linear in the text's length, and it yields to the event loop every few milliseconds.
  */
-export function splitIntoParts(text: string, budget: number, estimate: Estimate): string[] {
+export async function splitIntoParts(text: string, budget: number, estimate: Estimate): Promise<string[]> {
   if (budget < 1) throw new RangeError('the part budget must be positive');
   // Units larger than a sixteenth of the budget are cut smaller, so parts can be cut near any point.
   const unitBudget = Math.max(1, Math.floor(budget / UNITS_PER_PART));
   const units: Units = { text, ends: [], tokens: [], totals: [] };
   let total = 0;
-  const add = (end: number, tokens: number) => {
-    total += tokens;
-    units.ends.push(end);
-    units.tokens.push(tokens);
-    units.totals.push(total);
-  };
-  forEachNaturalUnit(text, (start, end) => fitUnit(text, start, end, { budget: unitBudget, estimate, add }));
+  let sliceStarted = performance.now();
+  for (const [start, end] of naturalUnits(text)) {
+    for (const [pieceEnd, tokens] of fitUnit(text, start, end, unitBudget, estimate)) {
+      total += tokens;
+      units.ends.push(pieceEnd);
+      units.tokens.push(tokens);
+      units.totals.push(total);
+      if (performance.now() - sliceStarted > SLICE_MS) {
+        await nextTurn();
+        sliceStarted = performance.now();
+      }
+    }
+  }
   const count = total <= budget ? 1 : Math.ceil(total / (budget * FILL));
   const cuts = cutPoints(units, total / count, count);
   const parts: string[] = [];
@@ -132,43 +144,86 @@ function packGreedily(units: Units, from: number, to: number, budget: number): [
 }
 
 /** Lines, then sentences within each line, each keeping its trailing whitespace, by their offsets. */
-function forEachNaturalUnit(text: string, unit: (start: number, end: number) => void): void {
+function* naturalUnits(text: string): Generator<[number, number]> {
   let start = 0;
   while (start < text.length) {
     const newline = text.indexOf('\n', start);
     const end = newline === -1 ? text.length : newline + 1;
-    if (end - start <= 200) unit(start, end);
-    else {
-      for (const { index, segment } of sentenceSegmenter.segment(text.slice(start, end))) {
-        unit(start + index, start + index + segment.length);
+    // A long line is read for sentences a window at a time: the segmenter finds a boundary by
+    // reading up to it, all of a line without one at once.
+    for (let from = start; from < end; ) {
+      const to = end - from <= SENTENCE_WINDOW ? end : cutAtSpace(text, from, from + SENTENCE_WINDOW);
+      if (to - from <= 200) yield [from, to];
+      else {
+        for (const { index, segment } of sentenceSegmenter.segment(text.slice(from, to))) {
+          yield [from + index, from + index + segment.length];
+        }
       }
+      from = to;
     }
     start = end;
   }
 }
 
-interface UnitSink {
-  budget: number;
-  estimate: Estimate;
-  /** Takes the next unit: where it ends, and its tokens. */
-  add(end: number, tokens: number): void;
+/**
+ * The unit from `start` to `end` as pieces that fit the budget, by where each ends and its tokens. A
+ * unit longer than a few budgets' worth of characters (a one-line document) is first cut in pieces of
+ * that length at whitespace, so the halving below works on short pieces only: linear in the length.
+ */
+function* fitUnit(
+  text: string,
+  start: number,
+  end: number,
+  budget: number,
+  estimate: Estimate,
+): Generator<[number, number]> {
+  const step = budget * CHARS_PER_PIECE_TOKEN;
+  let from = start;
+  while (end - from > step) {
+    const to = cutAtSpace(text, from, from + step);
+    yield* halveToFit(text, from, to, budget, estimate);
+    from = to;
+  }
+  yield* halveToFit(text, from, end, budget, estimate);
 }
 
-/**
- * Adds the unit from `start` to `end`, halved at whitespace (or anywhere, when it has none) until
- * each piece fits the budget.
- */
-function fitUnit(text: string, start: number, end: number, sink: UnitSink): void {
+/** Characters per budgeted token when a long unit is cut before it is estimated (English has about 4). */
+const CHARS_PER_PIECE_TOKEN = 4;
+
+/** Where to cut before `at`: after the last whitespace in its second half, else at `at` (whole characters). */
+function cutAtSpace(text: string, from: number, at: number): number {
+  for (let index = at - 1; index > from + (at - from) / 2; index--) {
+    if (/\s/.test(text.charAt(index))) return index + 1;
+  }
+  const code = text.charCodeAt(at - 1);
+  return code >= 0xd800 && code <= 0xdbff ? at + 1 : at;
+}
+
+/** Halves a piece at whitespace (or anywhere, when it has none) until each half fits the budget. */
+function* halveToFit(
+  text: string,
+  start: number,
+  end: number,
+  budget: number,
+  estimate: Estimate,
+): Generator<[number, number]> {
   const unit = text.slice(start, end);
-  const tokens = sink.estimate(unit);
-  if (unit.length < 2 || tokens <= sink.budget) return sink.add(end, tokens);
+  const tokens = estimate(unit);
+  if (unit.length < 2 || tokens <= budget) {
+    yield [end, tokens];
+    return;
+  }
   const middle = Math.floor(unit.length / 2);
   const after = unit.slice(middle).search(/\s/);
   const before = unit.slice(0, middle).search(/\s\S*$/);
-  let cut = middle;
+  let cut = -1;
   if (after !== -1 && (before === -1 || after <= middle - before)) cut = middle + after + 1;
   else if (before !== -1) cut = before + 1;
   if (cut <= 0 || cut >= unit.length) cut = middle;
-  fitUnit(text, start, start + cut, sink);
-  fitUnit(text, start + cut, end, sink);
+  yield* halveToFit(text, start, start + cut, budget, estimate);
+  yield* halveToFit(text, start + cut, end, budget, estimate);
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

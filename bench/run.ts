@@ -1,4 +1,5 @@
 import { benchAcks } from './acks/run.js';
+import { benchMemory } from './memory.js';
 import { benchSecurity } from './security.js';
 import { benchSources } from './sources.js';
 import { benchStartup } from './startup.js';
@@ -11,6 +12,7 @@ const wanted = (name: string) => chosen.size === 0 || chosen.has(name);
 
 if (wanted('summarize')) await benchSummarize();
 if (wanted('sources')) benchSources();
+if (wanted('memory')) await benchMemory();
 if (wanted('security')) await benchSecurity();
 if (wanted('startup')) benchStartup();
 if (wanted('acks')) await benchAcks();

@@ -23,11 +23,27 @@ export function toWire(document: Document): WireDocument {
   };
 }
 
-/** In recap's process: the segments' texts as slices of the text. */
+/**
+ * In recap's process: the segments' texts as slices of the text. The segments just arrived from the
+ * parse process and belong to nobody else, so they are completed in place, and each speaker's name,
+ * which arrives as one string per segment, is kept once.
+ */
 export function fromWire(wire: WireDocument): Document {
   const { lengths, ...document } = wire;
-  if (!lengths || !document.segments) return document;
-  return { ...document, segments: sliced(document.text, document.segments, lengths, SEPARATOR) };
+  const { segments, text } = document;
+  if (!lengths || !segments) return document;
+  const speakers = new Map<string, string>();
+  let offset = 0;
+  for (const [index, segment] of segments.entries()) {
+    const length = lengths[index] ?? 0;
+    segment.text = text.slice(offset, offset + length);
+    offset += length + SEPARATOR.length;
+    if (segment.speaker === undefined) continue;
+    const known = speakers.get(segment.speaker);
+    if (known === undefined) speakers.set(segment.speaker, segment.speaker);
+    else segment.speaker = known;
+  }
+  return document;
 }
 
 /** The text of `segments` joined by `separator`, with each segment's text a slice of it. */

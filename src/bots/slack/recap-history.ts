@@ -154,11 +154,11 @@ function conversationMessage(
     id: message.ts,
     author: {
       id: author,
-      name: names.get(author) ?? (isBotMessage(message) ? 'an app' : 'someone'),
+      name: isBotMessage(message) ? (names.get(author) ?? 'an app') : names.nameOrLabel(author),
       bot: isBotMessage(message),
     },
     at: tsToMs(message.ts),
-    text: plainSlackText(message.text, (id) => names.get(id)),
+    text: plainSlackText(message.text, (id, label) => names.get(id) ?? label ?? names.nameOrLabel(id)),
     files: (message.files ?? []).map((file) => file.name ?? file.title ?? 'file'),
     ...(replyTo ? { replyTo } : {}),
   };

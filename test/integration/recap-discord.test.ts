@@ -122,6 +122,22 @@ describe('Discord: /recap in a thread', () => {
   });
 });
 
+describe('Discord: an archived thread', () => {
+  it('is read like any other, since recap reads by REST', async () => {
+    const h = await start();
+    const d = h.discord;
+    const thread = String(
+      d.createThread(d.textChannelId, { name: 'Old plan', archived: true, at: ago(300) }).id,
+    );
+    d.seedHistory(thread, [{ author: 'dana', content: 'We decided to wait', at: ago(290) }]);
+    const { token } = d.chatCommand('recap', {}, { channelId: thread });
+    expect(embedOf(await recapReply(h, token))?.title).toBe(
+      'Recap of the thread “Old plan”, from its first message',
+    );
+    expect(transcriptLines(h.ollama).map(saidIn)).toEqual(['We decided to wait']);
+  });
+});
+
 describe('Discord: /recap in a channel', () => {
   async function seededChannel() {
     const h = await start();

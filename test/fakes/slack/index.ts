@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenLocal, sendJson } from '../http.js';
+import { AppHome } from './direct-messages.js';
 import { type Fault, Limits, type TierOptions } from './limits.js';
 import { commandForm, eventBody, shortcutPayload } from './payloads.js';
 import { RESPONSE_URL_TTL_MS, ResponseUrls } from './response-urls.js';
@@ -59,6 +60,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
     ephemerals: [],
     historyLimit: limits.historyLimit,
     editWindowMs: options.editWindowMs,
+    appHome: new AppHome(workspace, bot.userId),
   };
   const local = await listenLocal((request, response, raw) => {
     const url = new URL(request.url ?? '/', 'http://x');
@@ -137,6 +139,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
           : { kind: 'status', status: failure.status },
       );
     },
+    /** From now on the app has no Messages tab: posts to a person's id answer `messages_tab_disabled`. */
+    disableMessagesTab: () => api.appHome.disableMessagesTab(),
     /** The next POST to a response_url fails with this HTTP status, once. */
     failResponseUrlNext({ status }: { status: number }): void {
       responseUrls.failNext(status);

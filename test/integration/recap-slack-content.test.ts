@@ -1,0 +1,121 @@
+/**
+ * What a Slack recap makes of what people wrote: files, long code and quotes (Slack sends `>` as `&gt;`)
+ * as the model reads them, links asked of chat.getPermalink, a bullet's names checked against the
+ * messages it cites, and the limits (RECAP_MAX_MESSAGES on `last`, RECAP_MAX_WINDOW on a window) said in
+ * the footer. The real Bolt app in HTTP mode against the fake Slack, with the fake Ollama.
+ */
+import { describe, expect, it } from 'vitest';
+import { PERSON_NOT_IN_CONVERSATION } from '../../src/bots/slack/recap-handlers.js';
+import {
+  ago,
+  blocksIn,
+  bulletsIn,
+  contextsIn,
+  historyCalls,
+  privateRecap,
+  privateWords,
+  recapCommand,
+  saidIn,
+  scriptBullets,
+  slackHarnessPerTest,
+  transcriptLines,
+  yesterdayAt,
+} from '../helpers/recap-slack.js';
+
+const start = slackHarnessPerTest();
+type Harness = Awaited<ReturnType<typeof start>>;
+
+const footerOf = async (h: Harness) => contextsIn(blocksIn(await privateRecap(h))).at(-1) ?? '';
+
+describe('Slack: what people wrote, as the model reads it', () => {
+  it('names files, collapses long code and marks quotes as someone else’s words', async () => {
+    const h = await start();
+    const code = Array.from({ length: 12 }, (_, i) => `step(${i});`).join('\n');
+    h.slack.seedHistory('C0000001', [
+      {
+        user: 'U0000001',
+        text: 'minutes attached',
+        files: [{ name: 'minutes.pdf' }],
+        at: yesterdayAt('09:00'),
+      },
+      { user: 'U0000002', text: `the fix:\n\`\`\`${code}\`\`\`\nworks now`, at: yesterdayAt('09:01') },
+      { user: 'U0000003', text: '&gt; we ship Friday\nI never said that', at: yesterdayAt('09:02') },
+    ]);
+    await recapCommand(h, '3d');
+    await privateRecap(h);
+    expect(transcriptLines(h.ollama).map(saidIn)).toEqual([
+      'minutes attached / [file: minutes.pdf]',
+      'the fix: / [code: 12 lines] / works now',
+      '[quoting: "we ship Friday"] / I never said that',
+    ]);
+  });
+});
+
+describe('Slack: the links and names in a bullet', () => {
+  it('links each cited message through chat.getPermalink, and repairs a bullet naming someone who wrote none of them', async () => {
+    const h = await start();
+    const seeded = h.slack.seedHistory('C0000001', [
+      { user: 'U0000001', text: 'We ship on Friday', at: ago(30) },
+      { user: 'U0000001', text: 'QA signs off Thursday', at: ago(25) },
+      { user: 'U0000002', text: 'I will ship on Friday after QA', at: ago(20) },
+    ]);
+    scriptBullets(h.ollama, [
+      'Ben O’Neil decided to ship on Friday [1].',
+      'Ana Lima said QA signs off Thursday [2].',
+      'c [1].',
+      'd [2].',
+      'e [2].',
+    ]);
+    await recapCommand(h, '');
+    const bullets = bulletsIn(blocksIn(await privateRecap(h)));
+    // Ben wrote nothing of [1]: his own message on the same subject is cited with it.
+    const bens = String(seeded[2]?.ts);
+    expect(bullets[0]).toContain(`/p${bens.replace('.', '')}|`);
+    const asked = h.slack.callsTo('chat.getPermalink').map((call) => String(call.args.message_ts));
+    expect(asked.sort()).toEqual(seeded.map((m) => String(m.ts)).sort());
+  });
+});
+
+describe('Slack: the limits', () => {
+  it('keeps RECAP_MAX_MESSAGES of a longer `last` and counts the rest exactly', async () => {
+    const h = await start({ env: { RECAP_MAX_MESSAGES: '5' } });
+    h.slack.seedHistory(
+      'C0000001',
+      Array.from({ length: 10 }, (_, i) => ({ user: 'U0000002', text: `point ${i}`, at: ago(20 - i) })),
+    );
+    await recapCommand(h, 'last 8');
+    expect(await footerOf(h)).toMatch(
+      /^5 messages by 1 person, .+ UTC; 3 older messages beyond the limit · /,
+    );
+    expect(transcriptLines(h.ollama).map(saidIn)).toEqual([
+      'point 5',
+      'point 6',
+      'point 7',
+      'point 8',
+      'point 9',
+    ]);
+  });
+
+  it('reads no further back than RECAP_MAX_WINDOW, and says so', async () => {
+    const h = await start();
+    h.slack.seedHistory('C0000001', [
+      { user: 'U0000001', text: 'ten days ago', at: ago(10 * 24 * 60) },
+      { user: 'U0000002', text: 'six days ago', at: ago(6 * 24 * 60) },
+    ]);
+    await recapCommand(h, '30d');
+    expect(await footerOf(h)).toMatch(/^1 message by 1 person, .+ UTC; only the last 7 days read · /);
+    expect(transcriptLines(h.ollama).map(saidIn)).toEqual(['six days ago']);
+    expect(historyCalls(h)).toHaveLength(1);
+  });
+});
+
+describe('Slack: who may ask', () => {
+  it('never reads a public channel for someone who is not in it', async () => {
+    const h = await start();
+    h.slack.seedChannel('C0000002', { members: ['UBOT0001', 'U0000002'] });
+    h.slack.seedHistory('C0000002', [{ user: 'U0000002', text: 'plans', at: ago(20) }]);
+    await recapCommand(h, '', 'U0000001', 'C0000002');
+    expect(await privateWords(h)).toBe(PERSON_NOT_IN_CONVERSATION);
+    expect(historyCalls(h)).toEqual([]);
+  });
+});

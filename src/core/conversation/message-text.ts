@@ -39,7 +39,8 @@ function* codeBlock(block: readonly string[], closed: boolean): Generator<string
   const first = block[0] ?? '';
   const last = block.at(-1) ?? '';
   // A fence line is code too when it holds more than the fence: Slack writes "```first line" and
-  // "last line```"; an opening fence followed by one word alone is Markdown's language name ("```ts").
+  // "last line```" (docs.slack.dev "Formatting message text": "```multiline code\n2 lines!```"); an
+  // opening fence followed by one word alone is Markdown's language name ("```ts").
   const opensWithCode = !isLanguageName(first.slice(first.indexOf(FENCE) + FENCE.length).trim());
   const closesWithCode = closed && block.length > 1 && last.slice(0, last.lastIndexOf(FENCE)).trim() !== '';
   const inner = block.length - (closed ? 2 : 1) + Number(opensWithCode) + Number(closesWithCode);

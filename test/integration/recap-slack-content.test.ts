@@ -51,6 +51,27 @@ describe('Slack: what people wrote, as the model reads it', () => {
   });
 });
 
+describe('Slack: messages from other apps', () => {
+  it('marks an app of today’s message as a bot’s, under the app’s name, without asking users.info', async () => {
+    const h = await start();
+    h.slack.seedHistory('C0000001', [
+      { user: 'U0000001', text: 'Deploy?', at: yesterdayAt('09:00') },
+      {
+        app: { user: 'U0DEPLOY1', bot: 'B0DEPLOY1', name: 'Deploy Bot' },
+        text: 'Deployed v2',
+        at: yesterdayAt('09:01'),
+      },
+    ]);
+    await recapCommand(h, '3d');
+    await privateRecap(h);
+    expect(transcriptLines(h.ollama)).toEqual([
+      '[1] Ana Lima (09:00): Deploy?',
+      '[2] Deploy Bot (bot) (09:01): Deployed v2',
+    ]);
+    expect(h.slack.callsTo('users.info').map((call) => call.args.user)).toEqual(['U0000001']);
+  });
+});
+
 describe('Slack: the links and names in a bullet', () => {
   it('links each cited message through chat.getPermalink, and repairs a bullet naming someone who wrote none of them', async () => {
     const h = await start();

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PERSON_NOT_IN_CONVERSATION } from '../../src/bots/slack/recap-handlers.js';
+import { waitFor } from '../helpers/discord-harness.js';
 import {
   ago,
   blocksIn,
@@ -127,6 +128,41 @@ describe('Slack: the limits', () => {
     expect(await footerOf(h)).toMatch(/^1 message by 1 person, .+ UTC; only the last 7 days read · /);
     expect(transcriptLines(h.ollama).map(saidIn)).toEqual(['six days ago']);
     expect(historyCalls(h)).toHaveLength(1);
+  });
+});
+
+describe('Slack: a window of a long thread', () => {
+  it('asks Slack only for the window’s replies (`oldest`), not the whole thread', async () => {
+    const h = await start();
+    const [parent] = h.slack.seedHistory('C0000001', [
+      { user: 'U0000001', text: 'Incident', at: ago(3 * 24 * 60) },
+    ]);
+    h.slack.seedHistory(
+      'C0000001',
+      Array.from({ length: 450 }, (_, i) => ({
+        user: 'U0000002',
+        text: `update ${i}`,
+        at: ago((450 - i) * 6),
+        thread: parent,
+      })),
+    );
+    await h.postEvent(
+      h.slack.eventBody({
+        type: 'app_mention',
+        channel: 'C0000001',
+        user: 'U0000001',
+        text: '<@UBOT0001> recap 1h',
+        ts: h.slack.nextTs(),
+        thread_ts: parent?.ts,
+      }),
+    );
+    await waitFor(() => h.ollama.chats.length > 0);
+    expect(transcriptLines(h.ollama).map(saidIn)).toEqual(
+      Array.from({ length: 9 }, (_, i) => `update ${441 + i}`),
+    );
+    const reads = h.slack.callsTo('conversations.replies');
+    expect(reads).toHaveLength(1);
+    expect(Number(reads[0]?.args.oldest)).toBeGreaterThan(Date.now() / 1000 - 3700);
   });
 });
 

@@ -17,6 +17,7 @@ import {
   type BotIdentity,
   type HistoryMessage,
   isBotMessage,
+  msToTs,
   plainSlackText,
   skipOf,
   tsToMs,
@@ -83,7 +84,14 @@ async function readConversation(
       authorId: authorOf(message),
       skip: skipOf(message, bot),
     });
-  const pages = { client, patience, channel: conversation.channel, latest: conversation.before };
+  const start = window.scopeStartMs;
+  const pages = {
+    client,
+    patience,
+    channel: conversation.channel,
+    latest: conversation.before,
+    ...(start === undefined ? {} : { oldest: msToTs(start - 1) }),
+  };
   try {
     if (conversation.threadTs) await readThread(pages, conversation.threadTs, offer, run.onProgress);
     else

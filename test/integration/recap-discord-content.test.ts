@@ -15,6 +15,7 @@ import {
   saidIn,
   scriptBullets,
   transcriptLines,
+  WRITTEN,
   yesterdayAt,
 } from '../helpers/recap-discord.js';
 
@@ -24,7 +25,6 @@ describe('Discord: what people wrote, as the model reads it', () => {
   it('names files, collapses long code and marks quotes as someone else’s words', async () => {
     const h = await start();
     const d = h.discord;
-    const code = Array.from({ length: 12 }, (_, i) => `step(${i});`).join('\n');
     d.seedHistory(d.textChannelId, [
       {
         author: 'dana',
@@ -32,16 +32,16 @@ describe('Discord: what people wrote, as the model reads it', () => {
         attachments: [{ id: '1', filename: 'minutes.pdf', size: 10, url: 'https://cdn.example/m.pdf' }],
         at: yesterdayAt('09:00'),
       },
-      { author: 'erin', content: `the fix:\n\`\`\`js\n${code}\n\`\`\`\nworks now`, at: yesterdayAt('09:01') },
+      {
+        author: 'erin',
+        content: `the fix:\n\`\`\`js\n${WRITTEN.code}\n\`\`\`\nworks now`,
+        at: yesterdayAt('09:01'),
+      },
       { author: 'sam', content: '> we ship Friday\nI never said that', at: yesterdayAt('09:02') },
     ]);
     const { token } = d.chatCommand('recap', { window: '3d' });
     await recapReply(h, token);
-    expect(transcriptLines(h.ollama).map(saidIn)).toEqual([
-      'minutes attached / [file: minutes.pdf]',
-      'the fix: / [code: 12 lines] / works now',
-      '[quoting: "we ship Friday"] / I never said that',
-    ]);
+    expect(transcriptLines(h.ollama).map(saidIn)).toEqual(WRITTEN.asTheModelReadsIt);
   });
 });
 
@@ -91,13 +91,7 @@ describe('Discord: the limits', () => {
     );
     const { token } = d.chatCommand('recap', { last: 8 });
     const footer = embedOf(await recapReply(h, token))?.footer?.text;
-    expect(transcriptLines(h.ollama).map(saidIn)).toEqual([
-      'point 5',
-      'point 6',
-      'point 7',
-      'point 8',
-      'point 9',
-    ]);
+    expect(transcriptLines(h.ollama).map(saidIn)).toEqual([5, 6, 7, 8, 9].map((i) => `point ${i}`));
     expect(footer).toMatch(/^5 messages by 1 person, .+ UTC; 3 older messages beyond the limit · /);
   });
 

@@ -20,6 +20,7 @@ import {
   scriptBullets,
   slackHarnessPerTest,
   transcriptLines,
+  WRITTEN,
   yesterdayAt,
 } from '../helpers/recap-slack.js';
 
@@ -31,7 +32,6 @@ const footerOf = async (h: Harness) => contextsIn(blocksIn(await privateRecap(h)
 describe('Slack: what people wrote, as the model reads it', () => {
   it('names files, collapses long code and marks quotes as someone else’s words', async () => {
     const h = await start();
-    const code = Array.from({ length: 12 }, (_, i) => `step(${i});`).join('\n');
     h.slack.seedHistory('C0000001', [
       {
         user: 'U0000001',
@@ -39,16 +39,16 @@ describe('Slack: what people wrote, as the model reads it', () => {
         files: [{ name: 'minutes.pdf' }],
         at: yesterdayAt('09:00'),
       },
-      { user: 'U0000002', text: `the fix:\n\`\`\`${code}\`\`\`\nworks now`, at: yesterdayAt('09:01') },
+      {
+        user: 'U0000002',
+        text: `the fix:\n\`\`\`${WRITTEN.code}\`\`\`\nworks now`,
+        at: yesterdayAt('09:01'),
+      },
       { user: 'U0000003', text: '&gt; we ship Friday\nI never said that', at: yesterdayAt('09:02') },
     ]);
     await recapCommand(h, '3d');
     await privateRecap(h);
-    expect(transcriptLines(h.ollama).map(saidIn)).toEqual([
-      'minutes attached / [file: minutes.pdf]',
-      'the fix: / [code: 12 lines] / works now',
-      '[quoting: "we ship Friday"] / I never said that',
-    ]);
+    expect(transcriptLines(h.ollama).map(saidIn)).toEqual(WRITTEN.asTheModelReadsIt);
   });
 });
 
@@ -109,13 +109,7 @@ describe('Slack: the limits', () => {
     expect(await footerOf(h)).toMatch(
       /^5 messages by 1 person, .+ UTC; 3 older messages beyond the limit · /,
     );
-    expect(transcriptLines(h.ollama).map(saidIn)).toEqual([
-      'point 5',
-      'point 6',
-      'point 7',
-      'point 8',
-      'point 9',
-    ]);
+    expect(transcriptLines(h.ollama).map(saidIn)).toEqual([5, 6, 7, 8, 9].map((i) => `point ${i}`));
   });
 
   it('reads no further back than RECAP_MAX_WINDOW, and says so', async () => {

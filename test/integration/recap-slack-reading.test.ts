@@ -189,6 +189,17 @@ describe('Slack: reading history under limits', () => {
     expect(historyCalls(h)).toHaveLength(3);
   });
 
+  it('reads 15 messages a call at Tier 1, as a commercially distributed app outside the Marketplace, and recaps what arrived', async () => {
+    const h = await start({ fake: { tiers: { cohort: 'non-marketplace' } } });
+    seedMany(h, 40);
+    await recapCommand(h, '');
+    expect(await footerOf(h)).toMatch(
+      /^15 messages by 1 person, .+; reading was cut short by the platform's rate limit · /,
+    );
+    expect(historyCalls(h)).toHaveLength(2);
+    expect(transcriptLines(h.ollama).map(saidIn).at(-1)).toBe('note 39');
+  });
+
   it('recaps what arrived when a 429 asks for a long wait, and says the reading was cut short', async () => {
     const h = await start();
     seedMany(h, 250);

@@ -34,7 +34,9 @@ describe('the settings of roles and Redis', () => {
   });
 
   it('refuses a cache on Redis without the Redis of the jobs', () => {
-    expect(() => loadConfig({ REDIS_CACHE_URL: 'redis://cache' })).toThrow('REDIS_CACHE_URL: a summary cache');
+    expect(() => loadConfig({ REDIS_CACHE_URL: 'redis://cache' })).toThrow(
+      'REDIS_CACHE_URL: a summary cache',
+    );
   });
 
   it('never repeats a Redis URL back, since it may hold a password', () => {

@@ -64,6 +64,23 @@ export function localExecutor(deps: JobDeps): JobExecutor {
   };
 }
 
+/** How a run of a job ended: answered, told what went wrong, or left for another attempt (`keep`). */
+export type JobOutcome =
+  | { kind: 'delivered'; via: string }
+  | { kind: 'reported'; error: unknown }
+  | { kind: 'kept'; error: unknown };
+
+/** What a queue adds to a run: a failure it keeps for another attempt, and progress it records too. */
+export interface RunOptions {
+  /**
+   * Asked for each failure before the person is told: a value keeps it (no notice; the job will run again,
+   * here or in another worker), showing `show` first when given. Undefined: the person is told now.
+   */
+  keep?: ((error: unknown) => { show?: Progress } | undefined) | undefined;
+  /** Every progress step, as it happens (the throttle decides what the person sees). */
+  onProgress?: ((progress: Progress) => void) | undefined;
+}
+
 /**
  * Runs one job from start to end: progress on the surface, then the summary or a message saying what went
  * wrong, each through the fallback policy. It never throws: one failure stays with the person who asked.
@@ -73,14 +90,15 @@ export async function runJob(
   kit: PlatformKit,
   deps: JobDeps,
   signal: AbortSignal,
-): Promise<void> {
+  options: RunOptions = {},
+): Promise<JobOutcome> {
   const log = deps.log.child(originFields(job.origin));
   let surface: ReplySurface;
   try {
     surface = kit.surface(job);
   } catch (error) {
     log.error(`the job's reply target is unusable: ${describeCauses(error)}`);
-    return;
+    return { kind: 'reported', error };
   }
   const policy = new DeliveryPolicy(log, deps.policy ?? DEFAULT_POLICY);
   const throttle = new ProgressThrottle<Progress>(
@@ -89,8 +107,16 @@ export async function runJob(
     describeProgress,
     deps.progressIntervalMs,
   );
+  const report = async (error: unknown): Promise<JobOutcome> => {
+    const sent = await policy.send('failure notice', surface.fail(error));
+    if (!sent.ok) log.error(`the person could not be told: ${describeCauses(sent.error)}`, { stage: 'fail' });
+    return { kind: 'reported', error };
+  };
   try {
-    const reply = await runCommand(job, kit, deps.recap, signal, (progress) => throttle.show(progress));
+    const reply = await runCommand(job, kit, deps.recap, signal, (progress) => {
+      options.onProgress?.(progress);
+      throttle.show(progress);
+    });
     await throttle.close();
     const sent = await policy.send('summary', surface.deliver(reply));
     if (sent.ok) {
@@ -98,9 +124,9 @@ export async function runJob(
         `summarized (${reply.model}, ${reply.stats.chunks} parts, ${reply.stats.ms} ms${reply.cached ? ', cached' : ''})`,
         { stage: 'deliver', via: sent.via },
       );
-      return;
+      return { kind: 'delivered', via: sent.via };
     }
-    await report(
+    return await report(
       new RecapError(
         'surface_rejected',
         `The summary is ready but could not be posted: ${userMessageOf(sent.error)}`,
@@ -111,6 +137,12 @@ export async function runJob(
     );
   } catch (caught) {
     await throttle.close();
+    const kept = options.keep?.(caught);
+    if (kept) {
+      log.info(`to be tried again: ${describeCauses(caught)}`, { stage: 'retry' });
+      if (kept.show) await policy.try(surface.progress(kept.show));
+      return { kind: 'kept', error: caught };
+    }
     // The bot is stopping (a deploy, a restart): say so, rather than a bare "cancelled".
     const error = signal.aborted
       ? new RecapError(
@@ -122,12 +154,7 @@ export async function runJob(
         )
       : caught;
     log.warn(`failed: ${describeCauses(error)}`, { stage: 'fail' });
-    await report(error);
-  }
-
-  async function report(error: unknown): Promise<void> {
-    const sent = await policy.send('failure notice', surface.fail(error));
-    if (!sent.ok) log.error(`the person could not be told: ${describeCauses(sent.error)}`, { stage: 'fail' });
+    return await report(error);
   }
 }
 

@@ -5,6 +5,7 @@
  * server of the jobs must never evict (`maxmemory-policy noeviction`, checked here before anything
  * starts, where BullMQ itself only warns).
  */
+import type { ConnectionOptions } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import { describeCauses, RecapError } from '../core/errors.js';
 
@@ -24,6 +25,11 @@ export function redisOptions(url: string, kind: ConnectionKind): RedisOptions {
   return kind === 'worker'
     ? { ...base, maxRetriesPerRequest: null }
     : { ...base, enableOfflineQueue: false, maxRetriesPerRequest: 1 };
+}
+
+/** The same, as BullMQ takes them (it makes its own connections from them, one per role it needs). */
+export function bullConnection(url: string, kind: ConnectionKind): ConnectionOptions {
+  return redisOptions(url, kind) as ConnectionOptions;
 }
 
 function parseRedisUrl(url: URL): RedisOptions {

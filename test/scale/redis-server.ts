@@ -29,7 +29,8 @@ export const HAS_REDIS = (() => {
   }
 })();
 
-export const NO_REDIS_REASON = 'redis-server is not installed here (apt-get install redis-server)';
+/** Said in each Redis suite's name: where redis-server is missing (not on CI) the suite is skipped. */
+export const NO_REDIS_REASON = 'skipped where redis-server is not installed: apt-get install redis-server';
 
 export async function startRedis(options: { policy?: string } = {}): Promise<TestRedis> {
   const dir = mkdtempSync(join(tmpdir(), 'recap-redis-'));

@@ -1,0 +1,130 @@
+/**
+ * Fronts and workers in one test process, on a real Redis: each worker with its own fake Ollama host (as
+ * one worker per host in production) and its own core, the front adding jobs as a front does, and a
+ * platform kit that records what each person was shown.
+ */
+import { Queue } from 'bullmq';
+import { createRecap } from '../../src/app.js';
+import type { PlatformKit } from '../../src/commands/job.js';
+import type { ChatJob } from '../../src/commands/request.js';
+import { loadConfig } from '../../src/config.js';
+import { userMessageOf } from '../../src/core/errors.js';
+import { queueExecutor } from '../../src/scale/front.js';
+import { probeHost } from '../../src/scale/host-health.js';
+import { QUEUE_NAME, type QueuedJob } from '../../src/scale/jobs.js';
+import { bullConnection } from '../../src/scale/redis.js';
+import { type ChatWorker, startWorker, type WorkerOptions } from '../../src/scale/worker.js';
+import { collectingLogger } from '../helpers/logs.js';
+
+/** What one person saw: progress lines, then answers ("summary: …" or "failed: …"). */
+export interface Seen {
+  progress: string[];
+  answers: string[];
+}
+
+export class Screens {
+  readonly byRequest = new Map<string, Seen>();
+  of(requestId: string): Seen {
+    let seen = this.byRequest.get(requestId);
+    if (!seen) {
+      seen = { progress: [], answers: [] };
+      this.byRequest.set(requestId, seen);
+    }
+    return seen;
+  }
+  /** Every answer given, by request. */
+  answers(): Record<string, string[]> {
+    return Object.fromEntries([...this.byRequest].map(([id, seen]) => [id, seen.answers]));
+  }
+  answered(): number {
+    return [...this.byRequest.values()].filter((seen) => seen.answers.length > 0).length;
+  }
+}
+
+/** A kit whose surface records instead of posting: the job is any ChatJob; the platform is not the point. */
+export function recordingKit(screens: Screens): PlatformKit {
+  return {
+    surface: (job) => {
+      const seen = screens.of(job.origin.requestId);
+      return {
+        progress: (progress) => ({ via: 'test', send: async () => void seen.progress.push(progress.stage) }),
+        deliver: (reply) => [
+          { via: 'test', send: async () => void seen.answers.push(`summary: ${reply.bullets[0]}`) },
+        ],
+        fail: (error) => [
+          { via: 'test', send: async () => void seen.answers.push(`failed: ${userMessageOf(error)}`) },
+        ],
+      };
+    },
+    file: () => {
+      throw new Error('no files in these tests');
+    },
+  };
+}
+
+export function textJob(requestId: string, text: string): ChatJob {
+  return {
+    version: 1,
+    origin: { requestId, platform: 'slack', guild: 'T1', channel: 'C1', user: 'U1', receivedAt: Date.now() },
+    command: { kind: 'summarize', ask: { kind: 'text', text } },
+    target: {},
+  };
+}
+
+const SLOTS = 2;
+
+export interface Cluster {
+  front: { execute(job: ChatJob): Promise<void> };
+  queue: Queue<QueuedJob>;
+  lines: string[];
+  addWorker(host: string, overrides?: Partial<WorkerOptions>): ChatWorker;
+  close(): Promise<void>;
+}
+
+export function cluster(redisUrl: string, prefix: string, screens: Screens): Cluster {
+  const lines: string[] = [];
+  const log = collectingLogger(lines);
+  const queue = new Queue<QueuedJob>(QUEUE_NAME, {
+    connection: bullConnection(redisUrl, 'producer'),
+    prefix,
+  });
+  const executor = queueExecutor({ queue, log, maxWaiting: 100 });
+  executor.attach('slack', recordingKit(screens));
+  const workers: ChatWorker[] = [];
+  return {
+    front: { execute: (job) => executor.execute(job, new AbortController().signal) },
+    queue,
+    lines,
+    addWorker(host, overrides = {}) {
+      // One number for BullMQ's slots and the core's queue, as main.ts gives both RECAP_QUEUE_CONCURRENCY.
+      const slots = overrides.concurrency ?? SLOTS;
+      const config = loadConfig({ OLLAMA_HOST: host, RECAP_QUEUE_CONCURRENCY: String(slots) });
+      const worker = startWorker({
+        recap: createRecap(config),
+        log,
+        redisUrl,
+        prefix,
+        concurrency: slots,
+        lockMs: 5000,
+        probe: () => probeHost(config.ollama.host, config.ollama.model),
+        probeIntervalMs: 100,
+        progressIntervalMs: 0,
+        policy: { attempts: 2, backoffMs: 1, maxWaitMs: 10 },
+        ...overrides,
+      });
+      worker.attach('slack', recordingKit(screens));
+      worker.start();
+      workers.push(worker);
+      return worker;
+    },
+    async close() {
+      await Promise.all(workers.map((worker) => worker.stop(0)));
+      await queue.close();
+    },
+  };
+}
+
+/** Waits until `check()` holds, looking every few milliseconds; the test's own timeout bounds it. */
+export async function until(check: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 20));
+}

@@ -10,7 +10,7 @@ import { DEFAULT_POLICY, DeliveryPolicy, type PolicyOptions } from '../commands/
 import { describeCauses, RecapError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { queueUnreachable } from './admission.js';
-import { JOB_OPTIONS, jobIdOf, type QueuedJob } from './jobs.js';
+import { JOB_OPTIONS, jobIdOf, type QueuedJob, RETRY_DELAY_MS } from './jobs.js';
 
 export interface QueueExecutorOptions {
   queue: Queue<QueuedJob>;
@@ -18,8 +18,10 @@ export interface QueueExecutorOptions {
   /** Jobs that may wait (RECAP_QUEUE_MAX, across every front): one more is refused. */
   maxWaiting: number;
   policy?: PolicyOptions;
-  /** Told of each job queued, with the jobs then waiting (for the metrics). */
+  /** Told of each job queued (for the metrics). */
   onQueued?: ((job: ChatJob) => void) | undefined;
+  /** The first wait before another try (doubled each time); 5 s unless given. */
+  retryDelayMs?: number;
 }
 
 export function queueExecutor(options: QueueExecutorOptions): JobExecutor {
@@ -43,7 +45,8 @@ export function queueExecutor(options: QueueExecutorOptions): JobExecutor {
           );
         }
         const jobId = jobIdOf(job.origin);
-        await options.queue.add('chat', { job }, { ...JOB_OPTIONS, jobId });
+        const backoff = { type: 'exponential', delay: options.retryDelayMs ?? RETRY_DELAY_MS };
+        await options.queue.add('chat', { job }, { ...JOB_OPTIONS, backoff, jobId });
         options.onQueued?.(job);
         log.info(`queued as ${jobId}`, { stage: 'queue', job: jobId });
         // Its place in line, where there is a line (a worker may already have it: then it shows its own).

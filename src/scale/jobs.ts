@@ -26,9 +26,12 @@ export function jobIdOf(origin: Origin): string {
 /** Tries in all; a failure that another try cannot fix is not tried again (see `worthRetrying`). */
 export const ATTEMPTS = 3;
 
+/** The first wait before another try; doubled for the next. */
+export const RETRY_DELAY_MS = 5_000;
+
 export const JOB_OPTIONS: JobsOptions = {
   attempts: ATTEMPTS,
-  backoff: { type: 'exponential', delay: 5_000 },
+  backoff: { type: 'exponential', delay: RETRY_DELAY_MS },
   // Kept an hour (ids still collapse a late retry), then removed; failures kept longer, for a look.
   removeOnComplete: { age: 3600, count: 10_000 },
   removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },

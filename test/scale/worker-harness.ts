@@ -88,7 +88,7 @@ export function cluster(redisUrl: string, prefix: string, screens: Screens): Clu
     connection: bullConnection(redisUrl, 'producer'),
     prefix,
   });
-  const executor = queueExecutor({ queue, log, maxWaiting: 100 });
+  const executor = queueExecutor({ queue, log, maxWaiting: 100, retryDelayMs: 10 });
   executor.attach('slack', recordingKit(screens));
   const workers: ChatWorker[] = [];
   return {

@@ -62,6 +62,35 @@ describe.skipIf(!HAS_REDIS)(`workers on a real Redis (${NO_REDIS_REASON})`, () =
     expect(screens.of('Same').answers).toHaveLength(1);
   });
 
+  it('tries again after a failure another try may fix, and tells the person once it worked', async () => {
+    const [a] = await twoHosts();
+    a.script({ kind: 'http-error', status: 500, error: 'runner crashed' });
+    const screens = new Screens();
+    running = cluster(redis.url, redis.prefix(), screens);
+    running.addWorker(a.url);
+    await running.front.execute(textJob('R1', text(1)));
+    await until(() => screens.answered() === 1);
+    expect(screens.of('R1').progress).toContain('retrying');
+    expect(screens.of('R1').answers).toEqual([expect.stringMatching(/^summary: /)]);
+    // The attempt that failed and the one that worked (BullMQ counts a completion as an attempt made).
+    expect((await running.queue.getJob('slack-R1'))?.attemptsMade).toBe(2);
+    expect(a.chats).toHaveLength(2);
+  });
+
+  it('tells the person at once what another try cannot fix, and tries no more', async () => {
+    const [a] = await twoHosts();
+    const screens = new Screens();
+    running = cluster(redis.url, redis.prefix(), screens);
+    running.addWorker(a.url);
+    await running.front.execute(textJob('R1', '   '));
+    await until(() => screens.answered() === 1);
+    expect(screens.of('R1').answers).toEqual([expect.stringMatching(/^failed: /)]);
+    const job = await running.queue.getJob('slack-R1');
+    await until(async () => (await job?.getState()) === 'failed');
+    expect((await running.queue.getJob('slack-R1'))?.attemptsMade).toBe(1);
+    expect(a.chats).toHaveLength(0);
+  });
+
   it('leaves a worker whose host is down paused, and the other finishes everything', async () => {
     const [, b] = await twoHosts();
     const down = 'http://127.0.0.1:9';

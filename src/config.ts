@@ -125,6 +125,7 @@ const EnvSchema = z
       })
       .default('auto'),
     RECAP_SHUTDOWN_GRACE_S: positiveInt(20, 0),
+    RECAP_JOB_LOCK_S: positiveInt(30, 2),
   })
   .superRefine((env, context) => {
     if (env.ROLE !== 'all' && !env.REDIS_URL) {
@@ -196,6 +197,8 @@ export interface Config {
   metricsPort: number | undefined;
   /** How long a stopping worker lets its jobs finish before handing them back to the queue. */
   shutdownGraceMs: number;
+  /** A worker's lock on a job (BullMQ's lockDuration): a job whose worker died runs again after about this. */
+  jobLockMs: number;
 }
 
 export interface RedisConfig {
@@ -217,7 +220,7 @@ export type SettingsScope = 'everything' | 'summarize' | 'extract';
 /** Settings only the chat platforms read. A new DISCORD_* or SLACK_* setting is covered already. */
 const CHAT_ONLY = /^(DISCORD_|SLACK_|PORT$|RECAP_USER_|LOG_)/;
 /** Settings only `recap start` reads: the roles and where they meet. */
-const SERVICE_ONLY = /^(ROLE$|REDIS_|METRICS_PORT$|RECAP_SHUTDOWN_)/;
+const SERVICE_ONLY = /^(ROLE$|REDIS_|METRICS_PORT$|RECAP_SHUTDOWN_|RECAP_JOB_LOCK_)/;
 /** Settings only the model and its queue read. */
 const MODEL_ONLY = /^(OLLAMA_|RECAP_NUM_CTX$|RECAP_MODEL_|RECAP_MAX_MODEL_|RECAP_QUEUE_|RECAP_CACHE_)/;
 
@@ -289,6 +292,7 @@ export function loadConfig(
       : undefined,
     metricsPort: e.METRICS_PORT,
     shutdownGraceMs: e.RECAP_SHUTDOWN_GRACE_S * 1000,
+    jobLockMs: e.RECAP_JOB_LOCK_S * 1000,
   };
 }
 

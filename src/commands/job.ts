@@ -79,6 +79,8 @@ export interface RunOptions {
   keep?: ((error: unknown) => { show?: Progress } | undefined) | undefined;
   /** Every progress step, as it happens (the throttle decides what the person sees). */
   onProgress?: ((progress: Progress) => void) | undefined;
+  /** The summary is made; delivering it starts now (for timing the stages). */
+  onDelivering?: (() => void) | undefined;
 }
 
 /**
@@ -118,6 +120,7 @@ export async function runJob(
       throttle.show(progress);
     });
     await throttle.close();
+    options.onDelivering?.();
     const sent = await policy.send('summary', surface.deliver(reply));
     if (sent.ok) {
       log.info(

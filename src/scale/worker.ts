@@ -35,6 +35,8 @@ export interface WorkerOptions extends JobDeps {
 
 export interface WorkerEvents {
   started?(job: ChatJob, waitedMs: number): void;
+  /** Time spent reading the source, summarizing, delivering, and in all. */
+  stage?(stage: 'read' | 'summarize' | 'deliver' | 'total', ms: number): void;
   finished?(job: ChatJob, outcome: 'delivered' | 'reported' | 'retry' | 'handed-back', error?: unknown): void;
   hostChanged?(state: HostState): void;
 }
@@ -102,11 +104,18 @@ export function startWorker(options: WorkerOptions): ChatWorker {
         ? { show: { stage: 'retrying', reason: userMessageOf(error) } }
         : undefined;
     };
+    const timer = stageTimer(options.events);
+    const record = progressRecorder(bull);
     try {
       const outcome = await runJob(job, kit, options, controller.signal, {
         keep,
-        onProgress: progressRecorder(bull),
+        onProgress: (progress) => {
+          timer.progress(progress);
+          record(progress);
+        },
+        onDelivering: () => timer.delivering(),
       });
+      timer.end();
       if (outcome.kind === 'delivered') {
         options.events?.finished?.(job, 'delivered');
         return { via: outcome.via };
@@ -175,6 +184,32 @@ export function startWorker(options: WorkerOptions): ChatWorker {
       } finally {
         clearTimeout(handOver);
       }
+    },
+  };
+}
+
+/** Times a run's stages from its progress: reading until the model starts, then until delivery. */
+function stageTimer(events: WorkerEvents | undefined) {
+  const started = performance.now();
+  let mark = started;
+  let stage: 'read' | 'summarize' | 'deliver' = 'read';
+  const next = (to: typeof stage) => {
+    const now = performance.now();
+    events?.stage?.(stage, now - mark);
+    mark = now;
+    stage = to;
+  };
+  return {
+    progress(progress: Progress) {
+      if (stage === 'read' && progress.stage !== 'reading') next('summarize');
+    },
+    delivering() {
+      if (stage === 'read') next('summarize');
+      next('deliver');
+    },
+    end() {
+      next(stage);
+      events?.stage?.('total', performance.now() - started);
     },
   };
 }

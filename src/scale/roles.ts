@@ -87,7 +87,9 @@ async function startRoles(
       (error: unknown) => `Redis did not answer: ${describeCauses(error).split('\n')[0]}`,
     ),
     ...Object.fromEntries(platforms.map((platform, index) => [`platform${index + 1}`, platform.ready()])),
-    ...(worker ? { ollama: worker.host.ready ? (true as const) : worker.host.reason } : {}),
+    ...(worker
+      ? { ollama: await worker.check().then((host) => (host.ready ? (true as const) : host.reason)) }
+      : {}),
   });
   if (config.metricsPort !== undefined) {
     const health = await startHealthServer({ port: config.metricsPort, metrics, ready: checks, log });
@@ -118,7 +120,8 @@ async function startWorkerRole(
     {},
     {
       cache: cache ? redisSummaryCache(cache, prefix, log) : undefined,
-      locks: redisRunLocks(locks, prefix),
+      // A dead worker's run lock frees itself as soon as its job runs again elsewhere.
+      locks: redisRunLocks(locks, prefix, { ttlMs: config.jobLockMs }),
       metrics,
     },
   );

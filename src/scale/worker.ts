@@ -44,8 +44,10 @@ export interface WorkerEvents {
 export interface ChatWorker {
   attach(platform: Platform, kit: PlatformKit): void;
   start(): void;
-  /** The host answers and has the model (for /readyz). */
+  /** The host answers and has the model, as last seen. */
   readonly host: HostState;
+  /** Asks the host now (for /readyz), pausing or resuming this worker on the answer. */
+  check(): Promise<HostState>;
   /** Whether the connection to Redis is up (for /readyz). */
   redisReady(): boolean;
   /** Stops taking jobs; lets those under way run for `graceMs`, then hands the rest back. */
@@ -78,7 +80,8 @@ export function startWorker(options: WorkerOptions): ChatWorker {
     const parsed = QueuedJobSchema.safeParse(bull.data);
     if (!parsed.success) throw new UnrecoverableError(`job ${bull.id} is not a chat job of this version`);
     const job = parsed.data.job;
-    const jobLog = log.child({ ...originFields(job.origin), job: bull.id });
+    // Every line of the run names the job and the request, as the front's lines do.
+    const jobLog = log.child({ job: bull.id });
     const kit = kits.get(job.origin.platform);
     if (!kit) throw new UnrecoverableError(`this worker cannot answer on ${job.origin.platform}`);
     options.events?.started?.(job, Math.max(0, (bull.processedOn ?? Date.now()) - bull.timestamp));
@@ -107,7 +110,7 @@ export function startWorker(options: WorkerOptions): ChatWorker {
     const timer = stageTimer(options.events);
     const record = progressRecorder(bull);
     try {
-      const outcome = await runJob(job, kit, options, controller.signal, {
+      const outcome = await runJob(job, kit, { ...options, log: jobLog }, controller.signal, {
         keep,
         onProgress: (progress) => {
           timer.progress(progress);
@@ -127,7 +130,7 @@ export function startWorker(options: WorkerOptions): ChatWorker {
       }
       options.events?.finished?.(job, handBack ? 'handed-back' : 'retry', outcome.error);
       if (!handBack) throw outcome.error;
-      jobLog.info('handed back to the queue', { stage: 'retry' });
+      jobLog.info('handed back to the queue', { ...originFields(job.origin), stage: 'retry' });
       await bull.moveToWait(token);
       throw new WaitingError();
     } finally {
@@ -163,6 +166,10 @@ export function startWorker(options: WorkerOptions): ChatWorker {
   return {
     attach: (platform, kit) => void kits.set(platform, kit),
     get host() {
+      return host;
+    },
+    async check() {
+      setHost(await options.probe());
       return host;
     },
     redisReady: () => worker.isRunning() || worker.isPaused(),

@@ -15,8 +15,12 @@ import { DEFAULT_POLICY, DeliveryPolicy, type PolicyOptions, type ReplySurface }
 
 /** What a platform brings to running its jobs. */
 export interface PlatformKit {
-  /** Where the job answers, rebuilt from its target (the platform parses the target with its schema). */
-  surface(job: ChatJob): ReplySurface;
+  /**
+   * Where the job answers, rebuilt from its target (the platform parses the target with its schema).
+   * `rerun`: the job ran before and may have answered already (its worker died): answer where that answer
+   * is, rather than beside it.
+   */
+  surface(job: ChatJob, run?: { rerun: boolean }): ReplySurface;
   /** A shared file as the core reads it: downloaded with the platform's credentials only where they belong. */
   file(file: SharedFile): Input;
   /** What a referenced message holds (a Slack thread's parent), as an Ask of its own. */
@@ -81,6 +85,8 @@ export interface RunOptions {
   onProgress?: ((progress: Progress) => void) | undefined;
   /** The summary is made; delivering it starts now (for timing the stages). */
   onDelivering?: (() => void) | undefined;
+  /** The job ran before (a queue's retry, or its worker died): its answer may be out already. */
+  rerun?: boolean | undefined;
 }
 
 /**
@@ -97,7 +103,7 @@ export async function runJob(
   const log = deps.log.child(originFields(job.origin));
   let surface: ReplySurface;
   try {
-    surface = kit.surface(job);
+    surface = kit.surface(job, { rerun: options.rerun ?? false });
   } catch (error) {
     log.error(`the job's reply target is unusable: ${describeCauses(error)}`);
     return { kind: 'reported', error };

@@ -117,6 +117,8 @@ export function startWorker(options: WorkerOptions): ChatWorker {
           record(progress);
         },
         onDelivering: () => timer.delivering(),
+        // Started before: by a worker that died, or a try that failed (BullMQ counts each start).
+        rerun: bull.attemptsStarted > 1,
       });
       timer.end();
       if (outcome.kind === 'delivered') {

@@ -62,24 +62,37 @@ export function discordKit(calls: DiscordCalls, fetchFile: SafeFetch): PlatformK
   };
 }
 
+/**
+ * One summary and one failure notice per job however often it runs (a worker that died mid-delivery):
+ * every message a job posts carries one of these nonces, which Discord enforces for a few minutes.
+ */
+export function jobNonces(job: ChatJob): Nonces {
+  return {
+    summary: `s${job.origin.requestId}`.slice(0, 25),
+    failure: `f${job.origin.requestId}`.slice(0, 25),
+  };
+}
+type Nonces = { summary: string; failure: string };
+
 function discordSurface(calls: DiscordCalls, target: DiscordTarget, job: ChatJob): ReplySurface {
-  const direct = (payload: DiscordPayload): Route => ({
+  const nonces = jobNonces(job);
+  const direct = (payload: DiscordPayload, nonce: string): Route => ({
     via: 'direct',
-    send: () => calls.direct(job.origin.user, renderDirect(payload, job.origin.channel)),
+    send: () => calls.direct(job.origin.user, renderDirect(payload, job.origin.channel), nonce),
   });
   const name = (reply: SummaryReply) =>
     threadName(reply.title, job.command.kind === 'summarize' ? describeAsk(job.command.ask) : 'summary');
   switch (target.kind) {
     case 'slash':
-      return slashSurface(calls, target, direct, name);
+      return slashSurface(calls, target, direct, name, nonces);
     case 'message-command':
-      return messageCommandSurface(calls, target, direct, name, job.origin.user);
+      return messageCommandSurface(calls, target, direct, name, job.origin.user, nonces);
     case 'mention':
-      return mentionSurface(calls, target, direct);
+      return mentionSurface(calls, target, direct, nonces);
   }
 }
 
-type Direct = (payload: DiscordPayload) => Route;
+type Direct = (payload: DiscordPayload, nonce: string) => Route;
 type Name = (reply: SummaryReply) => string;
 
 const inPlace = (reply: SummaryReply): DiscordPayload => ({ ...renderSummary(reply), content: '' });
@@ -88,7 +101,7 @@ const inPlace = (reply: SummaryReply): DiscordPayload => ({ ...renderSummary(rep
  * The /summarize reply is the bot's own message: changed with the interaction token while it lives,
  * then with the bot token (which can edit it too, when its id is known).
  */
-function slashReply(calls: DiscordCalls, target: Extract<DiscordTarget, { kind: 'slash' }>) {
+function slashReply(calls: DiscordCalls, target: Extract<DiscordTarget, { kind: 'slash' }>, nonces: Nonces) {
   const { interaction, channelId, originalId } = target;
   const orByBot = (withToken: () => Promise<unknown>, byBot: (id: string) => Promise<unknown>) => () =>
     withToken().catch((error: unknown) => {
@@ -118,7 +131,11 @@ function slashReply(calls: DiscordCalls, target: Extract<DiscordTarget, { kind: 
             {
               via: 'bot',
               send: async () =>
-                calls.send(await calls.threadOn(channelId, originalId, name), renderSummary(reply)),
+                calls.send(
+                  await calls.threadOn(channelId, originalId, name),
+                  renderSummary(reply),
+                  nonces.summary,
+                ),
               tidy,
             },
           ]
@@ -131,8 +148,9 @@ function slashSurface(
   target: Extract<DiscordTarget, { kind: 'slash' }>,
   direct: Direct,
   name: Name,
+  nonces: Nonces,
 ): ReplySurface {
-  const reply = slashReply(calls, target);
+  const reply = slashReply(calls, target, nonces);
   const privately = (error: unknown): Route => ({
     via: 'interaction',
     send: () => calls.followUp(target.interaction, { ...renderError(error), flags: EPHEMERAL }),
@@ -145,11 +163,11 @@ function slashSurface(
       reply.withToken(inPlace(summary)),
       ...reply.byBot(inPlace(summary)),
       ...reply.byBot(renderSummaryText(summary)),
-      { ...direct(renderSummary(summary)), tidy: reply.replace(renderDone(undefined)) },
+      { ...direct(renderSummary(summary), nonces.summary), tidy: reply.replace(renderDone(undefined)) },
     ],
     fail: (error) => [
       privately(error),
-      { ...direct(renderError(error)), tidy: reply.remove },
+      { ...direct(renderError(error), nonces.failure), tidy: reply.remove },
       ...reply.byBot(renderError(error)),
     ],
   };
@@ -161,6 +179,7 @@ function messageCommandSurface(
   direct: Direct,
   name: Name,
   user: string,
+  nonces: Nonces,
 ): ReplySurface {
   const { interaction, channelId, messageId } = target;
   let place = channelId;
@@ -174,25 +193,29 @@ function messageCommandSurface(
         async send() {
           if (target.place === 'thread-on-it')
             place = await calls.threadOn(channelId, messageId, name(reply));
-          await calls.send(place, renderSummary(reply));
+          await calls.send(place, renderSummary(reply), nonces.summary);
         },
         tidy: () => status(renderDone(place))(),
       },
       { via: 'interaction', send: status(inPlace(reply)) },
-      { ...direct(renderSummary(reply)), tidy: status(renderDone(undefined)) },
+      { ...direct(renderSummary(reply), nonces.summary), tidy: status(renderDone(undefined)) },
     ],
     fail: (error) => [
       { via: 'interaction', send: status(renderError(error)) },
-      direct(renderError(error)),
+      direct(renderError(error), nonces.failure),
       // The last resort, once the private status has expired and direct messages are closed: a short
       // reply under the message, naming the person (allowed_mentions pings nobody).
       {
         via: 'bot',
         send: () =>
-          calls.send(channelId, {
-            ...renderError(error, user),
-            message_reference: { message_id: messageId, fail_if_not_exists: false },
-          }),
+          calls.send(
+            channelId,
+            {
+              ...renderError(error, user),
+              message_reference: { message_id: messageId, fail_if_not_exists: false },
+            },
+            nonces.failure,
+          ),
       },
     ],
   };
@@ -202,6 +225,7 @@ function mentionSurface(
   calls: DiscordCalls,
   target: Extract<DiscordTarget, { kind: 'mention' }>,
   direct: Direct,
+  nonces: Nonces,
 ): ReplySurface {
   const { channelId, placeholderId } = target;
   const removePlaceholder = () => calls.remove(channelId, placeholderId);
@@ -213,12 +237,16 @@ function mentionSurface(
     deliver: (reply) => [
       { via: 'bot', send: () => calls.edit(channelId, placeholderId, inPlace(reply)) },
       { via: 'bot', send: () => calls.edit(channelId, placeholderId, renderSummaryText(reply)) },
-      { via: 'bot', send: () => calls.send(channelId, renderSummary(reply)), tidy: removePlaceholder },
-      { ...direct(renderSummary(reply)), tidy: removePlaceholder },
+      {
+        via: 'bot',
+        send: () => calls.send(channelId, renderSummary(reply), nonces.summary),
+        tidy: removePlaceholder,
+      },
+      { ...direct(renderSummary(reply), nonces.summary), tidy: removePlaceholder },
     ],
     fail: (error) => [
       { via: 'bot', send: () => calls.edit(channelId, placeholderId, renderError(error)) },
-      { ...direct(renderError(error)), tidy: removePlaceholder },
+      { ...direct(renderError(error), nonces.failure), tidy: removePlaceholder },
     ],
   };
 }

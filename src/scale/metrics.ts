@@ -121,7 +121,11 @@ export class Metrics {
     return {
       get: (key) => {
         const found = cache.get(key);
-        if (found instanceof Promise) return found.then((value) => (count(value), value));
+        if (found instanceof Promise)
+          return found.then((value) => {
+            count(value);
+            return value;
+          });
         count(found);
         return found;
       },

@@ -24,6 +24,23 @@ export interface Seen {
 
 export class Screens {
   readonly byRequest = new Map<string, Seen>();
+  private readonly waiting: { count: number; resolve: () => void }[] = [];
+  /** Resolves as soon as `count` requests have an answer (no polling: for timing in the bench). */
+  answeredBy(count: number): Promise<void> {
+    if (this.answered() >= count) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.push({ count, resolve }));
+  }
+  /** Records an answer and wakes whoever waits for that many. */
+  answer(requestId: string, text: string): void {
+    this.of(requestId).answers.push(text);
+    const answered = this.answered();
+    for (const entry of [...this.waiting]) {
+      if (answered >= entry.count) {
+        this.waiting.splice(this.waiting.indexOf(entry), 1);
+        entry.resolve();
+      }
+    }
+  }
   of(requestId: string): Seen {
     let seen = this.byRequest.get(requestId);
     if (!seen) {
@@ -49,10 +66,16 @@ export function recordingKit(screens: Screens): PlatformKit {
       return {
         progress: (progress) => ({ via: 'test', send: async () => void seen.progress.push(progress.stage) }),
         deliver: (reply) => [
-          { via: 'test', send: async () => void seen.answers.push(`summary: ${reply.bullets[0]}`) },
+          {
+            via: 'test',
+            send: async () => screens.answer(job.origin.requestId, `summary: ${reply.bullets[0]}`),
+          },
         ],
         fail: (error) => [
-          { via: 'test', send: async () => void seen.answers.push(`failed: ${userMessageOf(error)}`) },
+          {
+            via: 'test',
+            send: async () => screens.answer(job.origin.requestId, `failed: ${userMessageOf(error)}`),
+          },
         ],
       };
     },

@@ -1,6 +1,7 @@
 import { Backlog } from './commands/backlog.js';
 import type { JobExecutor } from './commands/job.js';
 import { localExecutor } from './commands/job.js';
+import { recapRefusal } from './commands/recap-policy.js';
 import type { Origin } from './commands/request.js';
 import { ChatRuntime } from './commands/runtime.js';
 import type { Config } from './config.js';
@@ -106,15 +107,21 @@ export function createChatRuntime(
   return new ChatRuntime({
     executor:
       seams.executor?.(backlog) ??
-      localExecutor({ recap, log, progressIntervalMs: seams.progressIntervalMs, backlog }),
+      localExecutor({
+        recap,
+        log,
+        progressIntervalMs: seams.progressIntervalMs,
+        backlog,
+        recapLimits: config.recaps,
+      }),
     backlog,
     rateLimiter: seams.rateLimiter ?? new RateLimiter(config.userLimit),
     claim: seams.claim,
     onAcknowledged: seams.onAcknowledged,
     log,
-    gate: (origin) =>
+    gate: (origin, command) =>
       origin.platform === 'discord' && allowedGuilds && !(origin.guild && allowedGuilds.has(origin.guild))
         ? 'recap is not enabled here. Ask an admin to add this server to DISCORD_ALLOWED_GUILDS.'
-        : undefined,
+        : recapRefusal(command, config.recaps),
   });
 }

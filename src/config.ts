@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseWindow } from './core/conversation/scope.js';
 import { RecapError } from './core/errors.js';
 import { createAddressPolicy } from './core/fetch/address-policy.js';
 import { LOG_LEVELS, type LogLevel } from './core/log.js';
@@ -47,6 +48,17 @@ const redisUrl = z
 
 export const ROLES = ['all', 'front', 'worker'] as const;
 export type Role = (typeof ROLES)[number];
+
+const BOOLEAN_WORDS: Record<string, boolean> = {
+  true: true,
+  yes: true,
+  on: true,
+  '1': true,
+  false: false,
+  no: false,
+  off: false,
+  '0': false,
+};
 
 const httpUrl = (fallback: string) =>
   z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).default(fallback);
@@ -126,6 +138,26 @@ const EnvSchema = z
       .default('auto'),
     RECAP_SHUTDOWN_GRACE_S: positiveInt(20, 0),
     RECAP_JOB_LOCK_S: positiveInt(30, 2),
+    RECAP_MAX_MESSAGES: positiveInt(1000, 1, 10_000),
+    RECAP_MAX_WINDOW: z
+      .string()
+      .default('7d')
+      .transform((value, context) => {
+        const ms = parseWindow(value);
+        if (ms !== undefined) return ms;
+        context.addIssue({ code: 'custom', message: 'must be a duration such as 7d, 48h or 90min' });
+        return z.NEVER;
+      }),
+    RECAP_PUBLIC_ALLOWED: z
+      .string()
+      .default('true')
+      .transform((value, context) => {
+        const answer = BOOLEAN_WORDS[value.trim().toLowerCase()];
+        if (answer !== undefined) return answer;
+        context.addIssue({ code: 'custom', message: 'must be true or false' });
+        return z.NEVER;
+      }),
+    RECAP_DENY_CHANNELS: z.string().default('').transform(splitList),
   })
   .superRefine((env, context) => {
     if (env.ROLE !== 'all' && !env.REDIS_URL) {
@@ -177,6 +209,18 @@ export interface SlackConfig {
   fileHosts: readonly string[];
 }
 
+/** Conversation recaps (issue 12): how far back one recap reads, and where and how it may be shown. */
+export interface RecapsConfig {
+  /** The most messages one recap reads (the newest are kept; older ones are counted and said). */
+  maxMessages: number;
+  /** The longest time back one recap reads. */
+  maxWindowMs: number;
+  /** Whether a recap may be posted for everyone to see (`public`); private to the requester otherwise. */
+  publicAllowed: boolean;
+  /** Channels (Discord or Slack ids) where recaps are refused; a Discord thread follows its parent. */
+  denyChannels: ReadonlySet<string>;
+}
+
 export interface Config {
   ollama: { host: string; model: string; numCtx: number; timeoutMs: number; maxModelCalls: number };
   queue: { concurrency: number; maxWaiting: number };
@@ -199,6 +243,7 @@ export interface Config {
   shutdownGraceMs: number;
   /** A worker's lock on a job (BullMQ's lockDuration): a job whose worker died runs again after about this. */
   jobLockMs: number;
+  recaps: RecapsConfig;
 }
 
 export interface RedisConfig {
@@ -218,7 +263,8 @@ export interface RedisConfig {
 export type SettingsScope = 'everything' | 'summarize' | 'extract';
 
 /** Settings only the chat platforms read. A new DISCORD_* or SLACK_* setting is covered already. */
-const CHAT_ONLY = /^(DISCORD_|SLACK_|PORT$|RECAP_USER_|LOG_)/;
+const CHAT_ONLY =
+  /^(DISCORD_|SLACK_|PORT$|RECAP_USER_|LOG_|RECAP_MAX_MESSAGES$|RECAP_MAX_WINDOW$|RECAP_PUBLIC_|RECAP_DENY_)/;
 /** Settings only `recap start` reads: the roles and where they meet. */
 const SERVICE_ONLY = /^(ROLE$|REDIS_|METRICS_PORT$|RECAP_SHUTDOWN_|RECAP_JOB_LOCK_)/;
 /** Settings only the model and its queue read. */
@@ -293,6 +339,12 @@ export function loadConfig(
     metricsPort: e.METRICS_PORT,
     shutdownGraceMs: e.RECAP_SHUTDOWN_GRACE_S * 1000,
     jobLockMs: e.RECAP_JOB_LOCK_S * 1000,
+    recaps: {
+      maxMessages: e.RECAP_MAX_MESSAGES,
+      maxWindowMs: e.RECAP_MAX_WINDOW,
+      publicAllowed: e.RECAP_PUBLIC_ALLOWED,
+      denyChannels: new Set(e.RECAP_DENY_CHANNELS),
+    },
   };
 }
 

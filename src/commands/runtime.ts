@@ -39,8 +39,11 @@ export interface ChatRuntimeOptions {
   claim?: ((origin: Origin) => Promise<boolean>) | undefined;
   /** Told when a request has been acknowledged (for the ack-latency metric). */
   onAcknowledged?: ((origin: Origin) => void) | undefined;
-  /** Refuses requests from where recap may not answer (a guild not allowed): the reason, or undefined. */
-  gate?: ((origin: Origin) => string | undefined) | undefined;
+  /**
+   * Refuses requests recap may not answer (a guild not allowed, a recap in a deny-listed channel): the
+   * reason, or undefined.
+   */
+  gate?: ((origin: Origin, command: Command) => string | undefined) | undefined;
   /**
    * Where placeholders and notices wait their turn (the executor's answers may share it, so that every
    * call after an acknowledgement yields to the acknowledgements under way).
@@ -149,7 +152,8 @@ export class ChatRuntime {
     const { origin } = intake;
     const request = intake.request;
     const refusal =
-      this.options.gate?.(origin) ?? this.options.rateLimiter.refusal(`${origin.platform}:${origin.user}`);
+      this.options.gate?.(origin, request.value) ??
+      this.options.rateLimiter.refusal(`${origin.platform}:${origin.user}`);
     const decide = (text: string | undefined): Mapped<Command> =>
       text ? { ok: false, problem: text } : request;
     return refusal instanceof Promise

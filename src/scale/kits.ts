@@ -2,12 +2,17 @@
  * The platform kits of a worker: what it needs to answer jobs and read shared files, and no more. A
  * worker holds no gateway and receives nothing: Discord's answers go through the REST API (the
  * interaction token from the job, then the bot token), Slack's through the Web API with the bot token.
+ * Conversation recaps read history by REST with a client of their own, as in one process.
  */
 
 import { webApi } from '@slack/bolt';
 import { REST } from 'discord.js';
+import { historyRest } from '../bots/discord/recap-history.js';
+import { discordRecapKit } from '../bots/discord/recap-surface.js';
 import { DiscordCalls } from '../bots/discord/rest-calls.js';
 import { discordKit } from '../bots/discord/surface.js';
+import { historyClient } from '../bots/slack/recap-patience.js';
+import { slackRecapKit } from '../bots/slack/recap-surface.js';
 import { CLIENT_OPTIONS, SlackCalls } from '../bots/slack/slack-calls.js';
 import { slackKit } from '../bots/slack/surface.js';
 import type { PlatformKit } from '../commands/job.js';
@@ -22,23 +27,25 @@ export function workerKits(
   const kits: [Platform, PlatformKit][] = [];
   if (config.discord) {
     const rest = new REST({ api: config.discord.restApi }).setToken(config.discord.token);
-    kits.push(['discord', discordKit(new DiscordCalls(rest, config.discord.interactionTtlMs), fetchFile)]);
+    const calls = new DiscordCalls(rest, config.discord.interactionTtlMs);
+    const recaps = discordRecapKit(calls, historyRest(config.discord));
+    kits.push(['discord', { ...discordKit(calls, fetchFile), recaps }]);
   }
   if (config.slack) {
     const client = new webApi.WebClient(config.slack.botToken, {
       slackApiUrl: config.slack.apiUrl,
       ...CLIENT_OPTIONS,
     });
-    kits.push([
-      'slack',
-      slackKit({
-        calls: new SlackCalls(client),
-        client,
-        botToken: config.slack.botToken,
-        fileHosts: config.slack.fileHosts,
-        fetchFile,
-      }),
-    ]);
+    const calls = new SlackCalls(client);
+    const recaps = slackRecapKit(calls, historyClient(config.slack));
+    const kit = slackKit({
+      calls,
+      client,
+      botToken: config.slack.botToken,
+      fileHosts: config.slack.fileHosts,
+      fetchFile,
+    });
+    kits.push(['slack', { ...kit, recaps }]);
   }
   return kits;
 }

@@ -140,6 +140,7 @@ export class Metrics {
       name: model.name,
       host,
       contextLength: (signal) => model.contextLength(signal),
+      refusesOverflow: (signal) => model.refusesOverflow(signal),
       chat: async (request) => {
         this.inFlight.inc({ host });
         try {

@@ -128,6 +128,7 @@ async function startWorkerRole(
   const worker = startWorker({
     recap,
     log,
+    recapLimits: config.recaps,
     redisUrl: url,
     prefix,
     concurrency: config.queue.concurrency,

@@ -171,10 +171,14 @@ describe.skipIf(!HAS_REDIS)(`Slack fronts and workers as processes (${NO_REDIS_R
       expect(workers.some((line) => line.job === 'slack-Ev0SAMEEVENT' && line.stage === 'deliver')).toBe(
         true,
       );
-      // And the second worker counted what it did.
+      // And the second worker counted what it did, as its log tells it: at the least the cached summary
+      // (how much the first worker finished as it stopped depends on the machine's load).
       const metrics = (await get(metricsW2, '/metrics')).text;
-      expect(sample(metrics, 'recap_jobs_total{outcome="delivered"}')).toBe(3);
-      expect(sample(metrics, 'recap_cache_lookups_total{result="hit"}')).toBe(1 + (2 - madeByB));
+      const delivered = logLines(w2, 'stage', 'deliver');
+      const fromCache = delivered.filter((line) => String(line.msg).includes(', cached)'));
+      expect(fromCache.length).toBeGreaterThanOrEqual(1);
+      expect(sample(metrics, 'recap_jobs_total{outcome="delivered"}')).toBe(delivered.length);
+      expect(sample(metrics, 'recap_cache_lookups_total{result="hit"}')).toBe(fromCache.length);
       expect(sample(metrics, 'recap_jobs{state="completed"}')).toBe(4);
       expect(sample(metrics, `recap_ollama_up{host="${hostB.url}"}`)).toBe(1);
       expect((await get(metricsW2, '/readyz')).status).toBe(200);

@@ -6,9 +6,13 @@
 import { Queue } from 'bullmq';
 import { createRecap } from '../../src/app.js';
 import type { PlatformKit } from '../../src/commands/job.js';
+import type { RecapReply } from '../../src/commands/recap.js';
 import type { ChatJob } from '../../src/commands/request.js';
+import type { SummaryReply } from '../../src/commands/summarize.js';
 import { loadConfig } from '../../src/config.js';
+import { type Conversation, noneLeftOut } from '../../src/core/conversation/conversation.js';
 import { userMessageOf } from '../../src/core/errors.js';
+import type { Progress } from '../../src/core/types.js';
 import { queueExecutor } from '../../src/scale/front.js';
 import { probeHost } from '../../src/scale/host-health.js';
 import { QUEUE_NAME, type QueuedJob } from '../../src/scale/jobs.js';
@@ -20,6 +24,8 @@ import { collectingLogger } from '../helpers/logs.js';
 export interface Seen {
   progress: string[];
   answers: string[];
+  /** For each run's surface: whether the worker said the job ran before. */
+  reruns: boolean[];
 }
 
 export class Screens {
@@ -44,7 +50,7 @@ export class Screens {
   of(requestId: string): Seen {
     let seen = this.byRequest.get(requestId);
     if (!seen) {
-      seen = { progress: [], answers: [] };
+      seen = { progress: [], answers: [], reruns: [] };
       this.byRequest.set(requestId, seen);
     }
     return seen;
@@ -58,29 +64,76 @@ export class Screens {
   }
 }
 
-/** A kit whose surface records instead of posting: the job is any ChatJob; the platform is not the point. */
-export function recordingKit(screens: Screens): PlatformKit {
+/** A surface that records what the person was shown; `reply` names the answer. */
+function recordingSurface<R>(screens: Screens, job: ChatJob, reply: (answer: R) => string) {
+  const seen = screens.of(job.origin.requestId);
+  const id = job.origin.requestId;
   return {
-    surface: (job) => {
-      const seen = screens.of(job.origin.requestId);
-      return {
-        progress: (progress) => ({ via: 'test', send: async () => void seen.progress.push(progress.stage) }),
-        deliver: (reply) => [
-          {
-            via: 'test',
-            send: async () => screens.answer(job.origin.requestId, `summary: ${reply.bullets[0]}`),
-          },
-        ],
-        fail: (error) => [
-          {
-            via: 'test',
-            send: async () => screens.answer(job.origin.requestId, `failed: ${userMessageOf(error)}`),
-          },
-        ],
-      };
+    progress: (progress: Progress) => ({
+      via: 'test',
+      send: async () => void seen.progress.push(progress.stage),
+    }),
+    deliver: (answer: R) => [{ via: 'test', send: async () => screens.answer(id, reply(answer)) }],
+    fail: (error: unknown) => [
+      { via: 'test', send: async () => screens.answer(id, `failed: ${userMessageOf(error)}`) },
+    ],
+  };
+}
+
+const dana = { id: 'U1', name: 'Dana', bot: false };
+/** What every recap in these tests reads: three messages of one morning. */
+const CONVERSATION: Conversation = {
+  place: '#launch',
+  messages: ['We ship on Friday after QA', 'I will write the release notes', 'Venue booked'].map(
+    (text, i) => ({
+      id: `m${i}`,
+      author: dana,
+      at: Date.parse('2026-11-30T09:00:00Z') + i * 60_000,
+      text,
+      files: [],
+    }),
+  ),
+  leftOut: noneLeftOut(),
+};
+
+/**
+ * A kit whose surfaces record instead of posting: the job is any ChatJob (a summary or a conversation
+ * recap); the platform is not the point. Each surface built notes whether the run was a rerun.
+ */
+export function recordingKit(screens: Screens): PlatformKit {
+  const built = (job: ChatJob, run?: { rerun: boolean }) =>
+    void screens.of(job.origin.requestId).reruns.push(run?.rerun ?? false);
+  return {
+    surface: (job, run) => {
+      built(job, run);
+      return recordingSurface<SummaryReply>(screens, job, (reply) => `summary: ${reply.bullets[0]}`);
     },
     file: () => {
       throw new Error('no files in these tests');
+    },
+    recaps: {
+      surface: (job, run) => {
+        built(job, run);
+        return recordingSurface<RecapReply>(screens, job, (reply) => `recap: ${reply.bullets[0]?.text}`);
+      },
+      reader: () => ({
+        read: async () => CONVERSATION,
+        links: async (messages) => new Map(messages.map((m) => [m.id, `https://chat.example/${m.id}`])),
+        nameOf: async () => dana.name,
+      }),
+    },
+  };
+}
+
+/** A private recap of the last day, as a Slack /recap would queue it. */
+export function recapJob(requestId: string): ChatJob {
+  return {
+    ...textJob(requestId, ''),
+    command: {
+      kind: 'recap',
+      conversation: { channel: 'C1' },
+      scope: { kind: 'window', ms: 86_400_000 },
+      public: false,
     },
   };
 }

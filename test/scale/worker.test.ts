@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeOllama, startFakeOllama } from '../fakes/ollama.js';
 import { HAS_REDIS, NO_REDIS_REASON, startRedis, type TestRedis } from './redis-server.js';
-import { type Cluster, cluster, Screens, textJob, until } from './worker-harness.js';
+import { type Cluster, cluster, recapJob, Screens, textJob, until } from './worker-harness.js';
 
 /** Distinct texts, so no two jobs share a summary (the cache and run sharing are tested elsewhere). */
 const text = (i: number) =>
@@ -75,6 +75,22 @@ describe.skipIf(!HAS_REDIS)(`workers on a real Redis (${NO_REDIS_REASON})`, () =
     // The attempt that failed and the one that worked (BullMQ counts a completion as an attempt made).
     expect((await running.queue.getJob('slack-R1'))?.attemptsMade).toBe(2);
     expect(a.chats).toHaveLength(2);
+  });
+
+  it('carries a conversation recap like a summary: tried again after a model failure, answered once', async () => {
+    const [a] = await twoHosts();
+    a.script({ kind: 'http-error', status: 500, error: 'runner crashed' });
+    const screens = new Screens();
+    running = cluster(redis.url, redis.prefix(), screens);
+    running.addWorker(a.url);
+    await running.front.execute(recapJob('Recap1'));
+    await until(() => screens.answered() === 1);
+    expect(screens.of('Recap1').answers).toEqual([expect.stringMatching(/^recap: /)]);
+    expect(screens.of('Recap1').progress).toContain('retrying');
+    // The second run is told it ran before, so its surface answers where the first one may have.
+    expect(screens.of('Recap1').reruns).toEqual([false, true]);
+    expect(a.chats).toHaveLength(2);
+    expect(a.chats[1]?.seenPrompt).toContain('We ship on Friday after QA');
   });
 
   it('tells the person at once what another try cannot fix, and tries no more', async () => {

@@ -26,7 +26,7 @@ const UserInfo = z
 
 /** Users whose names are looked up per request, the most frequent authors first. */
 const MAX_LOOKUPS = 200;
-const USER_MENTION = /<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>/g;
+const USER_MENTION = /<@([UW][A-Z0-9]{2,20})(?:\|[^<>]*)?>/g;
 
 export class SlackNames {
   private readonly names = new Map<string, string>();

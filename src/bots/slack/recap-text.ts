@@ -84,7 +84,7 @@ function token(
   const bar = inside.indexOf('|');
   const target = bar === -1 ? inside : inside.slice(0, bar);
   const label = bar === -1 ? undefined : inside.slice(bar + 1);
-  if (target.startsWith('@')) return `@${userName(target.slice(1), label) ?? 'someone'}`;
+  if (target.startsWith('@')) return `@${userName(target.slice(1), label) ?? label ?? 'someone'}`;
   if (target.startsWith('#')) return `#${label || 'a channel'}`;
   if (target.startsWith('!subteam^')) return label ? `@${label.replace(/^@/, '')}` : '@a group';
   if (target.startsWith('!date^')) return label ?? 'a date';

@@ -51,12 +51,12 @@ const SLICE_MS = 10;
 export async function splitIntoParts(text: string, budget: number, estimate: Estimate): Promise<string[]> {
   if (budget < 1) throw new RangeError('the part budget must be positive');
   // Units larger than a sixteenth of the budget are cut smaller, so parts can be cut near any point.
-  const unitBudget = Math.max(1, Math.floor(budget / UNITS_PER_PART));
+  const cut: Cut = { text, budget: Math.max(1, Math.floor(budget / UNITS_PER_PART)), estimate };
   const units: Units = { text, ends: [], tokens: [], totals: [] };
   let total = 0;
   let sliceStarted = performance.now();
   for (const [start, end] of naturalUnits(text)) {
-    for (const [pieceEnd, tokens] of fitUnit(text, start, end, unitBudget, estimate)) {
+    for (const [pieceEnd, tokens] of fitUnit(cut, start, end)) {
       total += tokens;
       units.ends.push(pieceEnd);
       units.tokens.push(tokens);
@@ -170,21 +170,22 @@ function* naturalUnits(text: string): Generator<[number, number]> {
  * unit longer than a few budgets' worth of characters (a one-line document) is first cut in pieces of
  * that length at whitespace, so the halving below works on short pieces only: linear in the length.
  */
-function* fitUnit(
-  text: string,
-  start: number,
-  end: number,
-  budget: number,
-  estimate: Estimate,
-): Generator<[number, number]> {
-  const step = budget * CHARS_PER_PIECE_TOKEN;
+function* fitUnit(cut: Cut, start: number, end: number): Generator<[number, number]> {
+  const step = cut.budget * CHARS_PER_PIECE_TOKEN;
   let from = start;
   while (end - from > step) {
-    const to = cutAtSpace(text, from, from + step);
-    yield* halveToFit(text, from, to, budget, estimate);
+    const to = cutAtSpace(cut.text, from, from + step);
+    yield* halveToFit(cut, from, to);
     from = to;
   }
-  yield* halveToFit(text, from, end, budget, estimate);
+  yield* halveToFit(cut, from, end);
+}
+
+/** The text being cut into units, and the budget of tokens each unit must fit. */
+interface Cut {
+  text: string;
+  budget: number;
+  estimate: Estimate;
 }
 
 /** Characters per budgeted token when a long unit is cut before it is estimated (English has about 4). */
@@ -200,28 +201,22 @@ function cutAtSpace(text: string, from: number, at: number): number {
 }
 
 /** Halves a piece at whitespace (or anywhere, when it has none) until each half fits the budget. */
-function* halveToFit(
-  text: string,
-  start: number,
-  end: number,
-  budget: number,
-  estimate: Estimate,
-): Generator<[number, number]> {
-  const unit = text.slice(start, end);
-  const tokens = estimate(unit);
-  if (unit.length < 2 || tokens <= budget) {
+function* halveToFit(cut: Cut, start: number, end: number): Generator<[number, number]> {
+  const unit = cut.text.slice(start, end);
+  const tokens = cut.estimate(unit);
+  if (unit.length < 2 || tokens <= cut.budget) {
     yield [end, tokens];
     return;
   }
   const middle = Math.floor(unit.length / 2);
   const after = unit.slice(middle).search(/\s/);
   const before = unit.slice(0, middle).search(/\s\S*$/);
-  let cut = -1;
-  if (after !== -1 && (before === -1 || after <= middle - before)) cut = middle + after + 1;
-  else if (before !== -1) cut = before + 1;
-  if (cut <= 0 || cut >= unit.length) cut = middle;
-  yield* halveToFit(text, start, start + cut, budget, estimate);
-  yield* halveToFit(text, start + cut, end, budget, estimate);
+  let at = -1;
+  if (after !== -1 && (before === -1 || after <= middle - before)) at = middle + after + 1;
+  else if (before !== -1) at = before + 1;
+  if (at <= 0 || at >= unit.length) at = middle;
+  yield* halveToFit(cut, start, start + at);
+  yield* halveToFit(cut, start + at, end);
 }
 
 function nextTurn(): Promise<void> {

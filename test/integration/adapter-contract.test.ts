@@ -51,6 +51,9 @@ const FILES: Record<What, [string, Buffer, string]> = {
   readable: ['notes.txt', Buffer.from(NOTES), 'text/plain'],
   unreadable: ['virus.exe', Buffer.from('MZ\0\0'), 'application/octet-stream'],
 };
+/** Whether a message says what went wrong: a line of it starts with the marker (a direct message opens with a heading). */
+const saysProblem = (text: string, marker: string) =>
+  text.split('\n').some((line) => line.startsWith(marker));
 const isSummary = (description: unknown) =>
   String(description ?? '')
     .split('\n')
@@ -87,7 +90,7 @@ const discord: Driver = {
         return {
           summaries: mine.filter((m) => ((m.embeds ?? []) as Json[]).some((e) => isSummary(e.description)))
             .length,
-          errors: mine.map((m) => String(m.content ?? '')).filter((c) => c.startsWith('⚠️')),
+          errors: mine.map((m) => String(m.content ?? '')).filter((c) => saysProblem(c, '⚠️')),
           waiting: mine.filter(
             (m) =>
               !(expired && Number(m.flags ?? 0) & 64) &&
@@ -182,7 +185,7 @@ const slack: Driver = {
           summaries: everything.filter((m) => sections(m).some(isSummary)).length,
           errors: everything
             .map(text)
-            .filter((t) => t.startsWith(':warning:') || t.includes('/invite @recap')),
+            .filter((t) => saysProblem(t, ':warning:') || t.includes('/invite @recap')),
           waiting: posted.filter((m) => text(m).startsWith(':hourglass_flowing_sand:')).length,
         };
       },

@@ -1,6 +1,7 @@
 import { listenLocal } from '../http.js';
 import { deleteStored } from './channels.js';
 import type { Context } from './context.js';
+import { DirectMessages } from './direct-messages.js';
 import { type FailureSpec, Faults, type RateLimitSpec } from './faults.js';
 import { FakeGateway, Intents } from './gateway.js';
 import { applyEdit, interact, invalidWebhookToken } from './interactions.js';
@@ -51,9 +52,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}) {
   const calls: RestCall[] = [];
   const faults = new Faults();
   const attachments = new Map<string, { bytes: Buffer; contentType: string }>();
+  const directMessages = new DirectMessages(world);
   let ctx: Context | undefined;
   const local = await listenLocal((request, response, raw) => {
-    if (ctx) handleRest({ ctx, token, wsUrl, faults, calls, attachments }, request, response, raw);
+    if (ctx)
+      handleRest({ ctx, token, wsUrl, faults, calls, attachments, directMessages }, request, response, raw);
   });
   const wsUrl = `${local.url.replace('http', 'ws')}/gateway`;
   const gateway = new FakeGateway({
@@ -256,9 +259,36 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}) {
       faults.add(route, { kind: 'rate-limit', spec });
     },
 
+    /** The matching request after the next `passes` ones answers 429 (see faults.ts), once. */
+    rateLimitAfter(route: string, passes: number, spec: RateLimitSpec): void {
+      for (let pass = 0; pass < passes; pass++) faults.add(route, { kind: 'pass' });
+      faults.add(route, { kind: 'rate-limit', spec });
+    },
+
+    /** A role in the guild (its members are given it with `addUser(…, { roles })`). */
+    addRole(name: string): string {
+      const id = nextSnowflake();
+      world.addRole(id, name, 0n, 1);
+      return id;
+    },
+
+    /**
+     * The Message Content intent is turned off in the Developer Portal while the bot is connected: from
+     * now on REST reads of other people's messages come without content (messages.ts, `redacted`).
+     */
+    revokeMessageContent(): void {
+      context.messageContentApproved = false;
+      gateway.setMessageContentApproved(false);
+    },
+
     /** The next matching request fails (a 5xx, or an API error with its code), once. */
     failNext(route: string, spec: FailureSpec): void {
       faults.add(route, { kind: 'fail', spec });
+    },
+
+    /** From now on the person takes no direct messages from the bot: sending there answers 50007. */
+    refuseDirectMessages(user: FakeUser | string): void {
+      directMessages.refuseFrom(typeof user === 'string' ? user : user.id);
     },
 
     /** From now on the interaction's webhook answers as an expired token (50027), or as unknown (10015). */

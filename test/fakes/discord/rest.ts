@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '../http.js';
 import { channelRoute } from './channels.js';
 import { type Context, type Request, sendError } from './context.js';
+import type { DirectMessages } from './direct-messages.js';
 import { type Faults, sendFault } from './faults.js';
 import { callback, webhook } from './interactions.js';
 import type { Json } from './world.js';
@@ -25,6 +26,7 @@ export interface RestDeps {
   faults: Faults;
   calls: RestCall[];
   attachments: Map<string, { bytes: Buffer; contentType: string }>;
+  directMessages: DirectMessages;
 }
 
 export function handleRest(
@@ -53,6 +55,7 @@ export function handleRest(
   if (incoming.headers.authorization !== `Bot ${deps.token}`) {
     return sendJson(response, 401, { message: '401: Unauthorized', code: 0 });
   }
+  if (deps.directMessages.route(request, response)) return undefined;
   if (parts[0] === 'channels') return channelRoute(deps.ctx, request, response);
   return otherRoute(deps, request, response);
 }
@@ -94,6 +97,10 @@ function otherRoute(deps: RestDeps, request: Request, response: ServerResponse):
     return member
       ? sendJson(response, 200, member)
       : sendError(response, { status: 404, body: { message: 'Unknown Member', code: 10007 } });
+  }
+  if (method === 'GET' && parts[0] === 'guilds' && parts[2] === 'roles' && parts.length === 3) {
+    // "Get Guild Roles": every role of the guild (guild.mdx); any member's bot may list them.
+    return sendJson(response, 200, [...world.roles.values()]);
   }
   if (method === 'GET' && parts[0] === 'guilds' && parts[2] === 'threads' && parts[3] === 'active') {
     // "Returns all active threads in the guild ... ordered by their id, in descending order" (guild.mdx).

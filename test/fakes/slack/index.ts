@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenLocal, sendJson } from '../http.js';
+import { AppHome } from './direct-messages.js';
 import { type Fault, Limits, type TierOptions } from './limits.js';
 import { commandForm, eventBody, shortcutPayload } from './payloads.js';
 import { RESPONSE_URL_TTL_MS, ResponseUrls } from './response-urls.js';
@@ -59,6 +60,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
     ephemerals: [],
     historyLimit: limits.historyLimit,
     editWindowMs: options.editWindowMs,
+    appHome: new AppHome(workspace, bot.userId),
   };
   const local = await listenLocal((request, response, raw) => {
     const url = new URL(request.url ?? '/', 'http://x');
@@ -121,6 +123,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
 
     /** The next call to `method` answers HTTP 429 with Retry-After (seconds), once. */
     rateLimitNext,
+    /** The call to `method` after the next `passes` ones answers HTTP 429 with Retry-After (seconds), once. */
+    rateLimitAfter(method: string, passes: number, seconds = 1): void {
+      for (let pass = 0; pass < passes; pass++) limits.add(method, { kind: 'pass' });
+      rateLimitNext(method, seconds);
+    },
     /** Kept for older tests: `rateLimitOnce.add(method)` is `rateLimitNext(method, 1)`. */
     rateLimitOnce: { add: (method: string) => rateLimitNext(method, 1) },
     /** The next call to `method` fails once: `{ ok: false, error }`, or an HTTP status. */
@@ -132,6 +139,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
           : { kind: 'status', status: failure.status },
       );
     },
+    /** From now on the app has no Messages tab: posts to a person's id answer `messages_tab_disabled`. */
+    disableMessagesTab: () => api.appHome.disableMessagesTab(),
     /** The next POST to a response_url fails with this HTTP status, once. */
     failResponseUrlNext({ status }: { status: number }): void {
       responseUrls.failNext(status);
@@ -212,7 +221,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
   };
 }
 
-function sendFault(response: ServerResponse, fault: Fault): unknown {
+function sendFault(response: ServerResponse, fault: Exclude<Fault, { kind: 'pass' }>): unknown {
   if (fault.kind === 'error') return sendJson(response, 200, { ok: false, error: fault.error });
   if (fault.kind === 'status') return sendJson(response, fault.status, { ok: false, error: 'fatal_error' });
   response.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(fault.seconds) });

@@ -3,7 +3,7 @@
  * field overview"), a slash command's form fields (docs.slack.dev/interactivity/implementing-slash-commands),
  * a message shortcut's payload (docs.slack.dev/reference/interaction-payloads/shortcuts-interaction-payload).
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Json } from './workspace.js';
 
 export function eventBody(teamId: string, botUserId: string, event: Json, eventId?: string): Json {
@@ -43,7 +43,7 @@ export function commandForm(
     text: fields.text,
     api_app_id: 'A0000001',
     response_url: fields.responseUrl,
-    trigger_id: `${Date.now()}.1.abc`,
+    trigger_id: triggerId(),
   };
 }
 
@@ -66,9 +66,22 @@ export function shortcutPayload(
     user: { id: fields.user, username: fields.userName, team_id: teamId, name: fields.userName },
     channel: { id: fields.channel, name: 'general' },
     callback_id: fields.callbackId,
-    trigger_id: `${Date.now()}.1.def`,
+    trigger_id: triggerId(),
     message_ts: fields.message.ts,
     message: fields.message,
     response_url: fields.responseUrl,
   };
+}
+
+let triggers = 0;
+
+/**
+ * A trigger_id of its own for every interaction ("a temporary ID generated for the interaction",
+ * api.slack.com/reference/interaction-payloads/shortcuts), shaped like Slack's
+ * (`398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c`): apps de-duplicate by it, so two
+ * interactions sent in the same millisecond must not share one.
+ */
+export function triggerId(): string {
+  triggers += 1;
+  return `${Date.now()}.${triggers}.${randomBytes(16).toString('hex')}`;
 }

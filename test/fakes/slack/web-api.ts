@@ -18,6 +18,7 @@
  *   `real_name`), chat.getPermalink (`https://<team>.slack.com/archives/<channel>/p<ts without dot>`, the
  *   method's example), files.info (`file_not_found`), auth.test.
  */
+import type { AppHome } from './direct-messages.js';
 import { conversationHistory, conversationReplies } from './history.js';
 import type { Conversation, Json, StoredMessage, Workspace } from './workspace.js';
 
@@ -28,6 +29,8 @@ export interface WebApiContext {
   ephemerals: { channel: string; user: string; message: Json }[];
   historyLimit: number;
   editWindowMs: number | undefined;
+  /** Posts to a person's id, and the app's direct messages (direct-messages.ts). */
+  appHome: AppHome;
 }
 
 type Result = Json & { ok: boolean };
@@ -50,7 +53,7 @@ const METHODS: Record<string, (ctx: WebApiContext, args: Json) => Result> = {
     is_enterprise_install: false,
   }),
   'chat.postMessage': (ctx, args) => {
-    const channel = writable(ctx, args);
+    const channel = ctx.appHome.postTarget(String(args.channel ?? '')) ?? writable(ctx, args);
     if (typeof channel === 'string') return fail(channel);
     if (!hasContent(args)) return fail('no_text');
     const { token: _token, channel: _channel, ...fields } = args;

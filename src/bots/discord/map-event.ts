@@ -4,6 +4,7 @@
  */
 import { findLinks } from '../../commands/links.js';
 import type { Ask, Mapped, SharedFile, SummarizeCommand } from '../../commands/request.js';
+import { plainOneLine } from '../../core/text.js';
 
 /**
  * Discord's own limits: message content is at most 2,000 characters (4,000 with Nitro), and the
@@ -35,7 +36,7 @@ export function mapSlashCommand(options: SlashOptions): Mapped<SummarizeCommand>
     if (!url)
       return {
         ok: false,
-        problem: `\`${linkText.slice(0, 100)}\` is not a link. Links start with https://.`,
+        problem: `\`${plainOneLine(linkText, 100)}\` is not a link. Links start with https://.`,
       };
     return summarize({ kind: 'url', url: url.href });
   }

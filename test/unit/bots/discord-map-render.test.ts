@@ -49,6 +49,15 @@ describe('mapSlashCommand', () => {
       problem: expect.stringContaining('is not a link'),
     });
   });
+
+  it('quotes a text that is not a link as one line, cut between characters', () => {
+    const quoted = (link: string) => {
+      const mapped = mapSlashCommand({ link });
+      return mapped.ok ? undefined : mapped.problem.split('`')[1];
+    };
+    expect(quoted(`${'x'.repeat(99)}😀`)).toBe(`${'x'.repeat(99)}…`);
+    expect(quoted('not\n# a\u202E link')).toBe('not # a link');
+  });
 });
 
 describe('reading no more than Discord sends', () => {

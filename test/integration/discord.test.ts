@@ -331,6 +331,62 @@ describe('Discord: mentions', () => {
     expectNoPings(harness);
   });
 
+  it('reads the message replied to when Discord did not send it along, and summarizes it', async () => {
+    web = await startFakeWeb();
+    harness = await startDiscordHarness();
+    const shared = harness.discord.existingMessage({ content: `${web.url}/report.pdf` });
+    harness.discord.postMessage({
+      content: `<@${harness.discord.bot.id}> summary please`,
+      replyTo: String(shared.id),
+      withoutReferenced: true,
+    });
+    await threadCreatedOn(harness, String(shared.id));
+    const final = await waitFor(() =>
+      harness?.discord.rest.find((c) => c.method === 'PATCH' && embedOf(c)?.description),
+    );
+    expect(bulletsOf(embedOf(final))).toHaveLength(5);
+    expect(
+      harness.discord.rest.filter((c) => c.method === 'GET' && c.path.endsWith(`/messages/${shared.id}`)),
+    ).toHaveLength(1);
+  });
+
+  it('asks Discord nothing for the reply of a person over their limit, not even the message replied to', async () => {
+    harness = await startDiscordHarness({ userLimit: 1 });
+    harness.discord.slashCommand({ text: 'First request about the budget review.' });
+    await waitFor(() => harness?.discord.rest.find((c) => c.method === 'POST' && embedOf(c)?.description));
+    const shared = harness.discord.existingMessage({ content: 'https://example.com/report.pdf' });
+    const mention = harness.discord.postMessage({
+      content: `<@${harness.discord.bot.id}> summary please`,
+      replyTo: String(shared.id),
+      withoutReferenced: true,
+    });
+    const refusal = await waitFor(() =>
+      harness?.discord.rest.find(
+        (c) =>
+          c.method === 'POST' && (c.body?.message_reference as Json | undefined)?.message_id === mention.id,
+      ),
+    );
+    expect(refusal.body?.content).toContain('Please wait');
+    expect(harness.discord.rest.filter((c) => c.path.includes(String(shared.id)))).toEqual([]);
+  });
+
+  it('says so in the thread when the message replied to has nothing to summarize', async () => {
+    harness = await startDiscordHarness();
+    const shared = harness.discord.existingMessage({ content: '   ' });
+    harness.discord.postMessage({
+      content: `<@${harness.discord.bot.id}> and this?`,
+      replyTo: String(shared.id),
+      withoutReferenced: true,
+    });
+    await threadCreatedOn(harness, String(shared.id));
+    const error = await waitFor(() =>
+      harness?.discord.rest.find((c) => c.method === 'PATCH' && String(c.body?.content).startsWith('⚠️')),
+    );
+    expect(error.body?.content).toContain(
+      'The message you replied to has no link, file or text to summarize.',
+    );
+  });
+
   it('summarizes an attachment in the message that mentions the bot', async () => {
     harness = await startDiscordHarness();
     const file = harness.discord.attachment(

@@ -107,6 +107,11 @@ export class DiscordCalls {
     return coded(() => this.rest.patch(Routes.channelMessage(channelId, messageId), { body }));
   }
 
+  /** One message, as Discord sends it (Get Channel Message). */
+  message(channelId: string, messageId: string, signal: AbortSignal): Promise<unknown> {
+    return coded(() => this.rest.get(Routes.channelMessage(channelId, messageId), { signal }));
+  }
+
   remove(channelId: string, messageId: string): Promise<unknown> {
     return coded(() => this.rest.delete(Routes.channelMessage(channelId, messageId)));
   }

@@ -10,6 +10,8 @@ import type { SummaryReply } from '../../commands/summarize.js';
 import type { ReplySurface, Route } from '../../commands/surface.js';
 import { RecapError } from '../../core/errors.js';
 import type { SafeFetch } from '../../core/fetch/safe-fetch.js';
+import { apiMessageFacts } from './facts.js';
+import { askFromReplied } from './map-event.js';
 import {
   type DiscordPayload,
   renderDirect,
@@ -63,6 +65,14 @@ export function discordKit(calls: DiscordCalls, fetchFile: SafeFetch): PlatformK
           throw new RecapError('unsupported_input', `Discord gave no download link for ${file.name}.`);
         return { url: new URL(file.url) };
       }),
+    // The message a mention replied to, read only now that the person has been admitted.
+    message: async (channel, id, signal) => {
+      const raw = await calls.message(channel, id, signal).catch((error: RecapError) => {
+        if (error.code !== 'surface_gone') throw error;
+        throw new RecapError('empty_document', 'The message you replied to is gone.', { cause: error });
+      });
+      return askFromReplied(apiMessageFacts(raw));
+    },
   };
 }
 

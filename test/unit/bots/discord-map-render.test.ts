@@ -86,6 +86,18 @@ describe('mapMention', () => {
     });
   });
 
+  it('leaves a replied-to message Discord did not send along for the job to read, by its id', () => {
+    const replyTo = { channelId: '7', messageId: '9' };
+    expect(mapMention(message(`<@${BOT}> what is this?`, { replyTo }), BOT)).toMatchObject({
+      target: 'referenced',
+      request: { ok: true, value: { ask: { kind: 'message', channel: '7', id: '9' } } },
+    });
+    expect(mapMention(message(`<@${BOT}> https://a.example/x`, { replyTo }), BOT)).toMatchObject({
+      target: 'self',
+      request: { ok: true, value: { ask: { kind: 'url', url: 'https://a.example/x' } } },
+    });
+  });
+
   it('summarizes its own link or file otherwise, and explains when there is nothing', () => {
     expect(mapMention(message(`<@!${BOT}>`, { attachments: [file] }), BOT)).toMatchObject({
       action: 'answer',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerCommands } from '../../src/bots/discord/register.js';
+import { EMPTY_THREAD_NOTE } from '../../src/bots/discord/surface.js';
 import type { RestCall } from '../fakes/discord.js';
 import { BOT_TOKEN, startFakeDiscord } from '../fakes/discord.js';
 import { listenLocal } from '../fakes/http.js';
@@ -552,6 +553,52 @@ describe('Discord: where the answer goes', () => {
       callsFor(harness as DiscordHarness, token).find((c) => String(c.body?.content).startsWith('✅')),
     );
     expect(done.body?.content).toBe(`✅ Done: the summary is in <#${shared.id}>.`);
+  });
+});
+
+describe('Discord: no empty thread left behind', () => {
+  /** The slash reply's thread, once its answer could not be posted there, and the calls made in it. */
+  async function failedThread(h: DiscordHarness): Promise<{ threadId: string; inThread: RestCall[] }> {
+    h.discord.failNext('POST /channels/:id/messages', {
+      status: 403,
+      code: 50013,
+      message: 'Missing Permissions',
+    });
+    const { token } = h.discord.slashCommand({
+      text: 'The support rota changes next week; Ana covers Mondays.',
+    });
+    const final = await waitFor(() =>
+      callsFor(h, token).find((c) => c.method === 'PATCH' && embedOf(c)?.description),
+    );
+    expect(bulletsOf(embedOf(final))).toHaveLength(5);
+    const started = await waitFor(() =>
+      h.discord.rest.find((c) => c.method === 'POST' && c.path.endsWith('/threads')),
+    );
+    const threadId = started.path.split('/').at(-2) ?? '';
+    return { threadId, inThread: h.discord.rest.filter((c) => c.path.startsWith(`/channels/${threadId}`)) };
+  }
+
+  it('deletes the thread it started when the answer could not be posted in it', async () => {
+    harness = await startDiscordHarness();
+    harness.discord.setRolePermissions('bot', [
+      'ViewChannel',
+      'SendMessages',
+      'SendMessagesInThreads',
+      'CreatePublicThreads',
+      'ReadMessageHistory',
+      'EmbedLinks',
+      'ManageThreads',
+    ]);
+    const { threadId, inThread } = await failedThread(harness);
+    expect(inThread.map((c) => c.method)).toEqual(['POST', 'DELETE']);
+    expect(harness.discord.channels.has(threadId)).toBe(false);
+  });
+
+  it('says in the thread why it is empty when it may not delete it (no Manage Threads)', async () => {
+    harness = await startDiscordHarness();
+    const { inThread } = await failedThread(harness);
+    expect(inThread.map((c) => c.method)).toEqual(['POST', 'DELETE', 'POST']);
+    expect(inThread.at(-1)?.body?.content).toBe(EMPTY_THREAD_NOTE);
   });
 });
 

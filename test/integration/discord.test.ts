@@ -511,7 +511,7 @@ describe('Discord: where the answer goes', () => {
     harness = await startDiscordHarness();
     const starter = harness.discord.existingMessage({ content: 'Discussion about the report' });
     const threadId = harness.discord.threadOn(starter);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(() => harness?.bot.client.channels.cache.get(threadId));
     const file = harness.discord.attachment(
       'notes.txt',
       Buffer.from('The vendor contract renews in March at the same price.'),
@@ -545,8 +545,8 @@ describe('Discord: where the answer goes', () => {
     web = await startFakeWeb();
     harness = await startDiscordHarness();
     const shared = harness.discord.existingMessage({ content: `${web.url}/notes.txt` });
-    harness.discord.threadOn(shared);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const threadId = harness.discord.threadOn(shared);
+    await waitFor(() => harness?.bot.client.channels.cache.get(threadId));
     const { token } = harness.discord.messageCommand(shared);
     await summaryIn(harness, String(shared.id));
     const done = await waitFor(() =>

@@ -285,9 +285,21 @@ describe('Slack: mentions and direct messages', () => {
     expect((await harness.postEvent(body, 1)).status).toBe(200);
     expect((await harness.postEvent(body, 2)).status).toBe(200);
     await summaryCall(harness);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(harness.slack.callsTo('chat.postMessage')).toHaveLength(1);
-    expect(harness.ollama.chats).toHaveLength(1);
+    // A later mention, answered after the retries: had one of them started a job, its placeholder
+    // would have come before this one's (placeholders go out in the order requests came in).
+    const later = harness.slack.eventBody({
+      type: 'app_mention',
+      user: 'U0000003',
+      text: `<@${harness.slack.bot.userId}> <${web.url}/readme.md>`,
+      ts: harness.slack.nextTs(),
+      channel: 'C0000001',
+    });
+    expect((await harness.postEvent(later)).status).toBe(200);
+    await waitFor(() =>
+      harness?.slack.calls.find((c) => JSON.stringify(c.args.blocks ?? []).includes(`${web?.url}/readme.md`)),
+    );
+    expect(harness.slack.callsTo('chat.postMessage')).toHaveLength(2);
+    expect(harness.ollama.chats).toHaveLength(2);
   });
 
   it('waits out a rate-limited Web API call (HTTP 429, Retry-After) and still answers', async () => {

@@ -33,6 +33,7 @@ export class SlackNames {
   private readonly asked = new Set<string>();
   /** Slack asked for a long wait: the names not known yet stay generic for this request. */
   private limited = false;
+  private unnamed = 0;
 
   constructor(
     private readonly client: WebClient,
@@ -41,6 +42,18 @@ export class SlackNames {
 
   get(id: string): string | undefined {
     return this.names.get(id);
+  }
+
+  /**
+   * The name people see, or (when Slack would not say, under a rate limit) "Person 1", "Person 2"…: a
+   * different one for each person, so the model never takes two people for one.
+   */
+  nameOrLabel(id: string): string {
+    const known = this.names.get(id);
+    if (known) return known;
+    const label = `Person ${++this.unnamed}`;
+    this.names.set(id, label);
+    return label;
   }
 
   /** Learns the names of the messages' authors and of the people they mention. */

@@ -21,15 +21,26 @@ afterEach(async () => {
   harness = web = undefined;
 });
 
+/** A person replies to `shared`, mentioning the bot (Discord sends the replied-to message along unless told not to). */
+function replyMentioning(
+  h: DiscordHarness,
+  shared: Json,
+  text: string,
+  options: { withoutReferenced?: boolean } = {},
+) {
+  return h.discord.postMessage({
+    content: `<@${h.discord.bot.id}> ${text}`,
+    replyTo: String(shared.id),
+    ...options,
+  });
+}
+
 describe('Discord: mentions', () => {
   it('summarizes the message replied to, in a thread on it', async () => {
     web = await startFakeWeb();
     harness = await startDiscordHarness();
     const shared = harness.discord.existingMessage({ content: `${web.url}/report.pdf` });
-    harness.discord.postMessage({
-      content: `<@${harness.discord.bot.id}> summary please`,
-      replyTo: String(shared.id),
-    });
+    replyMentioning(harness, shared, 'summary please');
     await threadCreatedOn(harness, String(shared.id));
     const placeholder = await waitFor(() =>
       harness?.discord.rest.find((c) => c.method === 'POST' && c.path === `/channels/${shared.id}/messages`),
@@ -51,11 +62,7 @@ describe('Discord: mentions', () => {
     web = await startFakeWeb();
     harness = await startDiscordHarness();
     const shared = harness.discord.existingMessage({ content: `${web.url}/report.pdf` });
-    harness.discord.postMessage({
-      content: `<@${harness.discord.bot.id}> summary please`,
-      replyTo: String(shared.id),
-      withoutReferenced: true,
-    });
+    replyMentioning(harness, shared, 'summary please', { withoutReferenced: true });
     await threadCreatedOn(harness, String(shared.id));
     const final = await waitFor(() =>
       harness?.discord.rest.find((c) => c.method === 'PATCH' && embedOf(c)?.description),
@@ -71,11 +78,7 @@ describe('Discord: mentions', () => {
     harness.discord.slashCommand({ text: 'First request about the budget review.' });
     await waitFor(() => harness?.discord.rest.find((c) => c.method === 'POST' && embedOf(c)?.description));
     const shared = harness.discord.existingMessage({ content: 'https://example.com/report.pdf' });
-    const mention = harness.discord.postMessage({
-      content: `<@${harness.discord.bot.id}> summary please`,
-      replyTo: String(shared.id),
-      withoutReferenced: true,
-    });
+    const mention = replyMentioning(harness, shared, 'summary please', { withoutReferenced: true });
     const refusal = await waitFor(() =>
       harness?.discord.rest.find(
         (c) =>
@@ -89,11 +92,7 @@ describe('Discord: mentions', () => {
   it('says so in the thread when the message replied to has nothing to summarize', async () => {
     harness = await startDiscordHarness();
     const shared = harness.discord.existingMessage({ content: '   ' });
-    harness.discord.postMessage({
-      content: `<@${harness.discord.bot.id}> and this?`,
-      replyTo: String(shared.id),
-      withoutReferenced: true,
-    });
+    replyMentioning(harness, shared, 'and this?', { withoutReferenced: true });
     await threadCreatedOn(harness, String(shared.id));
     const error = await waitFor(() =>
       harness?.discord.rest.find((c) => c.method === 'PATCH' && String(c.body?.content).startsWith('⚠️')),

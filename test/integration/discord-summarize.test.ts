@@ -34,8 +34,11 @@ describe('Discord: /summarize', () => {
     const { token } = harness.discord.slashCommand({ link: 'https://youtu.be/okManualEn1?si=share' });
     const calls = () => callsFor(harness as DiscordHarness, token);
 
-    const header = await waitFor(() =>
-      calls().find((c) => c.method === 'PATCH' && String(c.body?.content).startsWith('📝')),
+    // Each of YouTube's answers (watch page, player response, captions) is parsed in a process of its
+    // own: on a loaded machine that takes longer than one ordinary wait.
+    const header = await waitFor(
+      () => calls().find((c) => c.method === 'PATCH' && String(c.body?.content).startsWith('📝')),
+      25_000,
     );
     expect(calls()[0]).toMatchObject({
       method: 'POST',

@@ -30,6 +30,9 @@ function parse(parser: string, input: string, bytes: Buffer, name: string): Prom
   return measure(parser, input, fileRequest({ bytes, name, source: { kind: 'file', name } }, LIMITS));
 }
 
+/** An outcome as one table cell: a parser's message may span lines (a zod error). */
+const oneLine = (outcome: string) => outcome.replace(/\s+/g, ' ').slice(0, 40);
+
 /** One parse in its process, with its cost; a process stopped at a limit reports none (marked *). */
 async function measure(parser: string, input: string, request: WorkerRequest): Promise<Row> {
   const started = performance.now();
@@ -41,10 +44,10 @@ async function measure(parser: string, input: string, request: WorkerRequest): P
       : 'code' in answer
         ? answer.userMessage.replace(/^.*?: /, '')
         : answer.failure;
-    return { ...row, outcome: outcome.slice(0, 40), ms: answer.stats.ms, peakMb: answer.stats.peakMemoryMb };
+    return { ...row, outcome: oneLine(outcome), ms: answer.stats.ms, peakMb: answer.stats.peakMemoryMb };
   } catch (error) {
     const outcome = error instanceof ParseLimitError ? `stopped: ${error.message}` : String(error);
-    return { ...row, outcome: outcome.slice(0, 40), ms: performance.now() - started, peakMb: undefined };
+    return { ...row, outcome: oneLine(outcome), ms: performance.now() - started, peakMb: undefined };
   }
 }
 

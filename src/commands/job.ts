@@ -165,7 +165,7 @@ async function answer<R extends Answered>(
   try {
     surface = surfaceOf();
   } catch (error) {
-    log.error(`the job's reply target is unusable: ${describeCauses(error)}`, { stage: 'deliver' });
+    log.error(`the job's reply target is unusable: ${describeCauses(error)}`, { stage: 'send' });
     return { kind: 'reported', error };
   }
   const { policy, throttle, report } = showing(surface, deps, log);

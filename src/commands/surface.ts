@@ -86,8 +86,11 @@ export interface PolicyOptions {
   schedule?: <T>(call: () => Promise<T>) => Promise<T>;
 }
 
-/** The stage every line of the policy carries: something is on its way to the person. */
-const STAGE = 'deliver';
+/**
+ * The stage every line of the policy carries: a call that shows the person something (a placeholder,
+ * progress, the answer, a notice) failed or left something to tidy. `deliver` is the answer delivered.
+ */
+const STAGE = 'send';
 
 export const DEFAULT_POLICY: PolicyOptions = { attempts: 3, backoffMs: 500, maxWaitMs: 60_000 };
 

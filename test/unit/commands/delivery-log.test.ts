@@ -5,9 +5,12 @@ import type { ChatJob } from '../../../src/commands/request.js';
 import { DeliveryPolicy, surfaceError } from '../../../src/commands/surface.js';
 import { collectingLogger } from '../../helpers/logs.js';
 
-/** The README promises `stage` on every line about a request: the policy's lines say `deliver`. */
+/**
+ * The README promises `stage` on every line about a request: the policy's lines say `send` (`deliver`
+ * is kept for the answer delivered, which operators and the scale tests count).
+ */
 describe('DeliveryPolicy log lines', () => {
-  it('carry stage=deliver: a failed try, a failed tidy-up and a failed progress update', async () => {
+  it('carry stage=send: a failed try, a failed tidy-up and a failed progress update', async () => {
     const lines: string[] = [];
     const policy = new DeliveryPolicy(collectingLogger(lines), {
       attempts: 1,
@@ -24,7 +27,7 @@ describe('DeliveryPolicy log lines', () => {
     ]);
     await policy.try({ via: 'bot', send: refused });
     expect(lines).toHaveLength(3);
-    for (const line of lines) expect(line).toMatch(/ stage=deliver\b/);
+    for (const line of lines) expect(line).toMatch(/ stage=send\b/);
   });
 });
 
@@ -51,9 +54,7 @@ describe('a job that cannot start or answer', () => {
     await executor.execute(job('slack'), new AbortController().signal);
     expect(lines).toEqual([
       expect.stringMatching(/^error no discord kit is attached.* stage=accept/),
-      expect.stringMatching(
-        /^error the job's reply target is unusable: .*not a Slack target.* stage=deliver/,
-      ),
+      expect.stringMatching(/^error the job's reply target is unusable: .*not a Slack target.* stage=send/),
     ]);
   });
 });

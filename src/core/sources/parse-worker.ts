@@ -16,17 +16,19 @@ process.once('message', (request: WorkerRequest) => {
   // Past the cap, the process stops at once: a parser that catches the error cannot go on.
   capAllocations(request.limits.maxExpandedBytes, () => process.exit(MEMORY_LIMIT_EXIT));
   const started = performance.now();
+  const stats = () => ({
+    ms: performance.now() - started,
+    peakMemoryMb: process.resourceUsage().maxRSS / 1024,
+  });
   parse(request).then(
-    (value) => {
-      const stats = { ms: performance.now() - started, peakMemoryMb: process.resourceUsage().maxRSS / 1024 };
-      send({ ok: true, value, stats });
-    },
+    (value) => send({ ok: true, value, stats: stats() }),
     (error: unknown) =>
-      send(
-        isRecapError(error)
+      send({
+        stats: stats(),
+        ...(isRecapError(error)
           ? { ok: false, code: error.code, userMessage: error.userMessage }
-          : { ok: false, failure: error instanceof Error ? error.message : String(error) },
-      ),
+          : { ok: false, failure: error instanceof Error ? error.message : String(error) }),
+      }),
   );
 });
 

@@ -7,7 +7,7 @@ import {
   plainText,
   slackLinks,
 } from '../../../src/bots/slack/map-event.js';
-import { escapeMrkdwn, LIMITS, renderSummary } from '../../../src/bots/slack/render.js';
+import { escapeMrkdwn, LIMITS, renderParentDone, renderSummary } from '../../../src/bots/slack/render.js';
 import type { SummaryReply } from '../../../src/commands/summarize.js';
 import { collectingLogger } from '../../helpers/logs.js';
 
@@ -105,6 +105,28 @@ describe('rendering for Slack', () => {
     expect(section?.text?.text.length).toBeLessThanOrEqual(LIMITS.section);
     expect(context?.elements?.[0]?.text).toMatch(/llama3\.2 · 1 s · from cache$/);
     expect(payload.text).toContain('&lt;!here&gt;');
+  });
+
+  it('shows each bullet and the title as one plain line: no headings, quotes or hidden characters', () => {
+    const sneaky = 'Budget\n# approved\n> quoted\u202Etxt.exe\u200B done';
+    const payload = renderSummary({
+      ...reply,
+      title: 'Title\n# Big',
+      bullets: [sneaky, 'Two.', 'Three.', 'Four.', 'Five.'],
+    });
+    const [header, section] = payload.blocks as { text?: { text: string } }[];
+    expect(header?.text?.text).toBe('Title # Big');
+    expect(section?.text?.text.split('\n')).toEqual([
+      '• Budget # approved &gt; quotedtxt.exe done (<https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=61s|1:01>)',
+      '• Two.',
+      '• Three.',
+      '• Four.',
+      '• Five.',
+    ]);
+    expect(payload.text.split('\n')).toHaveLength(6);
+    expect(renderParentDone({ ...reply, title: 'Title\n# Big\u202E' }).text).toBe(
+      ':memo: Summary of *Title # Big*: five bullets in the thread.',
+    );
   });
 
   it('escapes the three markup characters', () => {

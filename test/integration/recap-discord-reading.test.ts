@@ -96,6 +96,22 @@ describe('Discord: what a recap reads', () => {
     expect(members.sort()).toEqual([dana.id, erin.id].sort());
   });
 
+  it('names only the channels everyone here can see: a private channel stays "a channel"', async () => {
+    const h = await start();
+    const d = h.discord;
+    const open = String(d.addChannel('random').id);
+    const secret = String(d.addChannel('mod-secrets').id);
+    d.setPermission(secret, { deny: ['ViewChannel'] }, '@everyone');
+    d.setPermission(secret, { allow: ['ViewChannel'] }, 'bot');
+    d.seedHistory(d.textChannelId, [
+      { author: 'dana', content: `see <#${open}> and <#${secret}>`, at: ago(5) },
+    ]);
+    const { token } = d.chatCommand('recap', { window: '3d' });
+    await recapReply(h, token);
+    expect(transcriptLines(h.ollama)).toEqual([expect.stringMatching(/: see #random and #a channel$/)]);
+    expect(promptsSeen(h.ollama)).not.toContain('mod-secrets');
+  });
+
   it('pings nobody when the model writes mentions back', async () => {
     const h = await start();
     const d = h.discord;

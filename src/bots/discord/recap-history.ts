@@ -45,7 +45,7 @@ export function discordReader(rest: REST, guildId: string | undefined, me: () =>
     async read(request, run) {
       const { messages, place, leftOut } = await readHistory(rest, request, await me(), run);
       for (const message of messages) channelOf.set(message.id, message.channel_id);
-      await names.learn(messages, run.signal);
+      await names.learn(messages, request.conversation, run.signal);
       return { place, leftOut, messages: messages.map((message) => conversationMessage(message, names)) };
     },
     async links(messages) {

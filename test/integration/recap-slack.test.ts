@@ -54,7 +54,8 @@ describe('Slack: /recap in a channel', () => {
       response_type: 'ephemeral',
       text: ':memo: Recapping what was said in the last 24 hours: only you will see it.',
     });
-    expect(recap).toMatchObject({ response_type: 'ephemeral', replace_original: true });
+    // A command's response_url cannot replace the notice (bolt-js#2287): the recap is a message of its own.
+    expect(recap).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     const blocks = blocksIn(recap);
     expect(headerOf(blocks)).toBe('Recap of #general, in the last 24 hours');
     const bullets = bulletsIn(blocks);
@@ -139,6 +140,9 @@ describe('Slack: recapping a thread', () => {
     await h.postShortcut(h.slack.shortcutPayload('C0000001', replies[1] ?? {}, 'U0000002', 'recap_thread'));
     const recap = await privateRecap(h);
     expect(headerOf(blocksIn(recap))).toBe('Recap of a thread in #general, from its first message');
+    // The shortcut's response_url would replace the public message it ran on unless told not to.
+    expect(h.slack.responses.map((r) => r.body.replace_original)).toEqual([false, false]);
+    expect(h.slack.sourcesReplaced).toEqual([]);
     expect(transcriptLines(h.ollama)).toEqual([
       '[1] Ana Lima (10:00): Launch checklist?',
       '[2] Ben O’Neil (10:10): QA signs off today',

@@ -118,14 +118,14 @@ describe('Slack: what a recap reads', () => {
     h.slack.seedHistory('C0000001', [
       {
         user: 'U0000001',
-        text: '<!channel> <!here> <!everyone> ask <@U0000002> and <!subteam^S0001|@eng> in <#C0000001|general>, see <https://x.example/a|the plan> &amp; <!date^1700000000^{date}|Nov 14>',
+        text: '<!channel> <!here> <!everyone> ask <@U0000002> and <!subteam^S0001|@eng> in <#C0000001|general>, see <https://x.example/a|the plan> &amp; <!date^1700000000^{date}|Nov 14>; @channel @here, @everyone! ana@here.example',
         at: ago(30),
       },
     ]);
     await recapCommand(h, '');
     await privateRecap(h);
     expect(transcriptLines(h.ollama).map(saidIn)).toEqual([
-      '(to the channel) (to everyone here) (to everyone) ask @Ben O’Neil and @eng in #general, see the plan & Nov 14',
+      '(to the channel) (to everyone here) (to everyone) ask @Ben O’Neil and @eng in #general, see the plan & Nov 14; (to the channel) (to everyone here), (to everyone)! ana@here.example',
     ]);
   });
 });

@@ -30,6 +30,7 @@ import {
 } from '../helpers/recap-slack.js';
 
 const start = slackHarnessPerTest();
+type TextObject = { type?: string; verbatim?: boolean } | undefined;
 const permalink = (ts: unknown) => `https://test.slack.com/archives/C0000001/p${String(ts).replace('.', '')}`;
 
 describe('Slack: /recap in a channel', () => {
@@ -189,8 +190,8 @@ describe('Slack: who sees a recap', () => {
     scriptBullets(h.ollama, [
       '<!channel> read this [1].',
       'Ask <@U0000002> [1].',
-      'c [1].',
-      'd [1].',
+      '@channel and @here [1].',
+      '@everyone, see #general [1].',
       'e [1].',
     ]);
     await recapCommand(h, 'public');
@@ -204,7 +205,17 @@ describe('Slack: who sees a recap', () => {
         .slice(0, 2)
         .map((b) => b.split(' <')[0]),
     ).toEqual(['• &lt;!channel&gt; read this.', '• Ask &lt;@U0000002&gt;.']);
-    expect(String(shown.args.text)).not.toMatch(/<[@!#]/);
+    // Plain broadcast words are broken, and no mrkdwn object lets Slack parse mentions or channel names.
+    expect(
+      bulletsIn(blocks)
+        .slice(2, 4)
+        .map((b) => b.split(' <')[0]),
+    ).toEqual(['• @\u200bchannel and @\u200bhere.', '• @\u200beveryone, see #general.']);
+    const objects = blocks.flatMap((b) => [b.text, ...(b.elements ?? [])]) as TextObject[];
+    const texts = objects.filter((t) => t?.type === 'mrkdwn');
+    expect(texts).toHaveLength(7); // who asked, five bullets, the footer
+    expect(texts.every((t) => t?.verbatim === true)).toBe(true);
+    expect(String(shown.args.text)).not.toMatch(/<[@!#]|@(channel|here|everyone)/);
   });
 
   it('refuses a public recap where RECAP_PUBLIC_ALLOWED is false, before reading anything', async () => {

@@ -29,6 +29,18 @@ function quiet(text: string): string {
   return text.replace(BROADCAST, (_mention: string, word: string) => `@\u200b${word}`);
 }
 
+/**
+ * Escaped text cut to `max` characters as Slack counts them (escaping can make a text five times longer:
+ * `&` is `&amp;`), never inside an entity: only escaped text holds a `&`, and each starts one.
+ */
+function cutEscaped(escaped: string, max: number): string {
+  const cut = truncate(escaped, max);
+  if (cut === escaped) return cut;
+  const body = cut.slice(0, -1);
+  const amp = body.lastIndexOf('&');
+  return `${amp !== -1 && !body.includes(';', amp) ? body.slice(0, amp) : body}…`;
+}
+
 function links(bullet: RecapBullet): string {
   const shown = bullet.sources.map(({ at, link }) => (link ? `<${link}|${hourMinute(at)}>` : hourMinute(at)));
   if (bullet.more > 0) shown.push(`+${bullet.more}`);
@@ -46,13 +58,13 @@ function context(reply: RecapReply): string {
 }
 
 export function renderRecap(reply: RecapReply): SlackMessagePayload {
-  const bullets = reply.bullets.map((bullet) => truncate(quiet(oneLine(bullet.text)), MAX_BULLET_CHARS));
+  const bullets = reply.bullets.map((bullet) => quiet(oneLine(bullet.text)));
   const asked = reply.requestedBy
     ? quiet(`Recap requested by ${oneLine(reply.requestedBy.name)}`)
     : undefined;
   const text = [asked, heading(reply), ...bullets.map((bullet) => `• ${bullet}`)].filter(Boolean).join('\n');
   return {
-    text: truncate(escapeMrkdwn(text), LIMITS.text),
+    text: cutEscaped(escapeMrkdwn(text), LIMITS.text),
     blocks: [
       ...(asked ? [{ type: 'context', elements: [mrkdwn(escapeMrkdwn(asked))] }] : []),
       {
@@ -61,7 +73,9 @@ export function renderRecap(reply: RecapReply): SlackMessagePayload {
       },
       ...bullets.map((bullet, index) => ({
         type: 'section',
-        text: mrkdwn(`• ${escapeMrkdwn(bullet)}${links(reply.bullets[index] as RecapBullet)}`),
+        text: mrkdwn(
+          `• ${cutEscaped(escapeMrkdwn(bullet), MAX_BULLET_CHARS)}${links(reply.bullets[index] as RecapBullet)}`,
+        ),
       })),
       { type: 'context', elements: [mrkdwn(truncate(context(reply), LIMITS.context))] },
     ],

@@ -247,14 +247,15 @@ describe('Discord: nothing kept after a recap', () => {
       { author: 'dana', content: 'Ship on Friday', at: ago(30) },
       { author: 'erin', content: 'the wifi password is hunter2', at: ago(20) },
     ]);
-    const first = d.chatCommand('recap', {});
-    await recapReply(h, first.token);
+    // The same conversation twice: a cache would answer the second without the model.
+    for (let i = 0; i < 2; i++) await recapReply(h, d.chatCommand('recap', {}).token);
+    expect(h.ollama.chats).toHaveLength(2);
     expect(transcriptLines(h.ollama).map(saidIn)).toContain('the wifi password is hunter2');
     d.deleteMessage(String(oops?.id));
-    const second = d.chatCommand('recap', {});
-    await recapReply(h, second.token);
-    expect(h.ollama.chats).toHaveLength(2);
-    expect(h.ollama.chats[1]?.seenPrompt).not.toContain('hunter2');
+    const third = d.chatCommand('recap', {});
+    await recapReply(h, third.token);
+    expect(h.ollama.chats).toHaveLength(3);
+    expect(h.ollama.chats[2]?.seenPrompt).not.toContain('hunter2');
     expect(transcriptLines(h.ollama).map(saidIn)).toEqual(['Ship on Friday']);
   });
 });

@@ -52,6 +52,28 @@ describe('Slack: what a recap reads', () => {
     expect(promptsSeen(h.ollama)).not.toContain('point 36\n');
   });
 
+  it('keeps `last N` to N messages when it expands a busy thread, the newest of them', async () => {
+    const h = await start();
+    const [older, parent] = h.slack.seedHistory('C0000001', [
+      { user: 'U0000001', text: 'older topic', at: yesterdayAt('09:00') },
+      { user: 'U0000001', text: 'busy topic', at: yesterdayAt('09:10') },
+    ]);
+    if (!older || !parent) throw new Error('nothing seeded');
+    h.slack.seedHistory(
+      'C0000001',
+      Array.from({ length: 5 }, (_, r) => ({
+        user: 'U0000002',
+        text: `reply ${r}`,
+        at: yesterdayAt(`10:1${r}`),
+        thread: parent,
+      })),
+    );
+    await recapCommand(h, 'last 2');
+    const footer = contextsIn(blocksIn(await privateRecap(h))).at(-1);
+    expect(transcriptLines(h.ollama).map(saidIn)).toEqual(['reply 3', 'reply 4']);
+    expect(footer).toMatch(/^2 messages by 1 person, 10:13–10:14 UTC · /);
+  });
+
   it('expands the ten busiest threads of a channel, each reply saying what it answers', async () => {
     const h = await start();
     const parents = h.slack.seedHistory(

@@ -120,7 +120,7 @@ async function readConversation(
   const last = scope.kind === 'last' ? scope.count : undefined;
   const keep = {
     most: Math.min(last ?? limits.maxMessages, limits.maxMessages),
-    countOver: last === undefined,
+    countOver: last === undefined || last > limits.maxMessages,
   };
   return withBusiestThreads({ ...pages, bot }, messages, leftOut, keep);
 }

@@ -65,7 +65,7 @@ describe('Discord: what a recap reads', () => {
       '[3] erin (09:04): Thanks!',
     ]);
     expect(footer).toMatch(
-      /^3 messages by 3 people, 09:01–09:04 UTC; 1 bot message skipped; 1 system message skipped · /,
+      /^3 messages by 2 people and 1 app, 09:01–09:04 UTC; 1 bot message skipped; 1 system message skipped · /,
     );
   });
 

@@ -126,7 +126,7 @@ describe('Slack: what a recap reads', () => {
     ]);
     await recapCommand(h, '3d');
     expect(await footerOf(h)).toMatch(
-      /^3 messages by 3 people, 09:01–09:04 UTC; 1 bot message skipped; 1 system message skipped · /,
+      /^3 messages by 2 people and 1 app, 09:01–09:04 UTC; 1 bot message skipped; 1 system message skipped · /,
     );
     expect(transcriptLines(h.ollama)).toEqual([
       '[1] Ana Lima (09:01): Deploy today?',

@@ -136,7 +136,7 @@ export class SlackCalls {
 
   /**
    * A private answer through the response_url; counts its use. `replaceOriginal` replaces the message the
-   * same response_url posted before (a private recap's first notice) instead of adding one.
+   * interaction ran on (for a message shortcut, a public message; a slash command's has none).
    */
   async respond(
     responseUrl: ResponseUrl,

@@ -115,6 +115,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
     responses: responseUrls.accepted,
     /** Every POST to a response_url, with the status the fake answered. */
     responseAttempts: responseUrls.attempts,
+    /** Public messages a response_url replaced (a shortcut's source message, unless replace_original: false). */
+    sourcesReplaced: responseUrls.sourcesReplaced,
     /** chat.postEphemeral messages (never in history). */
     ephemerals: api.ephemerals,
     downloads,
@@ -206,7 +208,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
         user,
         userName,
         callbackId,
-        responseUrl: responseUrls.issue(),
+        responseUrl: responseUrls.issue(message),
       });
     },
     /** Socket Mode: sends an envelope and resolves with the app's acknowledgement. */

@@ -15,7 +15,7 @@ export interface FileLocation {
 export function fileInput(
   file: SharedFile,
   fetchFile: SafeFetch,
-  locate: () => Promise<FileLocation>,
+  locate: (signal: AbortSignal) => Promise<FileLocation>,
 ): Input {
   return {
     kind: 'file',
@@ -23,7 +23,7 @@ export function fileInput(
     ...(file.contentType ? { contentType: file.contentType } : {}),
     ...(file.size === undefined ? {} : { size: file.size }),
     async download({ signal, maxBytes }) {
-      const { url, headers } = await locate();
+      const { url, headers } = await locate(signal);
       return (await fetchFile(url, { accept: ['*/*'], maxBytes, signal, ...(headers ? { headers } : {}) }))
         .bytes;
     },

@@ -65,12 +65,11 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackApp>
     logger,
     deferInitialization: true,
   });
-  const calls = new SlackCalls(app.client);
+  const calls = new SlackCalls(app.client, { log });
   options.runtime.executor.attach(
     'slack',
     slackKit({
       calls,
-      client: app.client,
       botToken: options.botToken,
       fileHosts: options.fileHosts,
       fetchFile: options.fetchFile,

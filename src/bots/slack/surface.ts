@@ -2,7 +2,6 @@
  * Where a Slack job answers, rebuilt from plain JSON (the reply target) with a WebClient and the
  * response_url: routes, best first, for the runtime's policy to pick among.
  */
-import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { PlatformKit } from '../../commands/job.js';
 import type { Ask, ChatJob, SharedFile } from '../../commands/request.js';
@@ -20,7 +19,7 @@ import {
   renderSummary,
   type SlackMessagePayload,
 } from './render.js';
-import { coded, ResponseUrlSchema, type SlackCalls } from './slack-calls.js';
+import { ResponseUrlSchema, type SlackCalls } from './slack-calls.js';
 
 /** Where a Slack job answers: plain JSON, kept with the job. */
 export const SlackTargetSchema = z.discriminatedUnion('kind', [
@@ -43,9 +42,8 @@ export const SlackTargetSchema = z.discriminatedUnion('kind', [
 export type SlackTarget = z.infer<typeof SlackTargetSchema>;
 
 export interface SlackKitOptions {
+  /** Answers, and the reads a job needs (files.info, conversations.replies), each retried by the policy. */
   calls: SlackCalls;
-  /** For files.info and conversations.replies: reading, not answering. */
-  client: WebClient;
   botToken: string;
   /** The hosts of Slack's private files (SLACK_FILE_HOSTS): the only ones sent the bot token. */
   fileHosts: readonly string[];
@@ -55,8 +53,8 @@ export interface SlackKitOptions {
 export function slackKit(options: SlackKitOptions): PlatformKit {
   return {
     surface: (job) => slackSurface(options.calls, SlackTargetSchema.parse(job.target), job),
-    file: (file) => fileInput(file, options.fetchFile, () => locateFile(file, options)),
-    message: (channel, ts) => parentAsk(options.client, channel, ts),
+    file: (file) => fileInput(file, options.fetchFile, (signal) => locateFile(file, options, signal)),
+    message: (channel, ts, signal) => parentAsk(options.calls, channel, ts, signal),
   };
 }
 
@@ -64,11 +62,15 @@ export function slackKit(options: SlackKitOptions): PlatformKit {
  * A file's download address, from the event or from files.info. The bot token goes only to Slack's own
  * file hosts: a remote file's url_private is its external address, which may be anywhere.
  */
-async function locateFile(file: SharedFile, options: SlackKitOptions) {
+async function locateFile(file: SharedFile, options: SlackKitOptions, signal: AbortSignal) {
   let address = file.url;
   const id = file.id;
   if (!address && id) {
-    const info = await coded(() => options.client.files.info({ file: id }));
+    const info = await options.calls.read(
+      `${file.name}'s details`,
+      (c) => c.files.info({ file: id }),
+      signal,
+    );
     const described = SlackFile.parse(info.file);
     address = described.url_private_download ?? described.url_private;
   }
@@ -87,8 +89,12 @@ export function mayHaveToken(url: URL, fileHosts: readonly string[]): boolean {
 }
 
 /** The thread's parent, as an Ask: its file, link or text. */
-async function parentAsk(client: WebClient, channel: string, ts: string): Promise<Ask> {
-  const replies = await coded(() => client.conversations.replies({ channel, ts, limit: 1, inclusive: true }));
+async function parentAsk(calls: SlackCalls, channel: string, ts: string, signal: AbortSignal): Promise<Ask> {
+  const replies = await calls.read(
+    "the thread's parent",
+    (client) => client.conversations.replies({ channel, ts, limit: 1, inclusive: true }),
+    signal,
+  );
   const parent = SlackMessage.safeParse(replies.messages?.[0]);
   const ask = parent.success ? askFromMessage(parent.data) : undefined;
   if (!ask) throw new RecapError('empty_document', NOTHING_IN_PARENT);

@@ -60,7 +60,10 @@ export class Backlog {
   private next(): void {
     if (this.turn) return;
     const at = this.readyAt();
-    if (at > performance.now()) return this.wakeAt(at);
+    if (at > performance.now()) {
+      this.wakeAt(at);
+      return;
+    }
     this.turn = setImmediate(() => {
       this.turn = undefined;
       if (this.readyAt() <= performance.now()) this.start();

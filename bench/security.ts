@@ -6,7 +6,7 @@
  */
 import { findLinks } from '../src/commands/links.js';
 import { DEFAULT_PARSER_LIMITS, parseBounded } from '../src/core/sources/file-document.js';
-import { parseTimedText } from '../src/core/sources/youtube.js';
+import { parseTimedText } from '../src/core/sources/youtube-answers.js';
 import { flateBombPdf, textPdf } from '../test/helpers/pdf.js';
 import { docx, docxBomb, docxWithHiddenBomb } from '../test/helpers/zip.js';
 import { HOSTILE } from '../test/security/hostile.js';

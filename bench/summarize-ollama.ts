@@ -44,9 +44,7 @@ function measured(inner: LanguageModel): { model: LanguageModel; totals: Totals 
     totals.answerMs += answer.timings.evalMs;
   };
   const model: LanguageModel = {
-    name: inner.name,
-    host: inner.host,
-    contextLength: (signal) => inner.contextLength(signal),
+    ...inner,
     async chat(request) {
       const started = performance.now();
       try {

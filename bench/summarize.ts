@@ -44,9 +44,7 @@ function timed(model: LanguageModel): { model: LanguageModel; waitedMs: () => nu
   return {
     waitedMs: () => waited,
     model: {
-      name: model.name,
-      host: model.host,
-      contextLength: (signal) => model.contextLength(signal),
+      ...model,
       async chat(request) {
         const started = performance.now();
         try {

@@ -1,5 +1,6 @@
 import { Backlog } from './commands/backlog.js';
 import { localExecutor } from './commands/job.js';
+import { recapRefusal } from './commands/recap-policy.js';
 import { ChatRuntime } from './commands/runtime.js';
 import type { Config } from './config.js';
 import { createAddressPolicy } from './core/fetch/address-policy.js';
@@ -83,13 +84,19 @@ export function createChatRuntime(
   // One backlog for every call after an acknowledgement: placeholders, notices, progress and answers.
   const backlog = new Backlog(16);
   return new ChatRuntime({
-    executor: localExecutor({ recap, log, progressIntervalMs: seams.progressIntervalMs, backlog }),
+    executor: localExecutor({
+      recap,
+      log,
+      progressIntervalMs: seams.progressIntervalMs,
+      backlog,
+      recapLimits: config.recaps,
+    }),
     backlog,
     rateLimiter: new RateLimiter(config.userLimit),
     log,
-    gate: (origin) =>
+    gate: (origin, command) =>
       origin.platform === 'discord' && allowedGuilds && !(origin.guild && allowedGuilds.has(origin.guild))
         ? 'recap is not enabled here. Ask an admin to add this server to DISCORD_ALLOWED_GUILDS.'
-        : undefined,
+        : recapRefusal(command, config.recaps),
   });
 }

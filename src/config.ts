@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseWindow } from './core/conversation/scope.js';
 import { RecapError } from './core/errors.js';
 import { createAddressPolicy } from './core/fetch/address-policy.js';
 import { LOG_LEVELS, type LogLevel } from './core/log.js';
@@ -27,6 +28,17 @@ const positiveInt = (fallback: number, min = 1, max?: number) => {
   const error = `must be a whole number ${max === undefined ? `from ${min} up` : `from ${min} to ${max}`}`;
   const number = z.coerce.number({ error }).int({ error }).min(min, { error });
   return (max === undefined ? number : number.max(max, { error })).default(fallback);
+};
+
+const BOOLEAN_WORDS: Record<string, boolean> = {
+  true: true,
+  yes: true,
+  on: true,
+  '1': true,
+  false: false,
+  no: false,
+  off: false,
+  '0': false,
 };
 
 const httpUrl = (fallback: string) =>
@@ -86,6 +98,26 @@ const EnvSchema = z
     SLACK_FILE_HOSTS: z.string().default('files.slack.com').transform(splitList),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     LOG_FORMAT: z.enum(['pretty', 'json']).default('pretty'),
+    RECAP_MAX_MESSAGES: positiveInt(1000, 1, 10_000),
+    RECAP_MAX_WINDOW: z
+      .string()
+      .default('7d')
+      .transform((value, context) => {
+        const ms = parseWindow(value);
+        if (ms !== undefined) return ms;
+        context.addIssue({ code: 'custom', message: 'must be a duration such as 7d, 48h or 90min' });
+        return z.NEVER;
+      }),
+    RECAP_PUBLIC_ALLOWED: z
+      .string()
+      .default('true')
+      .transform((value, context) => {
+        const answer = BOOLEAN_WORDS[value.trim().toLowerCase()];
+        if (answer !== undefined) return answer;
+        context.addIssue({ code: 'custom', message: 'must be true or false' });
+        return z.NEVER;
+      }),
+    RECAP_DENY_CHANNELS: z.string().default('').transform(splitList),
   })
   .superRefine((env, context) => {
     if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
@@ -120,6 +152,18 @@ export interface SlackConfig {
   fileHosts: readonly string[];
 }
 
+/** Conversation recaps (issue 12): how far back one recap reads, and where and how it may be shown. */
+export interface RecapsConfig {
+  /** The most messages one recap reads (the newest are kept; older ones are counted and said). */
+  maxMessages: number;
+  /** The longest time back one recap reads. */
+  maxWindowMs: number;
+  /** Whether a recap may be posted for everyone to see (`public`); private to the requester otherwise. */
+  publicAllowed: boolean;
+  /** Channels (Discord or Slack ids) where recaps are refused; a Discord thread follows its parent. */
+  denyChannels: ReadonlySet<string>;
+}
+
 export interface Config {
   ollama: { host: string; model: string; numCtx: number; timeoutMs: number; maxModelCalls: number };
   queue: { concurrency: number; maxWaiting: number };
@@ -132,6 +176,7 @@ export interface Config {
   discord: DiscordConfig | undefined;
   slack: SlackConfig | undefined;
   log: { level: LogLevel; format: 'pretty' | 'json' };
+  recaps: RecapsConfig;
 }
 
 /**
@@ -142,7 +187,8 @@ export interface Config {
 export type SettingsScope = 'everything' | 'summarize' | 'extract';
 
 /** Settings only the chat platforms read. A new DISCORD_* or SLACK_* setting is covered already. */
-const CHAT_ONLY = /^(DISCORD_|SLACK_|PORT$|RECAP_USER_|LOG_)/;
+const CHAT_ONLY =
+  /^(DISCORD_|SLACK_|PORT$|RECAP_USER_|LOG_|RECAP_MAX_MESSAGES$|RECAP_MAX_WINDOW$|RECAP_PUBLIC_|RECAP_DENY_)/;
 /** Settings only the model and its queue read. */
 const MODEL_ONLY = /^(OLLAMA_|RECAP_NUM_CTX$|RECAP_MODEL_|RECAP_MAX_MODEL_|RECAP_QUEUE_|RECAP_CACHE_)/;
 
@@ -206,6 +252,12 @@ export function loadConfig(
         }
       : undefined,
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
+    recaps: {
+      maxMessages: e.RECAP_MAX_MESSAGES,
+      maxWindowMs: e.RECAP_MAX_WINDOW,
+      publicAllowed: e.RECAP_PUBLIC_ALLOWED,
+      denyChannels: new Set(e.RECAP_DENY_CHANNELS),
+    },
   };
 }
 

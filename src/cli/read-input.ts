@@ -1,11 +1,9 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { cancelledError, RecapError } from '../core/errors.js';
+import { RecapError } from '../core/errors.js';
+import { type ByteStream, readCapped } from '../core/fetch/read-capped.js';
 import { fileTooLarge } from '../core/sources/sources.js';
 import type { Input } from '../core/types.js';
-
-/** A stream of bytes; `destroy` (a Readable's) lets reading stop while a read is pending. */
-type ByteStream = AsyncIterable<Uint8Array | string> & { destroy?(): unknown };
 
 /** Standard input, as `-` on the command line: its bytes and whether a person is typing them. */
 export type StandardInput = ByteStream & { isTTY?: boolean };
@@ -30,7 +28,7 @@ export function inputFromArgument(source: string, context: InputContext): Input 
       name: STDIN_NAME,
       download: ({ signal, maxBytes }) => {
         if (context.stdin.isTTY) context.prompt('reading standard input (Ctrl-D to end)');
-        return readCapped(context.stdin, STDIN_NAME, maxBytes, signal);
+        return readStream(context.stdin, STDIN_NAME, maxBytes, signal);
       },
     };
   }
@@ -60,7 +58,7 @@ async function readFileCapped(path: string, maxBytes: number, signal: AbortSigna
     if ((await handle.stat()).isDirectory()) {
       throw new RecapError('unsupported_input', `${path} is a folder. Name a file in it instead.`);
     }
-    return await readCapped(handle.createReadStream({ autoClose: false }), basename(path), maxBytes, signal);
+    return await readStream(handle.createReadStream({ autoClose: false }), basename(path), maxBytes, signal);
   } catch (error) {
     if (error instanceof RecapError) throw error;
     throw unreadable(path, error);
@@ -82,46 +80,12 @@ function unreadable(path: string, error: unknown): RecapError {
   return new RecapError('unsupported_input', `Can't read ${path}: ${reason}.`, { cause: error });
 }
 
-/**
- * Reads a stream to the end, refusing it as soon as it is larger than `maxBytes`, and giving up at once
- * when the signal fires (Ctrl-C) even while the stream is waiting for more.
- */
-async function readCapped(
+/** A file or standard input, refused as soon as it is larger than `maxBytes`; Ctrl-C stops it at once. */
+function readStream(
   stream: ByteStream,
   name: string,
   maxBytes: number,
   signal: AbortSignal,
-): Promise<Uint8Array> {
-  const iterator = stream[Symbol.asyncIterator]();
-  const { promise: aborted, stop } = rejectOnAbort(signal);
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const next = await Promise.race([iterator.next(), aborted]);
-      if (next.done) break;
-      const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
-      total += chunk.length;
-      if (total > maxBytes) throw fileTooLarge(name, maxBytes);
-      chunks.push(chunk);
-    }
-    return Buffer.concat(chunks, total);
-  } finally {
-    stop();
-    // A pending read would keep the process alive (and an iterator cannot end while one is pending).
-    stream.destroy?.();
-  }
-}
-
-/** A promise that fails when the signal fires, and a way to stop listening once it is not needed. */
-function rejectOnAbort(signal: AbortSignal): { promise: Promise<never>; stop(): void } {
-  let reject: (reason: unknown) => void = () => undefined;
-  const promise = new Promise<never>((_, fail) => {
-    reject = fail;
-  });
-  promise.catch(() => undefined);
-  const onAbort = () => reject(cancelledError(signal.reason));
-  if (signal.aborted) onAbort();
-  else signal.addEventListener('abort', onAbort, { once: true });
-  return { promise, stop: () => signal.removeEventListener('abort', onAbort) };
+): Promise<Buffer> {
+  return readCapped(stream, { maxBytes, signal, tooLarge: () => fileTooLarge(name, maxBytes) });
 }

@@ -3,12 +3,14 @@
  * platform's kit rebuilds the surface from the job's plain target and reads shared files by its rules.
  */
 import type { Recap } from '../app.js';
+import type { RecapLimits } from '../core/conversation/scope.js';
 import { describeCauses, RecapError, userMessageOf } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { Input, Progress } from '../core/types.js';
 import { Backlog } from './backlog.js';
 import { describeProgress } from './progress-text.js';
 import { ProgressThrottle } from './progress-throttle.js';
+import { type RecapKit, type RecapReply, runRecap } from './recap.js';
 import { type Ask, type ChatJob, originFields, type Platform, type SharedFile } from './request.js';
 import { runSummarize, type SummaryReply } from './summarize.js';
 import { DEFAULT_POLICY, DeliveryPolicy, type PolicyOptions, type ReplySurface } from './surface.js';
@@ -21,6 +23,8 @@ export interface PlatformKit {
   file(file: SharedFile): Input;
   /** What a referenced message holds (a Slack thread's parent), as an Ask of its own. */
   message?(channel: string, id: string, signal: AbortSignal): Promise<Ask>;
+  /** Conversation recaps: where they answer, and how the platform reads history. */
+  recaps?: RecapKit;
 }
 
 /** Runs accepted jobs: here, in this process; tomorrow, a queue that workers take them from. */
@@ -38,7 +42,11 @@ export interface JobDeps {
   policy?: PolicyOptions | undefined;
   /** Where every call to a platform waits its turn (shared with the runtime, which yields it to acknowledgements). */
   backlog?: Backlog | undefined;
+  /** How much one conversation recap reads (RECAP_MAX_MESSAGES, RECAP_MAX_WINDOW). */
+  recapLimits?: RecapLimits | undefined;
 }
+
+export const DEFAULT_RECAP_LIMITS: RecapLimits = { maxMessages: 1000, maxWindowMs: 7 * 86_400_000 };
 
 /** The executor of a single process: each job runs here, through the core's queue. */
 export function localExecutor(deps: JobDeps): JobExecutor {
@@ -65,7 +73,7 @@ export function localExecutor(deps: JobDeps): JobExecutor {
 }
 
 /**
- * Runs one job from start to end: progress on the surface, then the summary or a message saying what went
+ * Runs one job from start to end: progress on the surface, then the answer or a message saying what went
  * wrong, each through the fallback policy. It never throws: one failure stays with the person who asked.
  */
 export async function runJob(
@@ -75,13 +83,90 @@ export async function runJob(
   signal: AbortSignal,
 ): Promise<void> {
   const log = deps.log.child(originFields(job.origin));
-  let surface: ReplySurface;
+  const { command } = job;
+  if (command.kind === 'summarize') {
+    const work: Work<SummaryReply> = async (onProgress) => {
+      onProgress({ stage: 'reading' });
+      const input = await inputOf(command.ask, kit, signal);
+      return runSummarize({ input, language: command.language }, deps.recap, { signal, onProgress });
+    };
+    return answer({ what: 'summary', done: 'summarized' }, () => kit.surface(job), work, {
+      log,
+      deps,
+      signal,
+    });
+  }
+  const recaps = kit.recaps;
+  const work: Work<RecapReply> = (onProgress) => {
+    if (!recaps) throw new RecapError('unsupported_input', 'Recaps are not available here.');
+    const limits = deps.recapLimits ?? DEFAULT_RECAP_LIMITS;
+    return runRecap(command, recaps.reader(job), deps.recap, {
+      signal,
+      onProgress,
+      limits,
+      origin: job.origin,
+    });
+  };
+  const surface = () => {
+    if (!recaps) throw new Error(`no recap surface for ${job.origin.platform}`);
+    return recaps.surface(job);
+  };
+  return answer({ what: 'recap', done: 'recapped' }, surface, work, { log, deps, signal });
+}
+
+type Work<R> = (onProgress: (progress: Progress) => void) => Promise<R>;
+
+/** What every answer reports in the log. */
+interface Answered {
+  model: string;
+  stats: { chunks: number; ms: number };
+  cached: boolean;
+}
+
+async function answer<R extends Answered>(
+  words: { what: string; done: string },
+  surfaceOf: () => ReplySurface<R>,
+  work: Work<R>,
+  { log, deps, signal }: { log: Logger; deps: JobDeps; signal: AbortSignal },
+): Promise<void> {
+  let surface: ReplySurface<R>;
   try {
-    surface = kit.surface(job);
+    surface = surfaceOf();
   } catch (error) {
     log.error(`the job's reply target is unusable: ${describeCauses(error)}`);
     return;
   }
+  const { policy, throttle, report } = showing(surface, deps, log);
+  try {
+    const reply = await work((progress) => throttle.show(progress));
+    await throttle.close();
+    const sent = await policy.send(words.what, surface.deliver(reply));
+    if (!sent.ok) {
+      const problem = `The ${words.what} is ready but could not be posted: ${userMessageOf(sent.error)}`;
+      return report(new RecapError('surface_rejected', problem, { cause: sent.error }));
+    }
+    const { model, stats, cached } = reply;
+    log.info(`${words.done} (${model}, ${stats.chunks} parts, ${stats.ms} ms${cached ? ', cached' : ''})`, {
+      stage: 'deliver',
+      via: sent.via,
+    });
+  } catch (caught) {
+    await throttle.close();
+    // The bot is stopping (a deploy, a restart): say so, rather than a bare "cancelled".
+    const error = signal.aborted
+      ? new RecapError(
+          'cancelled',
+          `recap is restarting, so this ${words.what} was stopped. Please ask again in a minute.`,
+          { cause: caught },
+        )
+      : caught;
+    log.warn(`failed: ${describeCauses(error)}`, { stage: 'fail' });
+    await report(error);
+  }
+}
+
+/** One job's fallback policy, its throttled progress, and how a failure reaches the person. */
+function showing<R>(surface: ReplySurface<R>, deps: JobDeps, log: Logger) {
   const policy = new DeliveryPolicy(log, deps.policy ?? DEFAULT_POLICY);
   const throttle = new ProgressThrottle<Progress>(
     (progress) => policy.try(surface.progress(progress)),
@@ -89,64 +174,11 @@ export async function runJob(
     describeProgress,
     deps.progressIntervalMs,
   );
-  try {
-    const reply = await runCommand(job, kit, deps.recap, signal, (progress) => throttle.show(progress));
-    await throttle.close();
-    const sent = await policy.send('summary', surface.deliver(reply));
-    if (sent.ok) {
-      log.info(
-        `summarized (${reply.model}, ${reply.stats.chunks} parts, ${reply.stats.ms} ms${reply.cached ? ', cached' : ''})`,
-        { stage: 'deliver', via: sent.via },
-      );
-      return;
-    }
-    await report(
-      new RecapError(
-        'surface_rejected',
-        `The summary is ready but could not be posted: ${userMessageOf(sent.error)}`,
-        {
-          cause: sent.error,
-        },
-      ),
-    );
-  } catch (caught) {
-    await throttle.close();
-    // The bot is stopping (a deploy, a restart): say so, rather than a bare "cancelled".
-    const error = signal.aborted
-      ? new RecapError(
-          'cancelled',
-          'recap is restarting, so this summary was stopped. Please ask again in a minute.',
-          {
-            cause: caught,
-          },
-        )
-      : caught;
-    log.warn(`failed: ${describeCauses(error)}`, { stage: 'fail' });
-    await report(error);
-  }
-
-  async function report(error: unknown): Promise<void> {
+  const report = async (error: unknown): Promise<void> => {
     const sent = await policy.send('failure notice', surface.fail(error));
     if (!sent.ok) log.error(`the person could not be told: ${describeCauses(sent.error)}`, { stage: 'fail' });
-  }
-}
-
-/** The command's own work. Conversation recaps (issue 12) will be a second case here. */
-async function runCommand(
-  job: ChatJob,
-  kit: PlatformKit,
-  recap: Recap,
-  signal: AbortSignal,
-  onProgress: (progress: Progress) => void,
-): Promise<SummaryReply> {
-  const { command } = job;
-  switch (command.kind) {
-    case 'summarize': {
-      onProgress({ stage: 'reading' });
-      const input = await inputOf(command.ask, kit, signal);
-      return runSummarize({ input, language: command.language }, recap, { signal, onProgress });
-    }
-  }
+  };
+  return { policy, throttle, report };
 }
 
 /** Turns what was asked into the core's Input; files and referenced messages go through the platform. */

@@ -8,7 +8,7 @@ export function describeProgress(progress: Progress): string {
         ? 'Waiting: next in line'
         : `Waiting: number ${progress.position} in line`;
     case 'reading':
-      return 'Reading';
+      return progress.messages === undefined ? 'Reading' : `Reading messages (${progress.messages} so far)`;
     case 'summarizing':
       return `Summarizing part ${progress.part} of ${progress.parts}`;
     case 'merging':

@@ -3,6 +3,7 @@
  * JSON (parsed back with `ChatJobSchema`), so it can be handed to another process and run there.
  */
 import { z } from 'zod';
+import { RecapScopeSchema } from '../core/conversation/scope.js';
 
 export const PLATFORMS = ['discord', 'slack'] as const;
 export type Platform = (typeof PLATFORMS)[number];
@@ -29,11 +30,37 @@ export const AskSchema = z.discriminatedUnion('kind', [
 ]);
 export type Ask = z.infer<typeof AskSchema>;
 
-/** The commands a chat request can run. Conversation recaps (issue 12) will be a second kind. */
+/**
+ * The conversation a recap reads, by ids only: a job may wait in a queue (Redis), so it never holds
+ * message text, and the text read when it runs is dropped with the request.
+ */
+export const ConversationRefSchema = z.object({
+  /** The Discord channel or thread; the Slack channel. */
+  channel: z.string(),
+  /** A Slack thread: its parent's ts. */
+  threadTs: z.string().optional(),
+  /** A Discord thread's parent channel (a deny-listed channel's threads are refused too). */
+  parent: z.string().optional(),
+  /** Only messages older than this one are read (Discord: the interaction's id; Slack: a ts). */
+  before: z.string().optional(),
+});
+export type ConversationRef = z.infer<typeof ConversationRefSchema>;
+
+/** The commands a chat request can run: summarize what was shared, or recap the conversation itself. */
 export const CommandSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('summarize'), ask: AskSchema, language: z.string().optional() }),
+  z.object({
+    kind: z.literal('recap'),
+    conversation: ConversationRefSchema,
+    scope: RecapScopeSchema,
+    /** Posted for everyone, with who asked; private to the requester otherwise. */
+    public: z.boolean(),
+    language: z.string().optional(),
+  }),
 ]);
 export type Command = z.infer<typeof CommandSchema>;
+export type SummarizeCommand = Extract<Command, { kind: 'summarize' }>;
+export type RecapCommand = Extract<Command, { kind: 'recap' }>;
 
 /** Who asked, where, and the platform's own id for the request (it names the job and every log line). */
 export const OriginSchema = z.object({

@@ -31,8 +31,11 @@ export interface ChatRuntimeOptions {
   executor: JobExecutor;
   rateLimiter: RateLimiter;
   log: Logger;
-  /** Refuses requests from where recap may not answer (a guild not allowed): the reason, or undefined. */
-  gate?: ((origin: Origin) => string | undefined) | undefined;
+  /**
+   * Refuses requests recap may not answer (a guild not allowed, a recap in a deny-listed channel): the
+   * reason, or undefined.
+   */
+  gate?: ((origin: Origin, command: Command) => string | undefined) | undefined;
   /**
    * Where placeholders and notices wait their turn (the executor's answers may share it, so that every
    * call after an acknowledgement yields to the acknowledgements under way).
@@ -111,7 +114,8 @@ export class ChatRuntime {
     if (!intake.request.ok) return intake.request;
     const { origin } = intake;
     const refusal =
-      this.options.gate?.(origin) ?? this.options.rateLimiter.refusal(`${origin.platform}:${origin.user}`);
+      this.options.gate?.(origin, intake.request.value) ??
+      this.options.rateLimiter.refusal(`${origin.platform}:${origin.user}`);
     return refusal ? { ok: false, problem: refusal } : intake.request;
   }
 

@@ -64,10 +64,13 @@ export interface Route {
   tidy?(): Promise<unknown>;
 }
 
-/** Where a platform shows one job: its progress, then the summary or what went wrong, best route first. */
-export interface ReplySurface {
+/**
+ * Where a platform shows one job: its progress, then the answer (a summary, or a conversation recap)
+ * or what went wrong, best route first.
+ */
+export interface ReplySurface<Reply = SummaryReply> {
   progress(progress: Progress): Route;
-  deliver(reply: SummaryReply): Route[];
+  deliver(reply: Reply): Route[];
   fail(error: unknown): Route[];
 }
 

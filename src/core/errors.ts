@@ -22,6 +22,11 @@ export type RecapErrorCode =
   | 'queue_full'
   | 'rate_limited'
   | 'cancelled'
+  // Conversation recaps: nothing in the window, refused there, message text hidden, history unreadable.
+  | 'nothing_to_recap'
+  | 'recap_refused'
+  | 'content_unreadable'
+  | 'history_unavailable'
   // Where a chat answer goes (a reply surface) failed: each code says what a fallback can do about it.
   | 'surface_expired'
   | 'not_in_channel'

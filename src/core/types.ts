@@ -52,7 +52,8 @@ export interface SummaryResult extends Summary {
 /** What a long job reports while it runs. */
 export type Progress =
   | { stage: 'queued'; position: number }
-  | { stage: 'reading' }
+  /** `messages`: a conversation recap's messages read so far. */
+  | { stage: 'reading'; messages?: number }
   | { stage: 'summarizing'; part: number; parts: number }
   | { stage: 'merging'; part: number; parts: number }
   | { stage: 'writing' }

@@ -25,9 +25,7 @@ const MINUTES = 60_000;
 function recorded(inner: LanguageModel) {
   const calls: { request: ModelChatRequest; answer: ModelChatAnswer }[] = [];
   const wrapped: LanguageModel = {
-    name: inner.name,
-    host: inner.host,
-    contextLength: (signal) => inner.contextLength(signal),
+    ...inner,
     async chat(request) {
       const answer = await inner.chat(request);
       calls.push({ request, answer });

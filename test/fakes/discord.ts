@@ -21,12 +21,13 @@
  * Controls for tests (all on the object `startFakeDiscord` returns):
  * - people and places: `bot`, `alice`, `otherBot`, `owner`, `guildId`, `botRoleId`, `textChannelId`,
  *   `dmChannelId`; `addUser(username, { globalName, nick, bot, roles, member })`,
- *   `addChannel(name, 'text' | 'announcement' | 'forum')`;
+ *   `addChannel(name, 'text' | 'announcement' | 'forum')`, `addRole(name)` (listed by Get Guild Roles);
  * - permissions: `setPermission(channelId, { allow, deny }, 'bot' | '@everyone' | userId | roleId)` (a
  *   channel overwrite; CHANNEL_UPDATE), `setRolePermissions('bot' | '@everyone' | roleId, names)`
  *   (GUILD_ROLE_UPDATE), `denyThreads()` (a deny overwrite of Create Public Threads for the bot in the
  *   text channel), `permissionsOf(who, channelId)`;
- * - faults: `rateLimitNext(route, { retryAfterMs, global?, scope? })`, `failNext(route, { status, code?,
+ * - faults: `rateLimitNext(route, { retryAfterMs, global?, scope? })`, `rateLimitAfter(route, passes, spec)`
+ *   (the call after `passes` matching ones), `failNext(route, { status, code?,
  *   message? })` with routes like `'POST /channels/:id/messages'`,
  *   `'PATCH /webhooks/:id/:token/messages/@original'`; `expireInteraction(token, 50027 | 10015)`;
  * - what people do: `postMessage(…)` (MESSAGE_CREATE), `existingMessage(…)`, `slashCommand(…)`,
@@ -36,6 +37,7 @@
  *   bot?, editedAt? }])` (ids made from `at`), `createThread(parentId, { name, starter?, private?,
  *   archived?, locked?, members?, owner?, at? })`, `createForumPost(forumId, { name, author, content, at })`;
  * - options: `interactionTtlMs`, `ackDeadlineMs`, `messageContentIntent` (false: not enabled for the app);
+ *   `revokeMessageContent()` turns the intent off while the bot is connected (REST reads come redacted);
  * - records: `rest` (every REST call), `gatewayLog`, `messages`, `channels`, `interactions`;
  *   `closeGateway(code)`, `close()`.
  */

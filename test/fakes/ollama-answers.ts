@@ -46,10 +46,18 @@ export function pieces(content: string): string[] {
 
 const DETAILS = { format: 'gguf', parameter_size: '3.2B', quantization_level: 'Q4_K_M' };
 
+/**
+ * A model's full name, as Ollama lists and matches it: a name without a tag takes `latest`
+ * (types/model/name.go, defaultTag; /api/tags and /api/ps show DisplayShortest, name:tag).
+ */
+export function fullName(name: string): string {
+  return name.includes(':') ? name : `${name}:latest`;
+}
+
 export function tagOf(model: FakeModel) {
   return {
-    name: `${model.name}:latest`,
-    model: `${model.name}:latest`,
+    name: fullName(model.name),
+    model: fullName(model.name),
     modified_at: '2026-01-01T00:00:00Z',
     size: 2_019_393_189,
     digest: 'a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72',
@@ -58,7 +66,7 @@ export function tagOf(model: FakeModel) {
 }
 
 export function psOf(loaded: { model: string; numCtx: number }) {
-  const name = loaded.model.includes(':') ? loaded.model : `${loaded.model}:latest`;
+  const name = fullName(loaded.model);
   return { name, model: name, size: 463_118_848, size_vram: 0, context_length: loaded.numCtx };
 }
 

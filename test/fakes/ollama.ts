@@ -19,7 +19,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { encode } from 'gpt-tokenizer/encoding/cl100k_base';
 import { listenLocal, sendJson, sleep } from './http.js';
-import { answerLikeAModel, pieces, psOf, showOf, tagOf } from './ollama-answers.js';
+import { answerLikeAModel, fullName, pieces, psOf, showOf, tagOf } from './ollama-answers.js';
 import { type ChatMessageIn, InputTooLong, readPrompt } from './ollama-prompt.js';
 
 export interface FakeModel {
@@ -33,7 +33,10 @@ export type ChatScript =
   | { kind: 'error-mid-stream'; partial: string; error: string }
   | { kind: 'silent' }
   | { kind: 'http-error'; status: number; error: string }
-  /** Answers as the model would, but reports no `prompt_eval_count` (as a proxy that drops it). */
+  /**
+   * Answers as the model would, but reports no `prompt_eval_count`, as a proxy that drops it. (Ollama
+   * leaves it out only when it is 0, api/types.go `omitempty`, and a templated prompt never is.)
+   */
   | { kind: 'no-count' };
 
 export interface RecordedChat {
@@ -73,8 +76,12 @@ export interface FakeOllamaOptions {
    * (as Llama 2's did for CJK), so that a client's estimate falls short.
    */
   tokenInflation?: number;
-  /** Behave as Ollama before 0.12.6, which knew no `truncate`/`shift` for chat and always cut. */
-  ignoresTruncate?: boolean;
+  /**
+   * The release /api/version answers (FAKE_OLLAMA_VERSION unless given); one before 0.12.6 knows no
+   * `truncate`/`shift` for chat and always cuts (api/types.go gained both in 0.12.6). `null`: no
+   * /api/version at all, as a proxy that passes only the chat through.
+   */
+  version?: string | null;
   /** A wait before answering /api/show, as a server busy loading. */
   showDelayMs?: number;
 }
@@ -102,8 +109,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
 
   const findModel = (name: unknown): FakeModel | undefined => {
     if (typeof name !== 'string') return undefined;
-    const bare = name.replace(/:latest$/, '');
-    return models.find((model) => model.name === bare || model.name === name);
+    return models.find((model) => fullName(model.name) === fullName(name));
   };
   const notFound = (response: ServerResponse, name: unknown) =>
     sendJson(response, 404, { error: `model '${String(name)}' not found` });
@@ -118,7 +124,8 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       case 'HEAD /':
         return sendText(response, 200, 'Ollama is running');
       case 'GET /api/version':
-        return sendJson(response, 200, { version: FAKE_OLLAMA_VERSION });
+        if (options.version === null) return sendText(response, 404, '404 page not found');
+        return sendJson(response, 200, { version: options.version ?? FAKE_OLLAMA_VERSION });
       case 'GET /api/tags':
         return sendJson(response, 200, { models: models.map(tagOf) });
       case 'GET /api/ps':
@@ -249,7 +256,7 @@ function recordChat(model: FakeModel, body: Record<string, unknown>, fake: FakeO
     aborted: false,
   };
   try {
-    const read = readPrompt(messages, context, fake.ignoresTruncate || truncate !== false, inflation);
+    const read = readPrompt(messages, context, !knowsTruncate(fake.version) || truncate !== false, inflation);
     return {
       ...base,
       promptTokens: read.sentTokens,
@@ -273,6 +280,13 @@ function recordChat(model: FakeModel, body: Record<string, unknown>, fake: FakeO
       refused: true,
     };
   }
+}
+
+/** Whether a release honours `truncate: false` for chat: 0.12.6 and later (a proxy's: assume so). */
+function knowsTruncate(version: string | null | undefined): boolean {
+  if (typeof version !== 'string') return true;
+  const [major = 0, minor = 0, patch = 0] = version.split('.').map((part) => Number.parseInt(part, 10));
+  return major > 0 || minor > 12 || (minor === 12 && patch >= 6);
 }
 
 function effectiveContext(model: FakeModel, numCtx: number | undefined): number {

@@ -20,7 +20,8 @@
  *
  * Controls for tests (all on the object `startFakeSlack` returns):
  * - options: `responseUrlTtlMs`, `tiers: { windowMs?, perWindow?, cohort? }`, `editWindowMs`;
- * - faults: `rateLimitNext(method, seconds)`, `failNext(method, { error } | { status })`,
+ * - faults: `rateLimitNext(method, seconds)`, `rateLimitAfter(method, passes, seconds)` (the call after
+ *   `passes` ones), `failNext(method, { error } | { status })`,
  *   `failResponseUrlNext({ status })`; older names `rateLimitOnce.add(method)`, `notInChannel.add(channel)`;
  * - places and people: `seedChannel(id, { name?, private?, archived?, members? })`,
  *   `setMembers(channel, users)`, `addUser(id, { displayName, realName, name?, bot? })`;

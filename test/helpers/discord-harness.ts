@@ -20,7 +20,8 @@ export async function startDiscordHarness(
   options: {
     discord?: FakeDiscordOptions;
     ollama?: FakeOllamaOptions;
-    env?: Record<string, string>;
+    /** Settings; a function of the fake when they name its ids (a channel to deny). */
+    env?: Record<string, string> | ((discord: FakeDiscord) => Record<string, string>);
     interactionTtlMs?: number;
     allowedGuilds?: string[];
     userLimit?: number;
@@ -38,7 +39,7 @@ export async function startDiscordHarness(
     RECAP_USER_LIMIT: String(options.userLimit ?? 100),
     RECAP_USER_WINDOW_S: '60',
     ...(options.allowedGuilds ? { DISCORD_ALLOWED_GUILDS: options.allowedGuilds.join(',') } : {}),
-    ...options.env,
+    ...(typeof options.env === 'function' ? options.env(discord) : options.env),
   });
   const logs: string[] = [];
   const log = collectingLogger(logs);

@@ -414,7 +414,7 @@ describe('Discord: registering the commands', () => {
         restApi: discord.restApi,
         guildId: discord.guildId,
       });
-      expect(guild.names).toEqual(['summarize', 'Summarize']);
+      expect(guild.names).toEqual(['summarize', 'Summarize', 'recap', 'Recap from here']);
       const put = discord.rest.find((c) => c.method === 'PUT');
       expect(put?.path).toBe(`/applications/${discord.bot.id}/guilds/${discord.guildId}/commands`);
       const [slash, message] = (put?.body ?? []) as unknown as Json[];

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createOllamaModel } from '../../src/core/summarize/ollama-model.js';
@@ -71,6 +72,15 @@ describe('an OLLAMA_HOST that is not Ollama is named as such, never "try again i
     });
   });
 
+  it('a port fetch refuses to use ("bad port"), not as a server that is not Ollama', async () => {
+    await expect(chatAt('http://127.0.0.1:1')).rejects.toMatchObject({
+      code: 'config_invalid',
+      userMessage: expect.stringMatching(
+        /^OLLAMA_HOST \(http:\/\/127\.0\.0\.1:1\) uses port 1, which fetch refuses .*11434/,
+      ),
+    });
+  });
+
   it('a port nothing listens on', async () => {
     const host = `http://127.0.0.1:${await closedPort()}`;
     await expect(chatAt(host)).rejects.toMatchObject({
@@ -78,19 +88,90 @@ describe('an OLLAMA_HOST that is not Ollama is named as such, never "try again i
       userMessage: `Can't reach Ollama at ${host}. Is \`ollama serve\` running there, and does OLLAMA_HOST point to it?`,
     });
   });
+});
 
-  it('a server that streams lines that are not JSON prints nothing to stdout', async () => {
+/** Every way a process prints: the `ollama` library uses console.log and console.warn (src/utils.ts). */
+function spyOnOutput() {
+  const spies = [
+    vi.spyOn(process.stdout, 'write'),
+    vi.spyOn(process.stderr, 'write'),
+    ...(['log', 'warn', 'error', 'info', 'debug'] as const).map((name) => vi.spyOn(console, name)),
+  ];
+  return () => spies.flatMap((spy) => spy.mock.calls);
+}
+
+const ndjson = (lines: string) => (response: ServerResponse) => {
+  response.writeHead(200, { 'content-type': 'application/x-ndjson' });
+  response.end(lines);
+};
+const DONE = JSON.stringify({ message: { content: '' }, done: true, prompt_eval_count: 10 });
+
+describe("the ollama library's own prints never reach stdout or stderr", () => {
+  it.each<[string, (response: ServerResponse) => void, Record<string, unknown>]>([
+    [
+      'a plain-text error page (ollama-js logs "Getting text from response")',
+      (response) => {
+        response.writeHead(502, { 'content-type': 'text/plain' });
+        response.end('Bad Gateway');
+      },
+      { code: 'model_not_ollama' },
+    ],
+    [
+      'a JSON error body without a JSON content type',
+      (response) => {
+        response.writeHead(500, { 'content-type': 'text/plain' });
+        response.end(JSON.stringify({ error: 'llama runner process has terminated' }));
+      },
+      { code: 'model_failed', userMessage: expect.stringContaining('llama runner process has terminated') },
+    ],
+    [
+      'stream lines that are not JSON (ollama-js warns "invalid json")',
+      ndjson('hello\nworld\n'),
+      { code: 'model_not_ollama' },
+    ],
+    ['a stream line that is JSON but not an object', ndjson(`5\n${DONE}\n`), { code: 'model_not_ollama' }],
+    [
+      'an error in the middle of the stream',
+      ndjson(
+        `{"message":{"content":"Hal"},"done":false}\n{"error":"an error was encountered while running the model"}\n`,
+      ),
+      { code: 'model_failed', userMessage: expect.stringContaining('an error was encountered') },
+    ],
+  ])('%s', async (_name, answer, failure) => {
     const web = await serve((request, response) => {
-      if (request.url === '/api/version') return sendJson(response, 404, { error: 'no' });
-      response.writeHead(200, { 'content-type': 'application/x-ndjson' });
-      response.end('hello\nworld\n');
+      if (request.url === '/api/version') {
+        // Ollama answers its version; an impostor does not.
+        if ('code' in failure && failure.code !== 'model_not_ollama')
+          return sendJson(response, 200, { version: '0.17.4' });
+        return sendJson(response, 404, { message: 'Not Found' });
+      }
+      answer(response);
     });
-    const stdout = vi.spyOn(process.stdout, 'write');
-    const log = vi.spyOn(console, 'log');
-    const warn = vi.spyOn(console, 'warn');
-    await expect(chatAt(web.url)).rejects.toMatchObject({ code: 'model_not_ollama' });
-    expect([stdout.mock.calls, log.mock.calls, warn.mock.calls]).toEqual([[], [], []]);
+    const printed = spyOnOutput();
+    await expect(chatAt(web.url)).rejects.toMatchObject(failure);
+    expect(printed()).toEqual([]);
   });
+
+  it('reads a stream with blank lines and CRLF line ends, which ollama-js would warn about, in silence', async () => {
+    const answer = JSON.stringify({ message: { content: '{"bullets":[]}' }, done: false });
+    const web = await serve((_request, response) => ndjson(`${answer}\r\n\r\n${DONE}\r\n`)(response));
+    const printed = spyOnOutput();
+    await expect(chatAt(web.url)).resolves.toMatchObject({ content: '{"bullets":[]}', promptEvalCount: 10 });
+    expect(printed()).toEqual([]);
+  });
+});
+
+it('closes the connection of an answer it stopped reading, though the server would go on', async () => {
+  let closed!: Promise<void>;
+  const web = await serve((request, response) => {
+    if (request.url === '/api/version') return sendJson(response, 200, { version: '0.17.4' });
+    closed = new Promise((resolve) => response.once('close', () => resolve()));
+    response.writeHead(200, { 'content-type': 'application/x-ndjson' });
+    // A piece of the wrong shape, then nothing more while the connection stays open.
+    response.write('{"message":{"content":"Hi"},"done":"not yet"}\n');
+  });
+  await expect(chatAt(web.url)).rejects.toMatchObject({ code: 'model_failed' });
+  await closed;
 });
 
 describe('a model the server does not have', () => {

@@ -1,8 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { renderForModel } from '../../src/core/summarize/chunking.js';
 import { createOllamaModel } from '../../src/core/summarize/ollama-model.js';
-import { MAX_ITEM_CHARS } from '../../src/core/summarize/prompt.js';
-import { createSummarizer } from '../../src/core/summarize/summarizer.js';
-import type { Document } from '../../src/core/types.js';
+import {
+  DOCUMENT_PROMPTS,
+  MAX_ITEM_CHARS,
+  TEMPLATE_TOKENS_PER_MESSAGE,
+  TEMPLATE_TOKENS_PER_PROMPT,
+} from '../../src/core/summarize/prompt.js';
+import { createSummarizer, SUMMARY_ANSWER_TOKENS } from '../../src/core/summarize/summarizer.js';
+import { estimateTokens } from '../../src/core/summarize/tokens.js';
+import type { Document, Progress } from '../../src/core/types.js';
 import { type FakeOllama, type FakeOllamaOptions, startFakeOllama } from '../fakes/ollama.js';
 import { googleMemo, qmsumMeeting } from '../helpers/fixtures.js';
 
@@ -56,16 +63,6 @@ describe('the summarizer within its limits', () => {
     expect(bullets).toMatchObject({ properties: { bullets: { items: { maxLength: MAX_ITEM_CHARS } } } });
   });
 
-  it('refuses a missing prompt_eval_count as unverifiable, without planning again', async () => {
-    const { fake, summarizer } = await setUp();
-    fake.script({ kind: 'no-count' });
-    await expect(summarizer.summarize(memo, run())).rejects.toMatchObject({
-      code: 'prompt_truncated',
-      userMessage: expect.stringContaining('prompt_eval_count'),
-    });
-    expect(fake.chats).toHaveLength(1);
-  });
-
   it('refuses a document whose plan needs more calls than RECAP_MAX_MODEL_CALLS, before any call', async () => {
     const { fake, summarizer } = await setUp({ numCtx: 2048, maxModelCalls: 3 });
     await expect(summarizer.summarize(meeting, run())).rejects.toMatchObject({
@@ -88,6 +85,82 @@ describe('the summarizer within its limits', () => {
     expect(stats.chunks).toBeGreaterThan(2);
     expect(fake.chats.length).toBe(stats.modelCalls);
     expect(stats.modelCalls).toBeLessThanOrEqual(20);
+  });
+});
+
+/** Every answer without prompt_eval_count, as a proxy that drops the field sends them. */
+const countsDropped = () => Array.from({ length: 30 }, () => ({ kind: 'no-count' as const }));
+const versionAsked = (fake: FakeOllama) => fake.requests.includes('GET /api/version');
+
+describe('an answer without prompt_eval_count is judged by what the server shows', () => {
+  // At 4096 the memo is an optimistic single call: only recap's careful estimate says it may not fit.
+  it.each(['0.12.6', '0.17.4', '1.0.0-rc1'])(
+    'from Ollama %s, which refuses a prompt too long, the answer proves it was read whole',
+    async (version) => {
+      const { fake, summarizer } = await setUp({ numCtx: 4096, version });
+      fake.script(...countsDropped());
+      const { summary, stats } = await summarizer.summarize(memo, run());
+      expect(summary.bullets).toHaveLength(5);
+      expect(stats).toMatchObject({ chunks: 1, modelCalls: 1, promptTokens: 0 });
+      expect(versionAsked(fake)).toBe(true);
+    },
+  );
+
+  it.each([
+    ['Ollama 0.12.5, which may cut', '0.12.5'],
+    ['a server that does not say its version', null],
+  ])(
+    'from %s, a prompt within what even the estimate allows is taken as read whole',
+    async (_name, version) => {
+      const { fake, summarizer } = await setUp({ numCtx: 8192, version });
+      fake.script(...countsDropped());
+      const { stats } = await summarizer.summarize(memo, run());
+      expect(stats).toMatchObject({ chunks: 1, modelCalls: 1 });
+      expect(versionAsked(fake)).toBe(false);
+    },
+  );
+
+  it.each([
+    ['Ollama 0.12.5, which may cut', '0.12.5'],
+    ['a build that knows no version (0.0.0)', '0.0.0'],
+    ['a server that does not say its version', null],
+  ])(
+    'from %s, an optimistic single call gives way to the careful plan, whose parts fit by the estimate',
+    async (_name, version) => {
+      const { fake, summarizer } = await setUp({ numCtx: 4096, version });
+      fake.script(...countsDropped());
+      const { summary, stats } = await summarizer.summarize(memo, run());
+      expect(summary.bullets).toHaveLength(5);
+      expect(fake.chats[0]?.numCtx).toBe(4096);
+      expect(stats.chunks).toBeGreaterThan(1);
+      expect(stats.modelCalls).toBe(1 + stats.chunks + 1);
+      expect(fake.chats).toHaveLength(stats.modelCalls);
+    },
+  );
+
+  it('from Ollama 0.12.5, a careful call only the estimate says may not fit makes the plan be redone once', async () => {
+    // A context just large enough for the memo in one call: the repair of a bad answer, a few dozen
+    // tokens longer, then exceeds what the estimate allows.
+    const single = DOCUMENT_PROMPTS.single(renderForModel(memo), memo.title, undefined);
+    const estimated = single.reduce(
+      (sum, message) => sum + estimateTokens(message.content) + TEMPLATE_TOKENS_PER_MESSAGE,
+      TEMPLATE_TOKENS_PER_PROMPT,
+    );
+    const { fake, summarizer } = await setUp({
+      numCtx: estimated + SUMMARY_ANSWER_TOKENS + 10,
+      version: '0.12.5',
+    });
+    fake.script({ kind: 'reply', content: 'not JSON' }, ...countsDropped());
+    const progress: Progress[] = [];
+    const { summary, stats } = await summarizer.summarize(memo, {
+      ...run(),
+      onProgress: (p) => progress.push(p),
+    });
+    expect(summary.bullets).toHaveLength(5);
+    expect(progress).toContainEqual({ stage: 'retrying', reason: 'the document is denser than estimated' });
+    // The single call and its repair, then the redone plan: its parts and their merge.
+    expect(fake.chats).toHaveLength(2 + stats.chunks + 1);
+    expect(stats.chunks).toBeGreaterThan(1);
   });
 });
 

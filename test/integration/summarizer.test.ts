@@ -116,7 +116,7 @@ describe('summarizer over Ollama (real client, fake server)', () => {
   });
 
   it('detects a prompt an older server (before 0.12.6) cut silently, and uses no answer from it', async () => {
-    const { fake, summarizer } = await setUp({ numCtx: 4096, tokenInflation: 2, ignoresTruncate: true });
+    const { fake, summarizer } = await setUp({ numCtx: 4096, tokenInflation: 2, version: '0.12.5' });
     const { summary, stats } = await summarizer.summarize(memo, run());
     expect(summary.bullets).toHaveLength(5);
     expect(fake.chats[0]?.truncated).toBe(true);

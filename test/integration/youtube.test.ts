@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createYouTubeReader, parseTimedText } from '../../src/core/sources/youtube.js';
+import { DEFAULT_PARSER_LIMITS } from '../../src/core/sources/file-document.js';
+import { createYouTubeReader } from '../../src/core/sources/youtube.js';
+import { parseTimedText } from '../../src/core/sources/youtube-answers.js';
 import { parseYouTubeUrl } from '../../src/core/sources/youtube-url.js';
 import { startDrippingServer } from '../fakes/web.js';
 import { type FakeYouTube, startFakeYouTube } from '../fakes/youtube.js';
@@ -14,10 +16,18 @@ afterAll(() => youtube.close());
 const MEMO =
   "google has no mode and neither does open AI this is from a leaked document from inside Google talking about how open source large language models have completely changed the game 'seriously'";
 
+/** What the sources give a read: the caller's signal, RECAP_MAX_FILE_BYTES and the parse limits. */
+const readOptions = (overrides: { language?: string; maxBytes?: number; timeoutMs?: number } = {}) => ({
+  signal: new AbortController().signal,
+  language: overrides.language,
+  maxBytes: overrides.maxBytes ?? 20 * 1024 * 1024,
+  parser: { ...DEFAULT_PARSER_LIMITS, ...(overrides.timeoutMs ? { timeoutMs: overrides.timeoutMs } : {}) },
+});
+
 const read = (id: string, language?: string) =>
-  createYouTubeReader({ baseUrl: youtube.url, timeoutMs: 5000 }).read(
+  createYouTubeReader({ baseUrl: youtube.url, timeoutMs: 20_000 }).read(
     { id },
-    { signal: new AbortController().signal, language },
+    readOptions(language ? { language } : {}),
   );
 
 describe('YouTube links', () => {
@@ -100,9 +110,7 @@ describe('YouTube captions (recorded-shape responses from a local server)', () =
     const closed = await startFakeYouTube();
     await closed.close();
     const down = createYouTubeReader({ baseUrl: closed.url, timeoutMs: 5000 });
-    await expect(
-      down.read({ id: 'okManualEn1' }, { signal: new AbortController().signal }),
-    ).rejects.toMatchObject({
+    await expect(down.read({ id: 'okManualEn1' }, readOptions())).rejects.toMatchObject({
       code: 'link_failed',
       userMessage: expect.stringContaining('YouTube could not be reached'),
     });
@@ -110,9 +118,7 @@ describe('YouTube captions (recorded-shape responses from a local server)', () =
     const silent = await listenLocal(() => undefined);
     try {
       const slow = createYouTubeReader({ baseUrl: silent.url, timeoutMs: 200 });
-      await expect(
-        slow.read({ id: 'okManualEn1' }, { signal: new AbortController().signal }),
-      ).rejects.toMatchObject({
+      await expect(slow.read({ id: 'okManualEn1' }, readOptions())).rejects.toMatchObject({
         code: 'link_failed',
         userMessage: expect.stringContaining('took too long'),
       });
@@ -129,7 +135,7 @@ describe('YouTube captions (recorded-shape responses from a local server)', () =
         () =>
           createYouTubeReader({ baseUrl: dripping.url, timeoutMs }).read(
             { id: 'okManualEn1' },
-            { signal: new AbortController().signal },
+            readOptions(),
           ),
         timeoutMs,
       );
@@ -137,6 +143,23 @@ describe('YouTube captions (recorded-shape responses from a local server)', () =
     } finally {
       await dripping.close();
     }
+  });
+
+  it('refuses an answer larger than RECAP_MAX_FILE_BYTES, as it would a file', async () => {
+    const reader = createYouTubeReader({ baseUrl: youtube.url, timeoutMs: 20_000 });
+    await expect(reader.read({ id: 'okManualEn1' }, readOptions({ maxBytes: 500 }))).rejects.toMatchObject({
+      code: 'input_too_large',
+      userMessage: expect.stringMatching(/more than 500 bytes.*RECAP_MAX_FILE_BYTES/),
+    });
+  });
+
+  it("reads YouTube's answers in the parse process, within a file's parse limits", async () => {
+    const reader = createYouTubeReader({ baseUrl: youtube.url, timeoutMs: 20_000 });
+    // A parse process given 1 ms is stopped before it answers: the read fails, saying so.
+    await expect(reader.read({ id: 'okManualEn1' }, readOptions({ timeoutMs: 1 }))).rejects.toMatchObject({
+      code: 'link_failed',
+      userMessage: expect.stringContaining("YouTube's answer took too long to read"),
+    });
   });
 
   it('sends every request to the configured base URL, never to youtube.com', async () => {

@@ -5,7 +5,7 @@
 import { findLinks } from '../../src/commands/links.js';
 import type { FileFormat } from '../../src/core/sources/formats/detect.js';
 import { parseFile } from '../../src/core/sources/parse-file.js';
-import { parseTimedText } from '../../src/core/sources/youtube.js';
+import { parseTimedText } from '../../src/core/sources/youtube-answers.js';
 
 export interface HostileClass {
   name: string;

@@ -10,20 +10,23 @@ import {
   GatewayIntentBits,
   type Message,
   type MessageContextMenuCommandInteraction,
-  MessageFlags,
   Partials,
   type TextBasedChannel,
 } from 'discord.js';
-import { type Command, describeAsk, type Mapped, type Origin } from '../../commands/request.js';
+import { describeAsk } from '../../commands/request.js';
 import type { ChatRuntime, Intake } from '../../commands/runtime.js';
 import { describeCauses } from '../../core/errors.js';
 import type { SafeFetch } from '../../core/fetch/safe-fetch.js';
 import type { Logger } from '../../core/log.js';
-import { COMMAND_NAME, MESSAGE_COMMAND_NAME } from './commands.js';
+import { COMMAND_NAME, MESSAGE_COMMAND_NAME, RECAP_COMMAND_NAME, RECAP_FROM_HERE_NAME } from './commands.js';
 import { attachmentRef, messageFacts } from './facts.js';
+import { commandIntake } from './interaction-intake.js';
 import { mapMention, mapMessageCommand, mapSlashCommand, mentionsBot } from './map-event.js';
+import { historyRest } from './recap-history.js';
+import { recapFromHereIntake, recapIntake } from './recap-intake.js';
+import { discordRecapKit } from './recap-surface.js';
 import { renderDirect, renderProgress, renderText, threadName } from './render.js';
-import { DiscordCalls, EPHEMERAL, type InteractionToken } from './rest-calls.js';
+import { DiscordCalls } from './rest-calls.js';
 import { type DiscordTarget, discordKit } from './surface.js';
 
 export interface DiscordBotOptions {
@@ -61,7 +64,9 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
   const { runtime } = options;
   const log = options.log.child({ platform: 'discord' });
   const calls = new DiscordCalls(client.rest, options.interactionTtlMs);
-  runtime.executor.attach('discord', discordKit(calls, options.fetchFile));
+  // History is read with a REST client of its own: its rate limits never hold up the answers.
+  const recaps = discordRecapKit(calls, historyRest(options));
+  runtime.executor.attach('discord', { ...discordKit(calls, options.fetchFile), recaps });
   wireLogs(client, log);
 
   client.on(Events.InteractionCreate, (interaction) => {
@@ -73,6 +78,13 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
       interaction.commandName === MESSAGE_COMMAND_NAME
     ) {
       runtime.receive(messageCommandIntake(interaction, receivedAt, calls));
+    } else if (interaction.isChatInputCommand() && interaction.commandName === RECAP_COMMAND_NAME) {
+      runtime.receive(recapIntake(interaction, receivedAt, calls));
+    } else if (
+      interaction.isMessageContextMenuCommand() &&
+      interaction.commandName === RECAP_FROM_HERE_NAME
+    ) {
+      runtime.receive(recapFromHereIntake(interaction, receivedAt, calls));
     }
   });
 
@@ -106,50 +118,6 @@ function wireLogs(client: Client, log: Logger): void {
   client.on(Events.ShardDisconnect, (event, id) =>
     log.warn(`discord: gateway closed (shard ${id}, code ${event.code})`),
   );
-}
-
-type CommandInteraction = ChatInputCommandInteraction | MessageContextMenuCommandInteraction;
-
-function interactionOrigin(interaction: CommandInteraction, receivedAt: number): Origin {
-  return {
-    requestId: interaction.id,
-    platform: 'discord',
-    ...(interaction.guildId ? { guild: interaction.guildId } : {}),
-    channel: interaction.channelId,
-    user: interaction.user.id,
-    receivedAt,
-  };
-}
-
-/**
- * The parts both commands share: the token, and how to tell the person something before the job exists
- * (a private reply, which is the acknowledgement itself when nothing was deferred yet).
- */
-function commandIntake(
-  interaction: CommandInteraction,
-  receivedAt: number,
-  calls: DiscordCalls,
-  request: Mapped<Command>,
-  ephemeral: boolean,
-): Omit<Intake<DiscordTarget>, 'open'> & { token: InteractionToken } {
-  const token = { applicationId: interaction.applicationId, token: interaction.token, issuedAt: receivedAt };
-  return {
-    token,
-    origin: interactionOrigin(interaction, receivedAt),
-    request,
-    acknowledge: () => interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {}),
-    notice: (text) => [
-      {
-        via: 'interaction',
-        send: () =>
-          interaction.deferred
-            ? calls
-                .followUp(token, { ...renderText(text), flags: EPHEMERAL })
-                .then(() => (ephemeral ? undefined : calls.deleteOriginal(token)))
-            : interaction.reply({ ...renderText(text), flags: MessageFlags.Ephemeral }),
-      },
-    ],
-  };
 }
 
 /** /summarize: the reply, deferred at once, shows progress; the bullets go in a thread started on it. */

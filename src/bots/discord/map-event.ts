@@ -3,7 +3,7 @@
  * reads discord.js structures into these plain shapes and hands the result to the runtime.
  */
 import { findLinks } from '../../commands/links.js';
-import type { Ask, Command, Mapped, SharedFile } from '../../commands/request.js';
+import type { Ask, Mapped, SharedFile, SummarizeCommand } from '../../commands/request.js';
 
 /**
  * Discord's own limits: message content is at most 2,000 characters (4,000 with Nitro), and the
@@ -22,9 +22,9 @@ export const SLASH_USAGE =
   'Give `/summarize` something to read: a `link` (a video or an article), a `file` (a transcript, .docx or .pdf), or `text`.';
 
 /** `/summarize link: file: text: language:` → what to summarize. The file wins, then the link, then text. */
-export function mapSlashCommand(options: SlashOptions): Mapped<Command> {
+export function mapSlashCommand(options: SlashOptions): Mapped<SummarizeCommand> {
   const language = options.language?.slice(0, TEXT_LIMITS.language).trim() || undefined;
-  const summarize = (ask: Ask): Mapped<Command> => ({
+  const summarize = (ask: Ask): Mapped<SummarizeCommand> => ({
     ok: true,
     value: { kind: 'summarize', ask, ...(language ? { language } : {}) },
   });
@@ -69,7 +69,7 @@ export function askFromMessage(message: MessageFacts, botId?: string): Ask | und
 }
 
 /** Apps → Summarize on a message. */
-export function mapMessageCommand(message: MessageFacts): Mapped<Command> {
+export function mapMessageCommand(message: MessageFacts): Mapped<SummarizeCommand> {
   const ask = askFromMessage(message);
   return ask
     ? { ok: true, value: { kind: 'summarize', ask } }
@@ -83,7 +83,7 @@ export interface MentionFacts extends MessageFacts {
 
 export type MentionDecision =
   | { action: 'ignore' }
-  | { action: 'answer'; target: 'referenced' | 'self'; request: Mapped<Command> };
+  | { action: 'answer'; target: 'referenced' | 'self'; request: Mapped<SummarizeCommand> };
 
 export const MENTION_USAGE =
   'Reply to a message that has a link or a file and mention me, or mention me in a message with a link or a file. You can also use `/summarize`.';

@@ -23,7 +23,11 @@ import {
 } from './render.js';
 import { type DiscordCalls, EPHEMERAL } from './rest-calls.js';
 
-const InteractionSchema = z.object({ applicationId: z.string(), token: z.string(), issuedAt: z.number() });
+export const InteractionSchema = z.object({
+  applicationId: z.string(),
+  token: z.string(),
+  issuedAt: z.number(),
+});
 
 /** Where a Discord job answers: plain JSON, kept with the job. */
 export const DiscordTargetSchema = z.discriminatedUnion('kind', [
@@ -85,10 +89,15 @@ type Name = (reply: SummaryReply) => string;
 const inPlace = (reply: SummaryReply): DiscordPayload => ({ ...renderSummary(reply), content: '' });
 
 /**
- * The /summarize reply is the bot's own message: changed with the interaction token while it lives,
- * then with the bot token (which can edit it too, when its id is known).
+ * The /summarize (or /recap) reply is the bot's own message: changed with the interaction token while it
+ * lives, then with the bot token (which can edit it too, when its id is known).
  */
-function slashReply(calls: DiscordCalls, target: Extract<DiscordTarget, { kind: 'slash' }>) {
+export function slashReply(
+  calls: DiscordCalls,
+  target: Pick<Extract<DiscordTarget, { kind: 'slash' }>, 'interaction' | 'channelId' | 'originalId'> & {
+    threads?: boolean;
+  },
+) {
   const { interaction, channelId, originalId } = target;
   const orByBot = (withToken: () => Promise<unknown>, byBot: (id: string) => Promise<unknown>) => () =>
     withToken().catch((error: unknown) => {

@@ -12,6 +12,9 @@ import type { SafeFetch } from '../../core/fetch/safe-fetch.js';
 import type { Logger } from '../../core/log.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerHandlers } from './handlers.js';
+import { registerRecapHandlers } from './recap-handlers.js';
+import { historyClient } from './recap-patience.js';
+import { slackRecapKit } from './recap-surface.js';
 import { CLIENT_OPTIONS, SlackCalls } from './slack-calls.js';
 import { slackKit } from './surface.js';
 
@@ -66,18 +69,21 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackApp>
     deferInitialization: true,
   });
   const calls = new SlackCalls(app.client, { log });
-  options.runtime.executor.attach(
-    'slack',
-    slackKit({
+  // History is read with a WebClient of its own: its rate limits never hold up the answers.
+  const recaps = slackRecapKit(calls, historyClient(options));
+  options.runtime.executor.attach('slack', {
+    ...slackKit({
       calls,
       botToken: options.botToken,
       fileHosts: options.fileHosts,
       fetchFile: options.fetchFile,
     }),
-  );
+    recaps,
+  });
   ignoreRepeats(app, log);
   app.error(async (error) => log.error(`slack: ${describeCauses(error)}`));
   registerHandlers(app, options.runtime, calls);
+  registerRecapHandlers(app, options.runtime, calls);
 
   // A failure here (a refused token, an unreachable Slack) comes back at once: main.ts names the settings.
   await app.init();

@@ -58,14 +58,14 @@ export function registerHandlers(app: App, runtime: ChatRuntime, calls: SlackCal
   });
 }
 
-interface Who {
+export interface Who {
   requestId: string;
   team: string | undefined;
   channel: string;
   user: string;
 }
 
-function origin(who: Who): Origin {
+export function origin(who: Who): Origin {
   return {
     requestId: who.requestId,
     platform: 'slack',
@@ -76,11 +76,16 @@ function origin(who: Who): Origin {
   };
 }
 
-const freshResponseUrl = (url: string | undefined): ResponseUrl | undefined =>
+export const freshResponseUrl = (url: string | undefined): ResponseUrl | undefined =>
   url ? { url, issuedAt: Date.now(), uses: 0 } : undefined;
 
 /** Private first (the response_url, then an ephemeral message), then a direct message. */
-function privateNotice(calls: SlackCalls, who: Who, responseUrl: ResponseUrl | undefined, threadTs?: string) {
+export function privateNotice(
+  calls: SlackCalls,
+  who: Who,
+  responseUrl: ResponseUrl | undefined,
+  threadTs?: string,
+) {
   return (text: string): Route[] => [
     ...(responseUrl
       ? [{ via: 'response_url', send: () => calls.respond(responseUrl, renderNotice(text)) }]

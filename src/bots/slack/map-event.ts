@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { findLinks } from '../../commands/links.js';
 import type { Ask, Command, Mapped } from '../../commands/request.js';
+import { recapWordsOf } from './recap-map.js';
 
 /** Slack truncates a message's text at 40,000 characters: nothing longer is scanned. */
 export const TEXT_LIMIT = 40_000;
@@ -115,7 +116,8 @@ export function writtenByBot(message: SlackMessage, botUserId: string | undefine
 
 /**
  * A mention with a link or file summarizes that; a mention in a thread summarizes the thread's parent
- * (read when the job runs). Undefined: a bot wrote it, and it is not answered.
+ * (read when the job runs). Undefined: a bot wrote it, and it is not answered, or it asks for a recap
+ * (`@recap recap`), which recap-handlers.ts answers.
  */
 export function mapMention(
   message: SlackMessage,
@@ -123,6 +125,7 @@ export function mapMention(
   botUserId: string | undefined,
 ): Mapped<Command> | undefined {
   if (writtenByBot(message, botUserId)) return undefined;
+  if (recapWordsOf(message.text ?? '', botUserId) !== undefined) return undefined;
   const own = askFromMessage(message, botUserId);
   if (own && own.kind !== 'text') return summarize(own);
   if (message.thread_ts && message.thread_ts !== message.ts)

@@ -167,8 +167,15 @@ export class SlackCalls {
     return this.now() - responseUrl.issuedAt < RESPONSE_URL_TTL_MS && responseUrl.uses < RESPONSE_URL_USES;
   }
 
-  /** A private answer through the response_url; counts its use. */
-  async respond(responseUrl: ResponseUrl, payload: SlackMessagePayload): Promise<void> {
+  /**
+   * A private answer through the response_url; counts its use. `replaceOriginal` replaces the message the
+   * same response_url posted before (a private recap's first notice) instead of adding one.
+   */
+  async respond(
+    responseUrl: ResponseUrl,
+    payload: SlackMessagePayload,
+    { replaceOriginal = false }: { replaceOriginal?: boolean } = {},
+  ): Promise<void> {
     if (!this.responseUrlAlive(responseUrl)) throw surfaceError('surface_expired');
     responseUrl.uses += 1;
     let response: Response;
@@ -176,7 +183,7 @@ export class SlackCalls {
       response = await this.fetch(responseUrl.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, ...payload }),
+        body: JSON.stringify({ response_type: 'ephemeral', replace_original: replaceOriginal, ...payload }),
         signal: AbortSignal.timeout(15_000),
       });
     } catch (error) {

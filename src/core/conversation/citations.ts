@@ -74,9 +74,10 @@ function tidy(text: string): string {
 }
 
 /**
- * A bullet that names someone who wrote none of the messages it cites is repaired: the message by that
- * person that shares the most with the bullet joins its sources. When there is none, the name is not
- * kept: the bullet says "someone" instead, rather than put words in a person's mouth.
+ * A bullet that names someone who wrote none of the messages it cites, and whom those messages do not
+ * name either ("Erin owns the notes", citing Dana's "Erin owns the release notes"), is repaired: the
+ * message by that person that shares the most with the bullet joins its sources. When there is none, the
+ * name is not kept: the bullet says "someone" instead, rather than put words in a person's mouth.
  */
 function checkNames(
   bullet: CitedBullet,
@@ -90,7 +91,9 @@ function checkNames(
   for (const person of people) {
     const found = person.name.length < 2 ? [] : occurrences(masked, person.name);
     if (found.length === 0) continue;
-    const cited = sources.some((message) => message.author.id === person.id);
+    const cited = sources.some(
+      (message) => message.author.id === person.id || occurrences(message.text, person.name).length > 0,
+    );
     const best = cited ? undefined : bestMessageBy(person, text, messages);
     if (best) sources.push(best);
     const replacement = cited || best ? person.name : 'someone';

@@ -37,6 +37,10 @@ export interface LeftOut {
   systemMessages: number;
   /** Older messages in the window beyond RECAP_MAX_MESSAGES. */
   beyondLimit: number;
+  /** Counting them stopped at `beyondLimit`: there are more ("more than N older messages"). */
+  beyondLimitIsMinimum: boolean;
+  /** Set when the scope reached further back than RECAP_MAX_WINDOW: only this long was read (ms). */
+  onlyLastMs: number | undefined;
   /** The platform's rate limit cut the reading short: the recap covers what arrived. */
   cutByRateLimit: boolean;
 }
@@ -50,7 +54,14 @@ export interface Conversation {
 }
 
 export function noneLeftOut(): LeftOut {
-  return { botMessages: 0, systemMessages: 0, beyondLimit: 0, cutByRateLimit: false };
+  return {
+    botMessages: 0,
+    systemMessages: 0,
+    beyondLimit: 0,
+    beyondLimitIsMinimum: false,
+    onlyLastMs: undefined,
+    cutByRateLimit: false,
+  };
 }
 
 /** The people who wrote the conversation, each once, in order of their first message. */

@@ -1,4 +1,5 @@
 import { type Conversation, participants } from './conversation.js';
+import { describeWindow, plural } from './scope.js';
 import { dayMonth, hourMinute } from './transcript.js';
 
 /**
@@ -13,7 +14,12 @@ export function recapFooter(conversation: Conversation): string {
   ];
   if (leftOut.botMessages > 0) parts.push(`${plural(leftOut.botMessages, 'bot message')} skipped`);
   if (leftOut.systemMessages > 0) parts.push(`${plural(leftOut.systemMessages, 'system message')} skipped`);
-  if (leftOut.beyondLimit > 0) parts.push(`${plural(leftOut.beyondLimit, 'older message')} beyond the limit`);
+  if (leftOut.beyondLimit > 0) {
+    const more = leftOut.beyondLimitIsMinimum ? 'more than ' : '';
+    parts.push(`${more}${plural(leftOut.beyondLimit, 'older message')} beyond the limit`);
+  }
+  if (leftOut.onlyLastMs !== undefined)
+    parts.push(`only the last ${describeWindow(leftOut.onlyLastMs)} read`);
   if (leftOut.cutByRateLimit) parts.push("reading was cut short by the platform's rate limit");
   return parts.join('; ');
 }
@@ -26,9 +32,4 @@ function span({ messages }: Conversation): string {
   return sameDay
     ? `, ${hourMinute(first)}–${hourMinute(last)} UTC`
     : `, ${dayMonth(first)} ${hourMinute(first)} – ${dayMonth(last)} ${hourMinute(last)} UTC`;
-}
-
-/** "1 message", "3 messages". */
-export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count} ${count === 1 ? one : many}`;
 }

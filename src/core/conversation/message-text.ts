@@ -85,3 +85,28 @@ function groupQuotes(lines: readonly string[]): string[] {
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
+
+/**
+ * The text with each `<…>` token replaced by `replace(inside)`, the markup both Discord and Slack write
+ * mentions, channels and links in. A `<` inside a token starts the token again (`<a <@1>` holds the
+ * token `@1`); a `<` never closed is left as written. Both searches only move forward, so each character
+ * is looked at a bounded number of times, whatever the text.
+ */
+export function replaceTokens(text: string, replace: (inside: string) => string): string {
+  let result = '';
+  let from = 0;
+  let close = -1;
+  for (let open = text.indexOf('<'); open !== -1; open = text.indexOf('<', from)) {
+    if (close < open) close = text.indexOf('>', open);
+    if (close === -1) break;
+    const inner = text.indexOf('<', open + 1);
+    if (inner !== -1 && inner < close) {
+      result += text.slice(from, inner);
+      from = inner;
+      continue;
+    }
+    result += text.slice(from, open) + replace(text.slice(open + 1, close));
+    from = close + 1;
+  }
+  return result + text.slice(from);
+}

@@ -1,17 +1,19 @@
-import { plural } from './footer.js';
+import { z } from 'zod';
 
-/** Which part of a conversation a recap covers. */
-export type RecapScope =
+/** Which part of a conversation a recap covers: plain JSON, so it can travel in a job. */
+export const RecapScopeSchema = z.discriminatedUnion('kind', [
   /** The last `ms` milliseconds. */
-  | { kind: 'window'; ms: number }
+  z.object({ kind: z.literal('window'), ms: z.number().int().positive() }),
   /** The last `count` messages. */
-  | { kind: 'last'; count: number }
+  z.object({ kind: z.literal('last'), count: z.number().int().positive() }),
   /** Since the requester's own last message there. */
-  | { kind: 'since-me' }
+  z.object({ kind: z.literal('since-me') }),
   /** A thread from its first message. */
-  | { kind: 'start' }
+  z.object({ kind: z.literal('start') }),
   /** From one message to now ("Recap from here"). */
-  | { kind: 'from'; messageId: string };
+  z.object({ kind: z.literal('from'), messageId: z.string() }),
+]);
+export type RecapScope = z.infer<typeof RecapScopeSchema>;
 
 export interface RecapLimits {
   /** RECAP_MAX_MESSAGES: the most messages one recap reads (the newest are kept). */
@@ -78,7 +80,7 @@ export function parseRecapArguments(text: string): RecapArguments | { problem: s
     else if (word === 'since' && next === 'me') {
       problem = setScope({ kind: 'since-me' });
       index++;
-    } else if (word === 'last' && next !== undefined && /^\d{1,6}$/.test(next)) {
+    } else if (word === 'last' && next !== undefined && /^\d{1,6}$/.test(next) && Number(next) > 0) {
       problem = setScope({ kind: 'last', count: Number(next) });
       index++;
       if (words[index + 1] === 'messages') index++;
@@ -94,9 +96,46 @@ export function parseRecapArguments(text: string): RecapArguments | { problem: s
   return { scope, public: isPublic };
 }
 
-/** A duration as people say it: "24 hours", "3 days", "90 minutes". */
+/** "1 message", "3 messages". */
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** A duration as people say it: "24 hours", "3 days", "90 minutes" (hours up to two days). */
 export function describeWindow(ms: number): string {
-  if (ms % 86_400_000 === 0) return plural(ms / 86_400_000, 'day');
+  if (ms % 86_400_000 === 0 && ms > 2 * 86_400_000) return plural(ms / 86_400_000, 'day');
   if (ms % 3_600_000 === 0) return plural(ms / 3_600_000, 'hour');
   return plural(Math.round(ms / 60_000), 'minute');
+}
+
+/** What a person is told when the scope holds nothing to recap. */
+export function describeEmpty(scope: RecapScope, maxWindowMs: number): string {
+  switch (scope.kind) {
+    case 'window':
+      return `No messages in the last ${describeWindow(Math.min(scope.ms, maxWindowMs))} here.`;
+    case 'last':
+      return `No messages here in the last ${describeWindow(maxWindowMs)}.`;
+    case 'since-me':
+      return 'No messages here since your last one.';
+    case 'start':
+      return 'There is nothing to recap in this thread yet.';
+    case 'from':
+      return 'There is nothing to recap from that message on.';
+  }
+}
+
+/** What a scope covers, as the end of a sentence: "in the last 24 hours", "since your last message". */
+export function describeScope(scope: RecapScope): string {
+  switch (scope.kind) {
+    case 'window':
+      return `in the last ${describeWindow(scope.ms)}`;
+    case 'last':
+      return `in the last ${plural(scope.count, 'message')}`;
+    case 'since-me':
+      return 'since your last message';
+    case 'start':
+      return 'from its first message';
+    case 'from':
+      return 'from that message on';
+  }
 }

@@ -1,5 +1,14 @@
+import { plainOneLine } from '../text.js';
 import type { Conversation, ConversationMessage } from './conversation.js';
 import { readableMessageText } from './message-text.js';
+
+/**
+ * The most characters of one message the model reads (Discord's longest message; Slack allows 40,000):
+ * one pasted log cannot fill a whole part of the map-reduce. A longer one ends with "…".
+ */
+export const MAX_MESSAGE_CHARS = 4000;
+/** A display name is one line of at most this many characters, so it cannot pass for a message line. */
+const MAX_NAME_CHARS = 80;
 
 /**
  * The conversation as the model reads it: one numbered line per message,
@@ -17,10 +26,12 @@ export function transcriptOf(conversation: Conversation): Transcript {
   const numberOf = new Map(numbered.map((message, index) => [message.id, index + 1]));
   const clock = clockFor(numbered);
   const lines = numbered.map((message, index) => {
-    const who = `${message.author.name}${message.author.bot ? ' (bot)' : ''}`;
+    const name = plainOneLine(message.author.name, MAX_NAME_CHARS) || 'someone';
+    const who = `${name}${message.author.bot ? ' (bot)' : ''}`;
     const answered = message.replyTo === undefined ? undefined : numberOf.get(message.replyTo);
     const reply = answered === undefined ? '' : `, replying to [${answered}]`;
-    const text = readableMessageText(message.text, message.files) || '(no text)';
+    const text =
+      plainOneLine(readableMessageText(message.text, message.files), MAX_MESSAGE_CHARS) || '(no text)';
     return `[${index + 1}] ${who} (${clock(message.at)}${reply}): ${text}`;
   });
   return { text: lines.join('\n'), numbered };

@@ -1,13 +1,11 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { cancelledError, RecapError } from '../errors.js';
+import { cancelledError, isRecapError, RecapError } from '../errors.js';
 import { formatBytes } from '../text.js';
 import type { AddressPolicy } from './address-policy.js';
 import { type Deadline, startDeadline } from './deadline.js';
-
-/** Kept here too for code that imported it from the safe fetcher before it moved to core/text. */
-export { formatBytes } from '../text.js';
+import { readCapped } from './read-capped.js';
 
 /** Resolves a host name to all its addresses (dns.lookup by default; replaceable in tests). */
 export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
@@ -118,7 +116,7 @@ export function createSafeFetch(options: SafeFetchOptions): SafeFetch {
         continue;
       }
       await refuseUnreadable(response, url, request.accept);
-      const bytes = await readCapped(response, request.maxBytes, url, request.signal, deadline);
+      const bytes = await readBody(response, request.maxBytes, url, request.signal, deadline);
       return {
         url,
         status: response.status,
@@ -203,7 +201,8 @@ function systemResolver(hostname: string): Promise<LookupAddress[]> {
   });
 }
 
-async function readCapped(
+/** The body, refused when it claims or turns out to be larger than `maxBytes`. */
+async function readBody(
   response: UndiciResponse,
   maxBytes: number,
   url: URL,
@@ -215,22 +214,16 @@ async function readCapped(
     await response.body?.cancel();
     throw tooLarge(url, maxBytes);
   }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
   try {
-    for await (const chunk of response.body ?? []) {
-      total += chunk.byteLength;
-      if (total > maxBytes) {
-        await response.body?.cancel().catch(() => undefined);
-        throw tooLarge(url, maxBytes);
-      }
-      chunks.push(chunk);
-    }
+    return await readCapped(response.body, {
+      maxBytes,
+      signal: deadline.signal,
+      tooLarge: () => tooLarge(url, maxBytes),
+    });
   } catch (error) {
-    if (error instanceof RecapError) throw error;
+    if (isRecapError(error) && error.code === 'input_too_large') throw error;
     throw fetchFailure(error, url, callerSignal, deadline);
   }
-  return Buffer.concat(chunks, total);
 }
 
 function fetchFailure(error: unknown, url: URL, callerSignal: AbortSignal, deadline: Deadline): RecapError {

@@ -2,7 +2,7 @@ import { RecapError } from '../errors.js';
 import type { Document, SourceRef } from '../types.js';
 import { ParseLimitError, runBounded, siblingModule } from './bounded-process.js';
 import { detectFormat } from './formats/detect.js';
-import type { ParseAnswer, ParseRequest, ParseStats } from './parse-file.js';
+import type { ParseStats, WorkerAnswer, WorkerRequest } from './parse-protocol.js';
 
 export { textDocument } from './parse-file.js';
 
@@ -56,25 +56,37 @@ export async function parseBounded(
   if (bytes.length === 0)
     throw new RecapError('empty_document', `${name} is empty: there is nothing to summarize.`);
   const format = detectFormat(name, file.contentType, bytes);
-  const request: ParseRequest = {
+  const request: WorkerRequest = {
+    kind: 'file',
     format,
     name,
     bytes,
     source,
     limits: { maxExpandedBytes: limits.maxExpandedBytes, maxTextBytes: limits.maxTextBytes },
   };
-  let answer: ParseAnswer;
-  const maxMemoryMb =
-    limits.maxHeapMb + Math.ceil(limits.maxExpandedBytes / 1024 / 1024) + PROCESS_OVERHEAD_MB;
   try {
-    answer = await runBounded<ParseAnswer>(PARSE_WORKER, request, { ...limits, maxMemoryMb });
+    const { value, stats } = await parseInProcess(request, limits);
+    return { document: value as Document, stats };
   } catch (error) {
     if (error instanceof ParseLimitError) throw unreadable(name, error);
     throw error;
   }
-  if (answer.ok) return { document: answer.document, stats: answer.stats };
+}
+
+/**
+ * One parse in its own bounded process: the value it made and what that cost; the RecapError it
+ * raised; or a ParseLimitError when it went past a limit or failed otherwise.
+ */
+export async function parseInProcess(
+  request: WorkerRequest,
+  limits: ParserLimits,
+): Promise<{ value: unknown; stats: ParseStats }> {
+  const maxMemoryMb =
+    limits.maxHeapMb + Math.ceil(limits.maxExpandedBytes / 1024 / 1024) + PROCESS_OVERHEAD_MB;
+  const answer = await runBounded<WorkerAnswer>(PARSE_WORKER, request, { ...limits, maxMemoryMb });
+  if (answer.ok) return { value: answer.value, stats: answer.stats };
   if ('code' in answer) throw new RecapError(answer.code, answer.userMessage);
-  throw unreadable(name, new ParseLimitError('failed', answer.failure));
+  throw new ParseLimitError('failed', answer.failure);
 }
 
 function unreadable(name: string, error: ParseLimitError): RecapError {

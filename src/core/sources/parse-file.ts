@@ -1,4 +1,4 @@
-import { RecapError, type RecapErrorCode } from '../errors.js';
+import { RecapError } from '../errors.js';
 import { formatBytes } from '../text.js';
 import type { Document, Segment, SourceRef } from '../types.js';
 import type { FileFormat } from './formats/detect.js';
@@ -19,20 +19,6 @@ export interface ParseRequest {
     maxTextBytes: number;
   };
 }
-
-/** What a parse cost, measured in its process. */
-export interface ParseStats {
-  /** Time spent parsing, without starting the process. */
-  ms: number;
-  /** The process's peak resident memory. */
-  peakMemoryMb: number;
-}
-
-/** The parse process's answer, as plain data that crosses processes. */
-export type ParseAnswer =
-  | { ok: true; document: Document; stats: ParseStats }
-  | { ok: false; code: RecapErrorCode; userMessage: string }
-  | { ok: false; failure: string };
 
 /** Any supported file as a Document: title, text, and timed segments when the format has them. */
 export async function parseFile(request: ParseRequest): Promise<Document> {

@@ -1,9 +1,10 @@
 import { cancelledError } from '../errors.js';
 
 /**
- * At most `size` parses at once; the rest wait in order. Parses run before the summary queue (a
- * person waits for the queue only once recap knows what to summarize), so without this bound their
- * number was limited only by how many requests people could send.
+ * At most `size` reads at once (a download and its parse, or a video's requests and theirs); the rest
+ * wait in order. Reads run before the summary queue (a person waits for the queue only once recap
+ * knows what to summarize), so without this bound their number, and the bytes they hold, were limited
+ * only by how many requests people could send.
  */
 export class ParseSlots {
   private active = 0;

@@ -1,23 +1,24 @@
 /**
- * The child process every uploaded file and fetched page is parsed in (started by `runBounded`). It
- * watches its own memory, caps the buffers the parsers allocate, parses, and sends back the Document,
- * or the error that says why not, as plain data.
+ * The child process every uploaded file, fetched page and YouTube answer is parsed in (started by
+ * `runBounded`). It watches its own memory, caps the buffers the parsers allocate, parses, and sends
+ * back the result, or the error that says why not, as plain data.
  */
 import { isRecapError } from '../errors.js';
 import { capAllocations } from './allocation-cap.js';
 import { MEMORY_LIMIT_EXIT, watchMemory } from './bounded-process.js';
-import { type ParseAnswer, type ParseRequest, parseFile } from './parse-file.js';
+import { parseFile } from './parse-file.js';
+import type { WorkerAnswer, WorkerRequest } from './parse-protocol.js';
 
 watchMemory(Number(process.argv[2]));
 
-process.once('message', (request: ParseRequest) => {
+process.once('message', (request: WorkerRequest) => {
   // Past the cap, the process stops at once: a parser that catches the error cannot go on.
   capAllocations(request.limits.maxExpandedBytes, () => process.exit(MEMORY_LIMIT_EXIT));
   const started = performance.now();
-  parseFile(request).then(
-    (document) => {
+  parse(request).then(
+    (value) => {
       const stats = { ms: performance.now() - started, peakMemoryMb: process.resourceUsage().maxRSS / 1024 };
-      send({ ok: true, document, stats });
+      send({ ok: true, value, stats });
     },
     (error: unknown) =>
       send(
@@ -28,6 +29,12 @@ process.once('message', (request: ParseRequest) => {
   );
 });
 
-function send(answer: ParseAnswer): void {
+async function parse(request: WorkerRequest): Promise<unknown> {
+  if (request.kind === 'file') return parseFile(request);
+  const { parseYouTubeAnswer } = await import('./youtube-answers.js');
+  return parseYouTubeAnswer(request);
+}
+
+function send(answer: WorkerAnswer): void {
   process.send?.(answer);
 }

@@ -22,7 +22,7 @@ export interface SourcesOptions {
   maxFileBytes: number;
   /** Bounds on each parse; DEFAULT_PARSER_LIMITS for what is not given. */
   parser?: Partial<Omit<ParserLimits, 'signal' | 'maxTextBytes'>>;
-  /** Files and pages parsed at once (RECAP_MAX_PARSES); more wait their turn. Default 2. */
+  /** Files, pages and videos read (downloaded and parsed) at once (RECAP_MAX_PARSES); more wait their turn. Default 2. */
   maxParses?: number;
 }
 
@@ -38,59 +38,49 @@ export interface Sources {
 }
 
 export function createSources(options: SourcesOptions): Sources {
+  // One slot covers a whole read, download and parse: the bytes downloaded are held until the parse
+  // has them, so taking the slot only to parse let any number of downloads (each up to
+  // RECAP_MAX_FILE_BYTES) pile up in front of the parses. A pool of downloads of its own would need a
+  // second setting, and each finished download would still have to keep its place until a parse slot
+  // freed, or its bytes would pile up in between. The cost of one slot: a slow download holds it, for
+  // at most its time limit (FETCH_TIMEOUT_MS).
   const slots = new ParseSlots(options.maxParses ?? 2);
-  const parse = (file: FileBytes, signal: AbortSignal) => {
-    const limits = {
-      ...DEFAULT_PARSER_LIMITS,
-      ...options.parser,
-      maxTextBytes: options.maxFileBytes,
-      signal,
-    };
-    return slots.run(signal, () => documentFromFile(file, limits));
-  };
+  const parser = { ...DEFAULT_PARSER_LIMITS, ...options.parser };
   return {
     async read(input, readOptions) {
-      return withCappedTitle(await readInput(input, readOptions));
+      const document =
+        input.kind === 'text'
+          ? textDocument(input.text, { kind: 'text' }, input.title)
+          : await slots.run(readOptions.signal, () => readFileOrLink(input, readOptions));
+      return withCappedTitle(document);
     },
   };
 
-  async function readInput(input: Input, { signal, language }: ReadOptions): Promise<Document> {
-    switch (input.kind) {
-      case 'text':
-        return textDocument(input.text, { kind: 'text' }, input.title);
-      case 'file': {
-        const bytes = await input.download({ signal, maxBytes: options.maxFileBytes });
-        if (bytes.length > options.maxFileBytes) throw fileTooLarge(input.name, options.maxFileBytes);
-        return parse(
-          {
-            bytes,
-            name: input.name,
-            contentType: input.contentType,
-            source: { kind: 'file', name: input.name },
-          },
-          signal,
-        );
-      }
-      case 'url': {
-        const video = parseYouTubeUrl(input.url);
-        if (video) return options.youtube.read(video, { signal, language });
-        const page = await options.fetch(input.url, {
-          accept: READABLE_CONTENT_TYPES,
-          maxBytes: options.maxFileBytes,
-          signal,
-        });
-        const name = lastPathSegment(page.url) || page.url.hostname;
-        return parse(
-          {
-            bytes: page.bytes,
-            name,
-            contentType: page.contentType,
-            source: { kind: 'url', url: input.url.href },
-          },
-          signal,
-        );
-      }
+  async function readFileOrLink(
+    input: Exclude<Input, { kind: 'text' }>,
+    { signal, language }: ReadOptions,
+  ): Promise<Document> {
+    const maxBytes = options.maxFileBytes;
+    const parse = (file: FileBytes) => documentFromFile(file, { ...parser, maxTextBytes: maxBytes, signal });
+    if (input.kind === 'file') {
+      const bytes = await input.download({ signal, maxBytes });
+      if (bytes.length > maxBytes) throw fileTooLarge(input.name, maxBytes);
+      return parse({
+        bytes,
+        name: input.name,
+        contentType: input.contentType,
+        source: { kind: 'file', name: input.name },
+      });
     }
+    const video = parseYouTubeUrl(input.url);
+    if (video) return options.youtube.read(video, { signal, language, maxBytes, parser });
+    const page = await options.fetch(input.url, { accept: READABLE_CONTENT_TYPES, maxBytes, signal });
+    return parse({
+      bytes: page.bytes,
+      name: lastPathSegment(page.url) || page.url.hostname,
+      contentType: page.contentType,
+      source: { kind: 'url', url: input.url.href },
+    });
   }
 }
 

@@ -1,19 +1,13 @@
 import * as transcriptLibrary from 'youtube-transcript-plus';
-import { z } from 'zod';
 import { cancelledError, RecapError } from '../errors.js';
 import { startDeadline } from '../fetch/deadline.js';
+import { readCapped } from '../fetch/read-capped.js';
+import { formatBytes } from '../text.js';
 import type { Document, Segment } from '../types.js';
-import { mergeCaptions } from './formats/caption-paragraphs.js';
-import { decodeEntities, stripTags } from './formats/markup.js';
-import {
-  type CaptionTrack,
-  captionTracksOf,
-  needsPoToken,
-  PlayerResponse,
-  playerFromWatchPage,
-  rankTracks,
-  youtubeBlocked,
-} from './youtube-player.js';
+import { ParseLimitError } from './bounded-process.js';
+import { type ParserLimits, parseInProcess } from './file-document.js';
+import type { TrackChoice, WatchPageKey, YouTubeJob } from './youtube-answers.js';
+import { youtubeBlocked } from './youtube-player.js';
 import { watchUrl, type YouTubeVideo } from './youtube-url.js';
 
 /** What the library's fetch hooks receive (its own .d.ts files do not resolve under NodeNext). */
@@ -37,10 +31,6 @@ const library = transcriptLibrary as unknown as {
     },
   ): Promise<unknown>;
 };
-const LibraryResult = z.object({
-  videoDetails: z.object({ title: z.string().optional() }).loose(),
-  segments: z.array(z.object({ text: z.string(), offset: z.number() }).loose()),
-});
 
 export interface YouTubeOptions {
   /** Where YouTube is: https://www.youtube.com, or a local server with recorded responses in tests. */
@@ -49,43 +39,42 @@ export interface YouTubeOptions {
   fetch?: typeof globalThis.fetch;
 }
 
-export interface YouTubeReader {
-  read(
-    video: YouTubeVideo,
-    options: { signal: AbortSignal; language?: string | undefined },
-  ): Promise<Document>;
+export interface YouTubeReadOptions {
+  signal: AbortSignal;
+  /** The language wanted, used to choose among the video's caption tracks. */
+  language?: string | undefined;
+  /** The most bytes read of each of YouTube's answers (RECAP_MAX_FILE_BYTES). */
+  maxBytes: number;
+  /** The bounds of the process each answer is parsed in, as for a file. */
+  parser: Omit<ParserLimits, 'signal' | 'maxTextBytes'>;
 }
 
-const MAX_BODY_BYTES = 20 * 1024 * 1024;
+export interface YouTubeReader {
+  read(video: YouTubeVideo, options: YouTubeReadOptions): Promise<Document>;
+}
 
 /**
- * Captions of a YouTube video as a Document. youtube-transcript-plus does the InnerTube requests; our
- * hooks send them to the configured base URL, tell apart why a video cannot be read, and choose the
- * track. When that path fails, the caption tracks in the watch page itself are tried.
+ * Captions of a YouTube video as a Document. youtube-transcript-plus makes the InnerTube requests;
+ * our hooks send them to the configured base URL, read each answer (within RECAP_MAX_FILE_BYTES) in
+ * the parse process, tell apart why a video cannot be read, and choose the track. When that path
+ * fails, the caption tracks in the watch page itself are tried.
  */
 export function createYouTubeReader(options: YouTubeOptions): YouTubeReader {
   const baseFetch = options.fetch ?? globalThis.fetch;
   const base = new URL(options.baseUrl);
 
   return {
-    async read(video, { signal, language }) {
+    async read(video, readOptions) {
+      const { signal } = readOptions;
       // A timer held until the read ends (AbortSignal.timeout inside AbortSignal.any can be collected
-      // before it fires on Node 20), over every request and body of the read.
+      // before it fires on Node 20), over every request, body and parse of the read.
       const deadline = startDeadline(signal, options.timeoutMs);
-      const run = new YouTubeRun(video, language, base, baseFetch, deadline.signal);
+      const run = new YouTubeRun(video, readOptions, base, baseFetch, deadline.signal);
       const unreadable = (cause: unknown): RecapError => {
         if (signal.aborted) return cancelledError(signal.reason);
+        if (deadline.expired) return linkFailed(video, 'YouTube took too long to answer', cause);
         if (cause instanceof RecapError) return cause;
-        const reason = deadline.expired
-          ? 'YouTube took too long to answer'
-          : isNetworkFailure(cause)
-            ? 'YouTube could not be reached'
-            : "YouTube's answer was not what recap understands (it may have changed)";
-        return new RecapError(
-          'link_failed',
-          `Couldn't read the captions of the YouTube video ${video.id}: ${reason}. Try again later, or upload the transcript as a file instead.`,
-          { cause },
-        );
+        return linkFailed(video, reasonFor(cause), cause);
       };
       try {
         return await run.viaLibrary();
@@ -104,85 +93,104 @@ export function createYouTubeReader(options: YouTubeOptions): YouTubeReader {
   };
 }
 
+function reasonFor(cause: unknown): string {
+  if (isNetworkFailure(cause)) return 'YouTube could not be reached';
+  if (cause instanceof ParseLimitError && cause.limit === 'time')
+    return "YouTube's answer took too long to read";
+  if (cause instanceof ParseLimitError && cause.limit === 'memory')
+    return "YouTube's answer needs too much memory to read";
+  return "YouTube's answer was not what recap understands (it may have changed)";
+}
+
+function linkFailed(video: YouTubeVideo, reason: string, cause: unknown): RecapError {
+  return new RecapError(
+    'link_failed',
+    `Couldn't read the captions of the YouTube video ${video.id}: ${reason}. Try again later, or upload the transcript as a file instead.`,
+    { cause },
+  );
+}
+
+interface Answer {
+  status: number;
+  ok: boolean;
+  bytes: Uint8Array;
+}
+
+const RATE_LIMITED = 'it is limiting requests from this server (HTTP 429)';
+
+/**
+ * One read. The library only sequences the requests: each hook reads its answer in the parse process
+ * and hands the library the little it needs from it (the API key, the one track to read, a stand-in
+ * caption), while the run keeps the result (the chosen track, the merged captions).
+ */
 class YouTubeRun {
-  private watchPage: string | undefined;
-  private player: PlayerResponse | undefined;
-  private track: CaptionTrack | undefined;
+  private watchPage: Uint8Array | undefined;
+  private choice: TrackChoice | undefined;
+  private segments: Segment[] | undefined;
 
   constructor(
     private readonly video: YouTubeVideo,
-    private readonly language: string | undefined,
+    private readonly options: YouTubeReadOptions,
     private readonly base: URL,
     private readonly fetch: typeof globalThis.fetch,
     private readonly signal: AbortSignal,
   ) {}
 
   async viaLibrary(): Promise<Document> {
-    const raw = await library.fetchTranscript(this.video.id, {
+    await library.fetchTranscript(this.video.id, {
       videoDetails: true,
       signal: this.signal,
       videoFetch: (params) => this.watchPageHook(params),
       playerFetch: (params) => this.playerHook(params),
       transcriptFetch: (params) => this.transcriptHook(params),
     });
-    const result = LibraryResult.parse(raw);
-    const segments = result.segments.map((segment) => ({
-      text: decodeEntities(segment.text).replace(/\s+/g, ' ').trim(),
-      startMs: Math.round(segment.offset * 1000),
-    }));
-    return this.document(result.videoDetails.title || this.player?.videoDetails?.title, segments);
+    if (!this.segments?.length) throw new Error('no captions in the timed text');
+    return this.document(this.segments);
   }
 
   async viaWatchPage(): Promise<Document> {
-    const html = this.watchPage ?? (await this.get(watchUrl(this.video))).text;
-    const player = playerFromWatchPage(html);
-    if (!player) throw new Error('no ytInitialPlayerResponse in the watch page');
-    const [track] = rankTracks(captionTracksOf(player, this.video.id), this.language);
-    if (!track) throw new Error('no caption track');
-    if (needsPoToken(track)) throw youtubeBlocked('it requires a proof-of-origin token for these captions');
-    const body = (await this.get(track.baseUrl)).text;
-    if (body.trim() === '') throw youtubeBlocked('it sent an empty caption file');
-    return this.document(player.videoDetails?.title, parseTimedText(body));
+    const page = this.watchPage ?? (await this.get(watchUrl(this.video))).bytes;
+    this.choice = await this.parse<TrackChoice>(this.trackJob('watch-page-track'), page);
+    const captions = await this.get(this.choice.track.baseUrl);
+    const segments = await this.parse<Segment[]>({ kind: 'timed-text' }, captions.bytes);
+    if (segments.length === 0) throw youtubeBlocked('it sent an empty caption file');
+    return this.document(segments);
   }
 
-  private document(title: string | undefined, segments: Segment[]): Document {
-    const kept = mergeCaptions(segments.filter((segment) => segment.text !== ''));
-    if (kept.length === 0) throw youtubeBlocked('it sent an empty caption file');
+  private document(segments: Segment[]): Document {
+    const title = this.choice?.title;
+    const language = this.choice?.track.languageCode;
     return {
       ...(title ? { title } : {}),
-      text: kept.map((segment) => segment.text).join(' '),
-      segments: kept,
+      text: segments.map((segment) => segment.text).join(' '),
+      segments,
       source: { kind: 'url', url: watchUrl(this.video) },
-      ...(this.track?.languageCode ? { language: this.track.languageCode } : {}),
+      ...(language ? { language } : {}),
     };
   }
 
   private async watchPageHook(params: FetchParams): Promise<Response> {
     const page = await this.get(params.url, params);
-    if (page.status === 429 || /class="g-recaptcha"|unusual traffic from your computer/i.test(page.text)) {
+    if (page.status === 429)
       throw youtubeBlocked('it is limiting requests from this server (HTTP 429 or a captcha)');
-    }
-    if (page.ok) this.watchPage = page.text;
-    return new Response(page.text, { status: page.status });
+    if (!page.ok) return new Response(null, { status: page.status });
+    const { captcha, apiKey } = await this.parse<WatchPageKey>({ kind: 'watch-page-key' }, page.bytes);
+    if (captcha) throw youtubeBlocked('it is limiting requests from this server (HTTP 429 or a captcha)');
+    this.watchPage = page.bytes;
+    return new Response(apiKey ? `"INNERTUBE_API_KEY":"${apiKey}"` : '', { status: 200 });
   }
 
   private async playerHook(params: FetchParams): Promise<Response> {
     const answer = await this.get(params.url, params);
-    if (answer.status === 429) throw youtubeBlocked('it is limiting requests from this server (HTTP 429)');
-    if (!answer.ok) return new Response(answer.text, { status: answer.status });
-    const player = PlayerResponse.parse(JSON.parse(answer.text));
-    this.player = player;
-    const ranked = rankTracks(captionTracksOf(player, this.video.id), this.language);
-    this.track = ranked[0];
-    if (this.track && needsPoToken(this.track)) {
-      throw youtubeBlocked('it requires a proof-of-origin token for these captions');
-    }
-    // The library takes the first track when no language is named: put the best one first.
-    const json = JSON.parse(answer.text) as {
-      captions: { playerCaptionsTracklistRenderer: { captionTracks: unknown[] } };
+    if (answer.status === 429) throw youtubeBlocked(RATE_LIMITED);
+    if (!answer.ok) return new Response(null, { status: answer.status });
+    this.choice = await this.parse<TrackChoice>(this.trackJob('player-track'), answer.bytes);
+    const player = {
+      playabilityStatus: { status: 'OK' },
+      videoDetails: { title: this.choice.title ?? '' },
+      captions: { playerCaptionsTracklistRenderer: { captionTracks: [this.choice.track] } },
     };
-    json.captions.playerCaptionsTracklistRenderer.captionTracks = ranked;
-    return new Response(JSON.stringify(json), {
+    return new Response(JSON.stringify(player), {
       status: 200,
       headers: { 'content-type': 'application/json' },
     });
@@ -190,16 +198,30 @@ class YouTubeRun {
 
   private async transcriptHook(params: FetchParams): Promise<Response> {
     const answer = await this.get(params.url, params);
-    if (answer.status === 429) throw youtubeBlocked('it is limiting requests from this server (HTTP 429)');
-    if (answer.ok && answer.text.trim() === '') throw youtubeBlocked('it sent an empty caption file');
-    return new Response(answer.text, { status: answer.status });
+    if (answer.status === 429) throw youtubeBlocked(RATE_LIMITED);
+    if (!answer.ok) return new Response(null, { status: answer.status });
+    this.segments = await this.parse<Segment[]>({ kind: 'timed-text' }, answer.bytes);
+    // The library wants a caption of its own to accept the answer; the run keeps the real ones.
+    return new Response('<transcript><text start="0" dur="0">-</text></transcript>', { status: 200 });
   }
 
-  /** Any YouTube request, sent to the configured base URL, bounded in size. */
-  private async get(
-    url: string,
-    params?: FetchParams,
-  ): Promise<{ status: number; ok: boolean; text: string }> {
+  private trackJob(kind: 'watch-page-track' | 'player-track'): YouTubeJob {
+    return { kind, videoId: this.video.id, language: this.options.language };
+  }
+
+  /** One of YouTube's answers, read in the parse process with the limits of a file's parse. */
+  private async parse<T>(job: YouTubeJob, bytes: Uint8Array): Promise<T> {
+    const { maxBytes, parser } = this.options;
+    const limits = { maxExpandedBytes: parser.maxExpandedBytes, maxTextBytes: maxBytes };
+    const { value } = await parseInProcess(
+      { kind: 'youtube', job, bytes, limits },
+      { ...parser, maxTextBytes: maxBytes, signal: this.signal },
+    );
+    return value as T;
+  }
+
+  /** Any YouTube request, sent to the configured base URL, its answer read within RECAP_MAX_FILE_BYTES. */
+  private async get(url: string, params?: FetchParams): Promise<Answer> {
     const target = new URL(url);
     if (/(^|\.)youtube\.com$/.test(target.hostname)) {
       target.protocol = this.base.protocol;
@@ -211,71 +233,24 @@ class YouTubeRun {
       headers: {
         ...(params?.headers ?? {}),
         ...(params?.userAgent ? { 'user-agent': params.userAgent } : {}),
-        ...(this.language ? { 'accept-language': this.language } : {}),
+        ...(this.options.language ? { 'accept-language': this.options.language } : {}),
       },
       signal: this.signal,
     });
-    const bytes = await readAtMost(response, MAX_BODY_BYTES);
-    return { status: response.status, ok: response.ok, text: new TextDecoder().decode(bytes) };
+    const { maxBytes } = this.options;
+    const bytes = await readCapped(response.body, {
+      maxBytes,
+      signal: this.signal,
+      tooLarge: () =>
+        new RecapError(
+          'input_too_large',
+          `YouTube sent more than ${formatBytes(maxBytes)} for the video ${this.video.id}, the most recap reads (RECAP_MAX_FILE_BYTES). Upload the transcript as a file instead.`,
+        ),
+    });
+    return { status: response.status, ok: response.ok, bytes };
   }
-}
-
-/** The body, read chunk by chunk and refused as soon as it passes `maxBytes`. */
-async function readAtMost(response: Response, maxBytes: number): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of response.body ?? []) {
-    total += chunk.byteLength;
-    if (total > maxBytes) {
-      await response.body?.cancel().catch(() => undefined);
-      throw new RecapError('input_too_large', 'YouTube sent more than recap reads.');
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, total);
 }
 
 function isNetworkFailure(error: unknown): boolean {
   return error instanceof TypeError && /fetch failed/i.test(error.message);
-}
-
-/** YouTube's timed text: `<text start dur>` (format 1) or `<p t d>` in milliseconds (srv3). */
-export function parseTimedText(xml: string): Segment[] {
-  const format1 = elements(xml, 'text').flatMap(({ attributes, body }) => {
-    const start = /(?:^|\s)start="(\d{1,9}(?:\.\d{1,9})?)"/.exec(attributes)?.[1];
-    return start === undefined
-      ? []
-      : [{ startMs: Math.round(Number(start) * 1000), text: cleanCaption(body) }];
-  });
-  if (format1.length > 0) return format1;
-  return elements(xml, 'p').flatMap(({ attributes, body }) => {
-    const start = /(?:^|\s)t="(\d{1,12})"/.exec(attributes)?.[1];
-    return start === undefined ? [] : [{ startMs: Number(start), text: cleanCaption(body) }];
-  });
-}
-
-/**
- * The `<name …>body</name>` elements of a flat XML document, in order. Each search starts where the
- * last one ended, so the whole document is read once, whatever it holds (a regular expression with
- * `[^>]*` and a lazy body re-read the rest of the document from every unclosed tag).
- */
-function elements(xml: string, name: string): { attributes: string; body: string }[] {
-  const found: { attributes: string; body: string }[] = [];
-  const open = `<${name} `;
-  const close = `</${name}>`;
-  for (let from = 0; ; ) {
-    const start = xml.indexOf(open, from);
-    const tagEnd = start === -1 ? -1 : xml.indexOf('>', start);
-    const end = tagEnd === -1 ? -1 : xml.indexOf(close, tagEnd);
-    if (end === -1) return found;
-    found.push({ attributes: xml.slice(start + open.length, tagEnd), body: xml.slice(tagEnd + 1, end) });
-    from = end + close.length;
-  }
-}
-
-function cleanCaption(raw: string): string {
-  // Entities arrive encoded twice ("&amp;#39;"), and srv3 wraps words in <s> tags.
-  return decodeEntities(decodeEntities(stripTags(raw)))
-    .replace(/\s+/g, ' ')
-    .trim();
 }

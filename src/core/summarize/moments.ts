@@ -17,6 +17,11 @@ export function locateBullets(
   const timed = (segments ?? []).filter((segment) => segment.startMs !== undefined);
   if (timed.length === 0) return bullets.map(() => undefined);
   const words = timed.map((segment) => wordSet(segment.text));
+  const [only] = timed;
+  const [onlyWords] = words;
+  if (timed.length === 1 && only && onlyWords) {
+    return bullets.map((text) => (sharesWords(text, onlyWords) ? only.startMs : undefined));
+  }
   const frequency = new Map<string, number>();
   for (const set of words) for (const word of set) frequency.set(word, (frequency.get(word) ?? 0) + 1);
   const weight = (word: string) => Math.log(timed.length / (frequency.get(word) ?? timed.length));
@@ -41,6 +46,19 @@ export function locateBullets(
     }
     return timed[chosen]?.startMs;
   });
+}
+
+/** Shared words that ground a bullet in the one segment of a transcript. */
+const MIN_SHARED_WORDS = 2;
+
+/**
+ * With one segment every word is in all of them, so no word weighs anything and there is nothing to
+ * choose between: a bullet is grounded there when it shares a few words with it.
+ */
+function sharesWords(text: string, words: ReadonlySet<string>): boolean {
+  let shared = 0;
+  for (const word of wordSet(text)) if (words.has(word)) shared += 1;
+  return shared >= MIN_SHARED_WORDS;
 }
 
 function wordSet(text: string): Set<string> {

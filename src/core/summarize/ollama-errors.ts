@@ -1,13 +1,6 @@
 import { cancelledError, RecapError } from '../errors.js';
 import { truncate } from '../text.js';
-import {
-  type OllamaHttp,
-  OllamaHttpError,
-  OllamaStreamEnded,
-  OllamaStreamError,
-  TagsResponse,
-  VersionResponse,
-} from './ollama-http.js';
+import { type OllamaApi, OllamaHttpError, OllamaStreamEnded, OllamaStreamError } from './ollama-http.js';
 
 /** A request to the model in flight, as far as naming its failure needs. */
 export interface ModelCall {
@@ -40,7 +33,7 @@ interface Context {
   host: string;
   model: string;
   idleTimeoutMs: number;
-  http: OllamaHttp;
+  api: OllamaApi;
   call: ModelCall;
   numCtx?: number;
 }
@@ -88,8 +81,7 @@ async function missingModel(error: OllamaHttpError, context: Context): Promise<R
   const pull = `Run \`ollama pull ${model}\` there`;
   let has = '';
   try {
-    const tags = await context.http.get('/api/tags', TagsResponse, AbortSignal.timeout(DIAGNOSIS_TIMEOUT_MS));
-    const names = tags.models.map((entry) => entry.name);
+    const names = await context.api.modelNames(AbortSignal.timeout(DIAGNOSIS_TIMEOUT_MS));
     has =
       names.length === 0
         ? `, which has no models yet. ${pull}.`
@@ -108,6 +100,7 @@ const NO_ROUTE = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'UND_ERR_C
 
 /** Failures to connect at all, which need no question to the server to explain. */
 function connectionProblem(error: unknown, host: string): RecapError | undefined {
+  if (causes(error).some((cause) => cause.message === 'bad port')) return blockedPort(error, host);
   const code = errorCodeOf(error);
   if (code === undefined) return undefined;
   const check = 'Is `ollama serve` running there, and does OLLAMA_HOST point to it?';
@@ -137,9 +130,9 @@ function connectionProblem(error: unknown, host: string): RecapError | undefined
 
 /** Something answered in a way Ollama does not: ask /api/version whether it is Ollama at all. */
 async function identifyServer(error: unknown, context: Context): Promise<RecapError> {
-  const { host, http } = context;
+  const { host, api } = context;
   try {
-    await http.get('/api/version', VersionResponse, AbortSignal.timeout(DIAGNOSIS_TIMEOUT_MS));
+    await api.version(AbortSignal.timeout(DIAGNOSIS_TIMEOUT_MS));
   } catch (versionError) {
     const evidence =
       versionError instanceof OllamaHttpError
@@ -157,12 +150,32 @@ async function identifyServer(error: unknown, context: Context): Promise<RecapEr
   return modelFailed(detail, error, host);
 }
 
+/**
+ * fetch will not connect to a port kept for another protocol (1, 22, 25, 6000 and more: the Fetch
+ * standard's "bad port" list, which undici applies as a network error with the cause "bad port").
+ */
+function blockedPort(error: unknown, host: string): RecapError {
+  const { port } = new URL(host);
+  return new RecapError(
+    'config_invalid',
+    `OLLAMA_HOST (${host}) uses port ${port}, which fetch refuses to connect to: it is kept for another protocol (a "bad port" in the Fetch standard). Serve Ollama on another port, such as its default 11434, and set OLLAMA_HOST to it.`,
+    { cause: error },
+  );
+}
+
+/** The error and its causes, outermost first (a few deep: fetch wraps the network's error once). */
+function causes(error: unknown): Error[] {
+  const chain: Error[] = [];
+  for (let current = error; chain.length < 5 && current instanceof Error; current = current.cause) {
+    chain.push(current);
+  }
+  return chain;
+}
+
 function errorCodeOf(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    const code = (current as NodeJS.ErrnoException).code;
+  for (const cause of causes(error)) {
+    const code = (cause as NodeJS.ErrnoException).code;
     if (typeof code === 'string') return code;
-    current = current.cause;
   }
   return undefined;
 }

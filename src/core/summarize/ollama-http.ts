@@ -1,11 +1,14 @@
+import { type ChatRequest, Ollama } from 'ollama';
 import { z } from 'zod';
 
 /**
- * The few endpoints of Ollama's HTTP API recap uses (docs/api.md), over `fetch`, every answer parsed
- * with zod. Written for recap rather than taken from the `ollama` package, whose client prints to
- * stdout on an error page ("Getting text from response") and on a line that is not JSON, and passes
- * no `truncate`/`shift` options: recap owns its output and must tell an Ollama server from anything
- * else answering at OLLAMA_HOST.
+ * The endpoints of Ollama's HTTP API recap uses, through the `ollama` package (ollama-js), every
+ * answer parsed with zod. The library is given recap's own fetch, which checks each response before
+ * the library reads it: an HTTP error, a body that is not JSON, a stream line that is not a JSON
+ * object, an error mid-stream and a stream that ends unfinished all become recap's errors here. The
+ * library would otherwise print on some of them (`checkOk` logs "Getting text from response" for an
+ * error page that is not JSON, `parseJSON` warns "invalid json" for every bad stream line and skips
+ * it: ollama-js src/utils.ts) and describe the rest as plain Errors recap could not tell apart.
  */
 
 /** The server answered with an HTTP error: `message` is Ollama's `{"error": …}`, or the start of the body. */
@@ -40,12 +43,13 @@ export class OllamaStreamError extends Error {
   override readonly name = 'OllamaStreamError';
 }
 
-export const VersionResponse = z.object({ version: z.string() });
-export const TagsResponse = z.object({ models: z.array(z.object({ name: z.string() })) });
-export const ShowResponse = z.object({
+const VersionResponse = z.object({ version: z.string() });
+const TagsResponse = z.object({ models: z.array(z.object({ name: z.string() })) });
+const ShowResponse = z.object({
   model_info: z.record(z.string(), z.unknown()).optional(),
   capabilities: z.array(z.string()).optional(),
 });
+export type ShowResponse = z.infer<typeof ShowResponse>;
 
 const ChatPiece = z.object({
   message: z.object({ content: z.string().optional() }).optional(),
@@ -61,41 +65,72 @@ const ChatPiece = z.object({
 export type ChatPiece = z.infer<typeof ChatPiece>;
 const ErrorBody = z.object({ error: z.string() });
 
-export interface OllamaHttp {
-  get<T>(path: string, schema: z.ZodType<T>, signal: AbortSignal): Promise<T>;
-  post<T>(path: string, body: object, schema: z.ZodType<T>, signal: AbortSignal): Promise<T>;
-  /** POST /api/chat with `stream: true`: the NDJSON pieces as they arrive, the last one `done`. */
-  chatStream(body: object, signal: AbortSignal): AsyncGenerator<ChatPiece>;
+/**
+ * A chat request as recap sends it: ollama-js posts the request object as given
+ * (`processStreamableRequest` → `post`), so the fields its types do not know yet reach the server.
+ * `truncate` and `shift` are Ollama's since 0.12.6 (api/types.go, ChatRequest).
+ */
+export type RecapChatRequest = Omit<ChatRequest, 'stream'> & { truncate: boolean; shift: boolean };
+
+export interface OllamaApi {
+  show(model: string, signal: AbortSignal): Promise<ShowResponse>;
+  /** The names of the models the server has (`/api/tags`). */
+  modelNames(signal: AbortSignal): Promise<string[]>;
+  version(signal: AbortSignal): Promise<string>;
+  /** A streamed chat: the NDJSON pieces as they arrive, the last one `done`. */
+  chat(request: RecapChatRequest, signal: AbortSignal): AsyncGenerator<ChatPiece>;
 }
 
-export function createOllamaHttp(host: string, fetchImpl: typeof globalThis.fetch): OllamaHttp {
-  const send = async (path: string, signal: AbortSignal, body?: object): Promise<Response> => {
-    const response = await fetchImpl(`${host}${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal,
+export function createOllamaApi(host: string, fetchImpl: typeof globalThis.fetch): OllamaApi {
+  /**
+   * A client for one request: its fetch ends with `signal` and checks what the server sends. One per
+   * request also because ollama-js keeps every stream it started in a list it clears only when the
+   * stream ends with `done` (AbortableAsyncIterator's callback): a shared client would keep the
+   * failed ones for good.
+   */
+  const client = (signal: AbortSignal, body: BodyKind) =>
+    new Ollama({ host, fetch: guardedFetch(fetchImpl, signal, body) });
+  return {
+    show: async (model, signal) => checked(await client(signal, 'json').show({ model }), ShowResponse),
+    async modelNames(signal) {
+      const tags = checked(await client(signal, 'json').list(), TagsResponse);
+      return tags.models.map((entry) => entry.name);
+    },
+    version: async (signal) => checked(await client(signal, 'json').version(), VersionResponse).version,
+    async *chat(request, signal) {
+      const stream = await client(signal, 'ndjson').chat({ ...request, stream: true });
+      for await (const piece of stream) yield checked(piece, ChatPiece);
+    },
+  };
+}
+
+type BodyKind = 'json' | 'ndjson';
+
+/**
+ * Lets through only what an Ollama server sends: a non-2xx answer is thrown as OllamaHttpError (the
+ * library never reads it), a JSON body is checked to be JSON, and a stream is rewritten line by line
+ * into JSON objects (see ndjsonGuard). The library's own signal (it aborts a stream it was asked to)
+ * is kept alongside the request's.
+ */
+function guardedFetch(
+  fetchImpl: typeof globalThis.fetch,
+  signal: AbortSignal,
+  kind: BodyKind,
+): typeof globalThis.fetch {
+  return async (input, init) => {
+    const response = await fetchImpl(input, {
+      ...init,
+      signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal,
     });
     if (!response.ok) throw await httpError(response);
-    return response;
-  };
-  const parse = async <T>(response: Response, schema: z.ZodType<T>): Promise<T> =>
-    parseJson(await response.text(), schema);
-  return {
-    get: async (path, schema, signal) => parse(await send(path, signal), schema),
-    post: async (path, body, schema, signal) => parse(await send(path, signal, body), schema),
-    async *chatStream(body, signal) {
-      const response = await send('/api/chat', signal, { ...body, stream: true });
-      if (!response.body) throw new OllamaProtocolError('the chat answer had no body');
-      for await (const value of ndjsonValues(response.body)) {
-        const error = ErrorBody.safeParse(value);
-        if (error.success) throw new OllamaStreamError(error.data.error);
-        const piece = checked(value, ChatPiece);
-        yield piece;
-        if (piece.done) return;
-      }
-      throw new OllamaStreamEnded('the answer stopped before the model finished (it repeated itself)');
-    },
+    const headers = { status: response.status, headers: response.headers };
+    if (kind === 'json') {
+      const text = await response.text();
+      jsonOf(text);
+      return new Response(text, headers);
+    }
+    if (!response.body) throw new OllamaProtocolError('the chat answer had no body');
+    return new Response(response.body.pipeThrough(ndjsonGuard()), headers);
   };
 }
 
@@ -109,10 +144,6 @@ async function httpError(response: Response): Promise<OllamaHttpError> {
   }
   const start = text.replace(/\s+/g, ' ').trim().slice(0, 120);
   return new OllamaHttpError(response.status, start || `HTTP ${response.status}`, false);
-}
-
-function parseJson<T>(text: string, schema: z.ZodType<T>): T {
-  return checked(jsonOf(text), schema);
 }
 
 function checked<T>(value: unknown, schema: z.ZodType<T>): T {
@@ -129,20 +160,43 @@ function jsonOf(text: string): unknown {
   }
 }
 
-/** The values of a stream of JSON lines (NDJSON). */
-async function* ndjsonValues(body: ReadableStream<Uint8Array>): AsyncGenerator<unknown> {
+/**
+ * A stream of JSON lines (NDJSON) rewritten as the library can read it without a word: one JSON
+ * object per line, blank lines dropped. It fails with recap's error on a line that is not a JSON
+ * object, on Ollama's `{"error": …}` (server/routes.go writes it mid-stream when the runner fails),
+ * and when the stream ends without `done: true`.
+ */
+function ndjsonGuard(): TransformStream<Uint8Array, Uint8Array> {
   const decoder = new TextDecoder();
+  const encoder = new TextEncoder();
   let buffer = '';
-  for await (const chunk of body) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let newline = buffer.indexOf('\n');
-    while (newline !== -1) {
-      const line = buffer.slice(0, newline).trim();
-      buffer = buffer.slice(newline + 1);
-      if (line !== '') yield jsonOf(line);
-      newline = buffer.indexOf('\n');
+  let done = false;
+  const forward = (line: string, controller: TransformStreamDefaultController<Uint8Array>) => {
+    if (line.trim() === '') return;
+    const value = jsonOf(line);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new OllamaProtocolError(`a line of the answer was not a JSON object: ${line.slice(0, 80)}`);
     }
-  }
-  const rest = (buffer + decoder.decode()).trim();
-  if (rest !== '') yield jsonOf(rest);
+    const error = ErrorBody.safeParse(value);
+    if (error.success) throw new OllamaStreamError(error.data.error);
+    if ((value as { done?: unknown }).done === true) done = true;
+    controller.enqueue(encoder.encode(`${JSON.stringify(value)}\n`));
+  };
+  return new TransformStream({
+    transform(chunk, controller) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let newline = buffer.indexOf('\n');
+      while (newline !== -1) {
+        forward(buffer.slice(0, newline), controller);
+        buffer = buffer.slice(newline + 1);
+        newline = buffer.indexOf('\n');
+      }
+    },
+    flush(controller) {
+      forward(buffer + decoder.decode(), controller);
+      if (!done) {
+        throw new OllamaStreamEnded('the answer stopped before the model finished (it repeated itself)');
+      }
+    },
+  });
 }

@@ -1,7 +1,7 @@
 import { onAbort } from '../abort-listener.js';
 import { cancelledError } from '../errors.js';
 import { type ModelCall, nameOllamaError } from './ollama-errors.js';
-import { type ChatPiece, createOllamaHttp, OllamaStreamEnded, ShowResponse } from './ollama-http.js';
+import { type ChatPiece, createOllamaApi, type RecapChatRequest } from './ollama-http.js';
 import type { ChatMessage } from './prompt.js';
 
 export interface ModelChatRequest {
@@ -35,6 +35,12 @@ export interface LanguageModel {
    * AnswerCutShort when the answer stopped unfinished (the model looped).
    */
   chat(request: ModelChatRequest): Promise<ModelChatAnswer>;
+  /**
+   * Whether the server refuses a prompt longer than num_ctx instead of cutting it, so that an answer
+   * proves its prompt was read whole (Ollama 0.12.6 and later, asked with `truncate: false`, as every
+   * chat here is). False when the server does not say.
+   */
+  refusesOverflow(signal: AbortSignal): Promise<boolean>;
 }
 
 export interface OllamaModelOptions {
@@ -47,10 +53,19 @@ export interface OllamaModelOptions {
 
 /** Used when /api/show names no context length: the smallest window current models have. */
 const FALLBACK_CONTEXT_LENGTH = 2048;
+/**
+ * The first release that honours `truncate: false` for chat, answering 400 "the input length exceeds
+ * the context length" (api/types.go gained ChatRequest.Truncate and Shift, and both runners
+ * errorInputTooLong, in v0.12.6). A build without a version says 0.0.0 (version/version.go).
+ */
+const REFUSES_OVERFLOW_SINCE = [0, 12, 6] as const;
+/** How long asking the server's version may take. */
+const VERSION_TIMEOUT_MS = 5_000;
 
 export function createOllamaModel(options: OllamaModelOptions): LanguageModel {
-  const http = createOllamaHttp(options.host, options.fetch ?? globalThis.fetch);
+  const api = createOllamaApi(options.host, options.fetch ?? globalThis.fetch);
   let lookup: Promise<number> | undefined;
+  let refusal: Promise<boolean> | undefined;
 
   /**
    * Tied to no caller's signal: the first caller leaving, or the start-up check's time limit, must
@@ -59,13 +74,26 @@ export function createOllamaModel(options: OllamaModelOptions): LanguageModel {
   async function readContextLength(): Promise<number> {
     const call = startCall(undefined, options.idleTimeoutMs);
     try {
-      const show = await http.post('/api/show', { model: options.model }, ShowResponse, call.signal);
+      const show = await api.show(options.model, call.signal);
       const info = show.model_info ?? {};
       const architecture = info['general.architecture'];
       const length = typeof architecture === 'string' ? info[`${architecture}.context_length`] : undefined;
       return typeof length === 'number' && length > 0 ? length : FALLBACK_CONTEXT_LENGTH;
     } catch (error) {
-      throw await nameOllamaError(error, { ...options, http, call });
+      throw await nameOllamaError(error, { ...options, api, call });
+    } finally {
+      call.end();
+    }
+  }
+
+  /** Asked once; a server that does not answer is judged as one that may cut, and asked again next time. */
+  async function readRefusal(): Promise<boolean> {
+    const call = startCall(undefined, Math.min(options.idleTimeoutMs, VERSION_TIMEOUT_MS));
+    try {
+      return atLeast(await api.version(call.signal), REFUSES_OVERFLOW_SINCE);
+    } catch {
+      refusal = undefined;
+      return false;
     } finally {
       call.end();
     }
@@ -74,6 +102,10 @@ export function createOllamaModel(options: OllamaModelOptions): LanguageModel {
   return {
     name: options.model,
     host: options.host,
+    refusesOverflow(signal) {
+      refusal ??= readRefusal();
+      return untilAborted(refusal, signal);
+    },
     contextLength(signal) {
       lookup ??= readContextLength().catch((error: unknown) => {
         lookup = undefined;
@@ -85,14 +117,15 @@ export function createOllamaModel(options: OllamaModelOptions): LanguageModel {
       const call = startCall(request.signal, options.idleTimeoutMs);
       try {
         let content = '';
-        for await (const piece of http.chatStream(chatBody(options.model, request), call.signal)) {
+        for await (const piece of api.chat(chatBody(options.model, request), call.signal)) {
           call.touch();
           content += piece.message?.content ?? '';
           if (piece.done) return answerOf(content, piece);
         }
-        throw new OllamaStreamEnded('the answer stopped before the model finished');
+        // The guard fails a stream that ends without `done`; this is for the type checker.
+        throw new Error('the answer ended without done');
       } catch (error) {
-        throw await nameOllamaError(error, { ...options, http, call, numCtx: request.numCtx });
+        throw await nameOllamaError(error, { ...options, api, call, numCtx: request.numCtx });
       } finally {
         call.end();
       }
@@ -100,7 +133,7 @@ export function createOllamaModel(options: OllamaModelOptions): LanguageModel {
   };
 }
 
-function chatBody(model: string, request: ModelChatRequest): object {
+function chatBody(model: string, request: ModelChatRequest): RecapChatRequest {
   return {
     model,
     messages: request.messages.map((message) => ({ ...message })),
@@ -114,6 +147,17 @@ function chatBody(model: string, request: ModelChatRequest): object {
     shift: false,
     options: { num_ctx: request.numCtx, num_predict: request.numPredict, temperature: 0.2 },
   };
+}
+
+/** Whether a version such as "0.17.4" or "0.12.6-rc1" is at least `least`. */
+function atLeast(version: string, least: readonly number[]): boolean {
+  const parts = version.split('.').map((part) => Number.parseInt(part, 10));
+  for (const [index, wanted] of least.entries()) {
+    const part = parts[index];
+    if (part === undefined || Number.isNaN(part)) return false;
+    if (part !== wanted) return part > wanted;
+  }
+  return true;
 }
 
 const NS_PER_MS = 1_000_000;
@@ -135,8 +179,8 @@ function answerOf(content: string, done: ChatPiece): ModelChatAnswer {
 }
 
 /**
- * One request's own signal: it fires when the caller's does, or when the server has said nothing for
- * `idleMs`. A plain timer and controller, both dropped at `end()`, so nothing outlives the call.
+ * One request's own signal: it fires when the caller's does, when the server has said nothing for
+ * `idleMs`, and at `end()`. A plain timer and controller, so nothing outlives the call.
  */
 function startCall(callerSignal: AbortSignal | undefined, idleMs: number): ModelCall {
   const controller = new AbortController();
@@ -163,6 +207,9 @@ function startCall(callerSignal: AbortSignal | undefined, idleMs: number): Model
     end: () => {
       clearTimeout(timer);
       unlink();
+      // ollama-js stops reading a stream at `done`, or where recap threw, without cancelling it:
+      // aborting closes whatever is still open (after a whole answer, nothing).
+      controller.abort(new Error('the call ended'));
     },
   };
 }

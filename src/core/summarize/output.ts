@@ -2,16 +2,40 @@ import type { z } from 'zod';
 
 export type ParseOutcome<T> = { ok: true; value: T } | { ok: false; problem: string };
 
-const THINK_BLOCK = /<think>[\s\S]*?<\/think>/gi;
-const UNCLOSED_THINK = /<think>[\s\S]*$/i;
-const FENCE = /^```(?:json)?\s*([\s\S]*?)\s*```$/i;
+const THINK_OPEN = /<think>/gi;
+const THINK_CLOSE = /<\/think>/gi;
+const FENCE = '```';
 
 /** Removes what reasoning models write before their answer, and a Markdown fence around it. */
 export function cleanModelText(raw: string): string {
-  let text = raw.replace(THINK_BLOCK, '').replace(UNCLOSED_THINK, '').trim();
-  const fenced = FENCE.exec(text);
-  if (fenced?.[1] !== undefined) text = fenced[1].trim();
-  return text;
+  return withoutFence(withoutThinking(raw).trim());
+}
+
+/**
+ * The text without its `<think>…</think>` blocks (any case), and without an unclosed one's rest. A
+ * forward scan for each tag in turn, so the time stays linear in the answer's length whatever it holds.
+ */
+function withoutThinking(raw: string): string {
+  let kept = '';
+  let from = 0;
+  for (;;) {
+    THINK_OPEN.lastIndex = from;
+    const open = THINK_OPEN.exec(raw);
+    if (!open) return kept + raw.slice(from);
+    kept += raw.slice(from, open.index);
+    THINK_CLOSE.lastIndex = open.index + open[0].length;
+    const close = THINK_CLOSE.exec(raw);
+    if (!close) return kept;
+    from = close.index + close[0].length;
+  }
+}
+
+/** The inside of a Markdown code fence (```, or ```json in any case) around the whole text. */
+function withoutFence(text: string): string {
+  if (text.length < 2 * FENCE.length || !text.startsWith(FENCE) || !text.endsWith(FENCE)) return text;
+  const inside = text.slice(FENCE.length, -FENCE.length);
+  const language = inside.slice(0, 4).toLowerCase() === 'json' ? 4 : 0;
+  return inside.slice(language).trim();
 }
 
 /** Parses a model's answer against the schema, saying what was wrong in words the model can act on. */

@@ -7,7 +7,7 @@ import { renderForModel, splitIntoParts } from './chunking.js';
 import { AnswerCutShort, PromptTooLong } from './ollama-errors.js';
 import type { LanguageModel, ModelChatAnswer } from './ollama-model.js';
 import { parseModelJson, stripBulletMark } from './output.js';
-import { nextPlan, type Plan, PromptOverflow, readCount, unwrapOverflow } from './plan.js';
+import { type Plan, PromptOverflow, promptTokensRead, Replanner, unwrapOverflow } from './plan.js';
 import {
   type ChatMessage,
   DOCUMENT_PROMPTS,
@@ -42,14 +42,12 @@ export interface Summarizer {
 }
 
 /** Room kept for the answer (and its cap, num_predict): five short sentences as JSON, or up to eight notes. */
-const SUMMARY_ANSWER_TOKENS = 512;
+export const SUMMARY_ANSWER_TOKENS = 512;
 const NOTES_ANSWER_TOKENS = 640;
 /** num_ctx is rounded up to this step, so documents of similar size share one model load. */
 const CONTEXT_STEP = 256;
 /** Below this many tokens for content, a part would be mostly instructions: the context is too small. */
 const MIN_PART_TOKENS = 256;
-/** When a careful plan's prompt did not fit, the plan is redone with larger estimates this many times. */
-const MAX_REPLANS = 2;
 
 export function createSummarizer(options: SummarizerOptions): Summarizer {
   const maxModelCalls = options.maxModelCalls ?? Number.POSITIVE_INFINITY;
@@ -67,19 +65,16 @@ export function createSummarizer(options: SummarizerOptions): Summarizer {
       };
       // Shared by every attempt: a plan that had to be redone still cost its calls.
       const stats: Omit<SummaryStats, 'ms'> = { chunks: 1, modelCalls: 0, promptTokens: 0, numCtx: 0 };
-      let plan: Plan = { scale: 1, optimistic: true };
-      let replans = 0;
+      const replanner = new Replanner();
       for (;;) {
-        const job = new SummaryJob(options.model, limits, plan, document.title, run, stats);
+        const job = new SummaryJob(options.model, limits, replanner.plan, document.title, run, stats);
         try {
           const { bullets } = await job.execute(content);
           const summary = { bullets: bullets.map(stripBulletMark) };
           return { summary, stats: { ...stats, ms: Math.round(performance.now() - started) } };
         } catch (error) {
-          // The fallback from an optimistic single call is not counted: the careful plan comes next.
           if (!(error instanceof PromptOverflow)) throw error;
-          if (!error.optimistic && replans++ >= MAX_REPLANS) throw unwrapOverflow(error);
-          plan = nextPlan(plan, error);
+          if (!replanner.next(error)) throw unwrapOverflow(error, options.model.host);
           run.onProgress?.({ stage: 'retrying', reason: 'the document is denser than estimated' });
         }
       }
@@ -258,9 +253,10 @@ class SummaryJob {
     this.stats.modelCalls += 1;
     this.stats.numCtx = Math.max(this.stats.numCtx, numCtx);
     if (answer === undefined) return undefined;
-    const read = readCount(answer.promptEvalCount, this.model);
-    this.stats.promptTokens += read;
-    if (read > numCtx - answerTokens) throw new PromptOverflow(estimated, read, numCtx, optimistic);
+    const count = answer.promptEvalCount;
+    const room = numCtx - answerTokens;
+    const read = { count, estimated, numCtx, room, optimistic };
+    this.stats.promptTokens += await promptTokensRead(read, this.model, this.request.signal);
     return answer;
   }
 

@@ -45,13 +45,20 @@ export class DirectMessages {
 
   private open(body: Json, response: ServerResponse): void {
     const user = this.world.users.get(String(body.recipient_id ?? ''));
-    if (!user) return sendError(response, unknownUser);
+    if (!user) {
+      sendError(response, unknownUser);
+      return;
+    }
     const existing = [...this.world.channels.values()].find(
       (c) => this.recipientOf(String(c.id)) === user.id,
     );
-    if (existing) return sendJson(response, 200, existing);
-    const channel = { id: nextSnowflake(), type: ChannelType.DM, recipients: [user], last_message_id: null };
-    this.world.channels.set(channel.id, channel);
+    const channel = existing ?? {
+      id: nextSnowflake(),
+      type: ChannelType.DM,
+      recipients: [user],
+      last_message_id: null,
+    };
+    this.world.channels.set(String(channel.id), channel);
     sendJson(response, 200, channel);
   }
 

@@ -26,7 +26,11 @@ export interface FailureSpec {
   message?: string;
 }
 
-type Fault = { kind: 'rate-limit'; spec: RateLimitSpec } | { kind: 'fail'; spec: FailureSpec };
+type Fault =
+  | { kind: 'rate-limit'; spec: RateLimitSpec }
+  | { kind: 'fail'; spec: FailureSpec }
+  /** Lets one matching request through untouched: queued before a fault, it delays it to a later call. */
+  | { kind: 'pass' };
 
 /**
  * Faults queued per route, each answered once. A route is written as in the docs' routes, with `:name`
@@ -43,10 +47,11 @@ export class Faults {
     this.queued.push({ route, fault });
   }
 
-  /** The first fault queued for this request, removed from the queue. */
-  take(method: string, path: string): { route: string; fault: Fault } | undefined {
+  /** The first fault queued for this request, removed from the queue (a `pass` is removed and answers nothing). */
+  take(method: string, path: string): { route: string; fault: Exclude<Fault, { kind: 'pass' }> } | undefined {
     const index = this.queued.findIndex(({ route }) => routeMatches(route, method, path));
-    return index < 0 ? undefined : this.queued.splice(index, 1)[0];
+    const taken = index < 0 ? undefined : this.queued.splice(index, 1)[0];
+    return taken && taken.fault.kind !== 'pass' ? { route: taken.route, fault: taken.fault } : undefined;
   }
 }
 
@@ -58,7 +63,11 @@ export function routeMatches(route: string, method: string, path: string): boole
   return expected.length === actual.length && expected.every((s, i) => s.startsWith(':') || s === actual[i]);
 }
 
-export function sendFault(response: ServerResponse, route: string, fault: Fault): unknown {
+export function sendFault(
+  response: ServerResponse,
+  route: string,
+  fault: Exclude<Fault, { kind: 'pass' }>,
+): unknown {
   if (fault.kind === 'fail') {
     const { status, code = 0 } = fault.spec;
     const message =

@@ -73,6 +73,15 @@ export class FakeGateway {
     if (this.current) this.send(this.current, event);
   }
 
+  /**
+   * The app's Message Content intent is turned off (or on) in the Developer Portal: later IDENTIFYs asking
+   * for it are closed with 4014. Whether Discord also closes a live session is not documented; this fake
+   * keeps it (and the fake's REST reads follow the new setting).
+   */
+  setMessageContentApproved(approved: boolean): void {
+    this.options.messageContentApproved = approved;
+  }
+
   /** Closes the connection as Discord does before asking for a resume. */
   closeCurrent(code: number): void {
     this.current?.close(code, 'test');

@@ -259,6 +259,28 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}) {
       faults.add(route, { kind: 'rate-limit', spec });
     },
 
+    /** The matching request after the next `passes` ones answers 429 (see faults.ts), once. */
+    rateLimitAfter(route: string, passes: number, spec: RateLimitSpec): void {
+      for (let pass = 0; pass < passes; pass++) faults.add(route, { kind: 'pass' });
+      faults.add(route, { kind: 'rate-limit', spec });
+    },
+
+    /** A role in the guild (its members are given it with `addUser(…, { roles })`). */
+    addRole(name: string): string {
+      const id = nextSnowflake();
+      world.addRole(id, name, 0n, 1);
+      return id;
+    },
+
+    /**
+     * The Message Content intent is turned off in the Developer Portal while the bot is connected: from
+     * now on REST reads of other people's messages come without content (messages.ts, `redacted`).
+     */
+    revokeMessageContent(): void {
+      context.messageContentApproved = false;
+      gateway.setMessageContentApproved(false);
+    },
+
     /** The next matching request fails (a 5xx, or an API error with its code), once. */
     failNext(route: string, spec: FailureSpec): void {
       faults.add(route, { kind: 'fail', spec });

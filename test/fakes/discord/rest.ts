@@ -98,6 +98,10 @@ function otherRoute(deps: RestDeps, request: Request, response: ServerResponse):
       ? sendJson(response, 200, member)
       : sendError(response, { status: 404, body: { message: 'Unknown Member', code: 10007 } });
   }
+  if (method === 'GET' && parts[0] === 'guilds' && parts[2] === 'roles' && parts.length === 3) {
+    // "Get Guild Roles": every role of the guild (guild.mdx); any member's bot may list them.
+    return sendJson(response, 200, [...world.roles.values()]);
+  }
   if (method === 'GET' && parts[0] === 'guilds' && parts[2] === 'threads' && parts[3] === 'active') {
     // "Returns all active threads in the guild ... ordered by their id, in descending order" (guild.mdx).
     const threads = world

@@ -123,6 +123,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
 
     /** The next call to `method` answers HTTP 429 with Retry-After (seconds), once. */
     rateLimitNext,
+    /** The call to `method` after the next `passes` ones answers HTTP 429 with Retry-After (seconds), once. */
+    rateLimitAfter(method: string, passes: number, seconds = 1): void {
+      for (let pass = 0; pass < passes; pass++) limits.add(method, { kind: 'pass' });
+      rateLimitNext(method, seconds);
+    },
     /** Kept for older tests: `rateLimitOnce.add(method)` is `rateLimitNext(method, 1)`. */
     rateLimitOnce: { add: (method: string) => rateLimitNext(method, 1) },
     /** The next call to `method` fails once: `{ ok: false, error }`, or an HTTP status. */
@@ -216,7 +221,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
   };
 }
 
-function sendFault(response: ServerResponse, fault: Fault): unknown {
+function sendFault(response: ServerResponse, fault: Exclude<Fault, { kind: 'pass' }>): unknown {
   if (fault.kind === 'error') return sendJson(response, 200, { ok: false, error: fault.error });
   if (fault.kind === 'status') return sendJson(response, fault.status, { ok: false, error: 'fatal_error' });
   response.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(fault.seconds) });

@@ -42,7 +42,9 @@ export interface TierOptions {
 export type Fault =
   | { kind: 'rate-limit'; seconds: number }
   | { kind: 'error'; error: string }
-  | { kind: 'status'; status: number };
+  | { kind: 'status'; status: number }
+  /** Lets one call through untouched: queued before a fault, it moves the fault to a later call. */
+  | { kind: 'pass' };
 
 const DOCUMENTED_PER_MINUTE: Record<Tier, number> = { 1: 1, 2: 20, 3: 50, 4: 100 };
 const HISTORY_METHODS = new Set(['conversations.history', 'conversations.replies']);
@@ -63,9 +65,12 @@ export class Limits {
   }
 
   /** A queued fault for this call, or a 429 from its tier's budget; undefined when it may proceed. */
-  check(method: string): Fault | undefined {
+  check(method: string): Exclude<Fault, { kind: 'pass' }> | undefined {
     const queued = this.queued.get(method);
-    if (queued?.length) return queued.shift();
+    if (queued?.length) {
+      const fault = queued.shift();
+      return fault?.kind === 'pass' ? undefined : fault;
+    }
     const tier = this.tierOf(method);
     if (!this.tiers || tier === undefined) return undefined;
     const windowMs = this.tiers.windowMs ?? 60_000;

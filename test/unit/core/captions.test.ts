@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mergeCaptions, PARAGRAPH } from '../../../src/core/sources/formats/caption-paragraphs.js';
 import { decodeEntities, stripTags } from '../../../src/core/sources/formats/markup.js';
 import { parseSrt } from '../../../src/core/sources/formats/srt.js';
-import { parseVtt, vttCues } from '../../../src/core/sources/formats/vtt.js';
-import { parseTimedText } from '../../../src/core/sources/youtube.js';
+import { parseVtt, voiceOf, vttCues } from '../../../src/core/sources/formats/vtt.js';
+import { parseTimedText } from '../../../src/core/sources/youtube-answers.js';
 import { locateBullets } from '../../../src/core/summarize/moments.js';
 import { readFixture } from '../../helpers/fixtures.js';
 
@@ -20,6 +20,25 @@ describe('caption cues', () => {
   it('reads voices with classes as speakers', () => {
     const vtt = 'WEBVTT\n\n00:01.000 --> 00:02.000\n<v.loud.first Ana Souza>Hello <b>there</b></v>\n';
     expect(parseVtt(vtt)).toEqual([{ text: 'Hello there', startMs: 1000, speaker: 'Ana Souza' }]);
+  });
+
+  it.each([
+    ['<v Ana>Hello', 'Ana'],
+    ['<v.loud.first  Ana Souza >Hello', 'Ana Souza'],
+    ['<b>Hi</b> <v\tBob>there', 'Bob'],
+    ['<v.a<v Bob>two tags, the first unfinished', 'Bob'],
+    ['<v <v Bob>a name cannot start with "<"', 'Bob'],
+    ['<v>no name', undefined],
+    ['<v. Ana>an empty class', undefined],
+    ['<v Ana no end', undefined],
+    ['<video>not a voice', undefined],
+  ])('reads the voice of %j as %j', (line, speaker) => {
+    expect(voiceOf(line)).toBe(speaker);
+  });
+
+  it('reads the voice of a tag with four million classes (a regular expression overflowed its stack)', () => {
+    const cue = `WEBVTT\n\n00:01.000 --> 00:02.000\n<v${'.a'.repeat(4_000_000)} Ana>Hello\n`;
+    expect(vttCues(cue)).toEqual([{ text: 'Hello', startMs: 1000, speaker: 'Ana' }]);
   });
 
   it('reads a cue of 200,000 lines', () => {

@@ -124,6 +124,18 @@ describe('citations', () => {
     expect(bullet?.sources.map((m) => m.author.name)).toEqual(['Ana']);
   });
 
+  it('keeps a name that the cited message itself names', () => {
+    const named = transcriptOf(
+      conversation([
+        message(dana, '09:00', 'Sam owns the release notes from now on'),
+        message(sam, '09:05', 'ok'),
+      ]),
+    );
+    const [bullet] = resolveCitations(['Sam owns the release notes [1]'], named);
+    expect(bullet?.text).toBe('Sam owns the release notes');
+    expect(bullet?.sources.map((m) => m.author.name)).toEqual(['Dana']);
+  });
+
   it('tells a full name from a shorter one inside it', () => {
     const [bullet] = resolveCitations(['Ana Lima confirmed the venue for March [4]'], chat);
     expect(bullet?.text).toBe('Ana Lima confirmed the venue for March');
@@ -135,7 +147,7 @@ describe('the footer', () => {
   it('counts messages, people and the time span, and says what was left out', () => {
     const chat = conversation(
       [message(dana, '09:12', 'a'), message(sam, '12:00', 'b'), message(dana, '17:40', 'c')],
-      { botMessages: 12, systemMessages: 0, beyondLimit: 37, cutByRateLimit: false },
+      { ...noneLeftOut(), botMessages: 12, beyondLimit: 37 },
     );
     expect(recapFooter(chat)).toBe(
       '3 messages by 2 people, 09:12–17:40 UTC; 12 bot messages skipped; 37 older messages beyond the limit',
@@ -195,7 +207,8 @@ describe('what a recap covers', () => {
   });
 
   it('describes a window as people say it', () => {
-    expect(describeWindow(86_400_000)).toBe('1 day');
+    expect(describeWindow(86_400_000)).toBe('24 hours');
+    expect(describeWindow(3 * 86_400_000)).toBe('3 days');
     expect(describeWindow(2 * 3_600_000)).toBe('2 hours');
     expect(describeWindow(90 * 60_000)).toBe('90 minutes');
   });

@@ -75,6 +75,26 @@ describe('cleanModelText and stripBulletMark', () => {
     expect(cleanModelText(five)).toBe(five);
   });
 
+  it('removes every <think> block in any case, and an unclosed one to the end', () => {
+    expect(cleanModelText(`<think>a</think>${five}<THINK>b</Think>`)).toBe(five);
+    expect(cleanModelText(`<think>a</think> ${five} <think>never closed {"bullets": []}`)).toBe(five);
+    expect(cleanModelText('</think> stays without its opening')).toBe('</think> stays without its opening');
+  });
+
+  it.each([
+    ['```json', '```'],
+    ['```JSON\n', '\n```'],
+    ['```\n', '\n```'],
+  ])('removes a fence written as %j … %j', (open, close) => {
+    expect(cleanModelText(`${open}${five}${close}`)).toBe(five);
+  });
+
+  it('keeps a text that only starts or only ends with a fence, and what is inside a fence', () => {
+    expect(cleanModelText(`\`\`\`json\n${five}`)).toBe(`\`\`\`json\n${five}`);
+    expect(cleanModelText('```\n{"a": "``` inside"}\n```')).toBe('{"a": "``` inside"}');
+    expect(cleanModelText('```')).toBe('```');
+  });
+
   it.each(['- Point.', '• Point.', '* Point.', '1. Point.', '2) Point.'])(
     'strips the list mark of "%s"',
     (bullet) => {

@@ -12,6 +12,7 @@ export type ZipParts = { ok: true; parts: Map<string, Buffer> } | { ok: false; r
 
 const BOMB = 'it expands to far more than a document (a zip bomb?)';
 const DAMAGED = 'a file inside it is damaged';
+const ZIP64 = 'it is a ZIP64 archive';
 
 /**
  * Unzips a ZIP archive (a .docx is one) once, with a hard cap on the bytes inflated, and returns the
@@ -26,7 +27,7 @@ export function readZipParts(bytes: Uint8Array, limits: ZipLimits): ZipParts {
   if (end === -1) return { ok: false, reason: 'it is not a valid ZIP archive' };
   const entries = view.readUInt16LE(end + 10);
   let offset = view.readUInt32LE(end + 16);
-  if (entries === 0xffff || offset === 0xffffffff) return { ok: false, reason: 'it is a ZIP64 archive' };
+  if (hasZip64EndRecords(view, end)) return { ok: false, reason: ZIP64 };
   if (entries > limits.maxEntries)
     return { ok: false, reason: `it holds ${entries} files, more than a document has` };
   const parts = new Map<string, Buffer>();
@@ -36,6 +37,7 @@ export function readZipParts(bytes: Uint8Array, limits: ZipLimits): ZipParts {
     const entry = readDirectoryEntry(view, offset);
     if (!entry) return { ok: false, reason: 'its file list is damaged' };
     offset = entry.next;
+    if (entry.zip64) return { ok: false, reason: ZIP64 };
     if (seen.has(entry.name)) return { ok: false, reason: `it lists ${entry.name} twice` };
     seen.add(entry.name);
     if (!limits.keep(entry.name)) continue;
@@ -52,6 +54,8 @@ interface DirectoryEntry {
   method: number;
   compressedSize: number;
   localOffset: number;
+  /** Its sizes or place are in a ZIP64 extra field: -1 (0xFFFFFFFF) stands in for them here. */
+  zip64: boolean;
   next: number;
 }
 
@@ -60,11 +64,14 @@ function readDirectoryEntry(view: Buffer, offset: number): DirectoryEntry | unde
   const nameLength = view.readUInt16LE(offset + 28);
   const extraLength = view.readUInt16LE(offset + 30);
   const commentLength = view.readUInt16LE(offset + 32);
+  const compressedSize = view.readUInt32LE(offset + 20);
+  const localOffset = view.readUInt32LE(offset + 42);
   return {
     name: view.toString('utf8', offset + 46, offset + 46 + nameLength),
     method: view.readUInt16LE(offset + 10),
-    compressedSize: view.readUInt32LE(offset + 20),
-    localOffset: view.readUInt32LE(offset + 42),
+    compressedSize,
+    localOffset,
+    zip64: [compressedSize, view.readUInt32LE(offset + 24), localOffset].includes(0xffffffff),
     next: offset + 46 + nameLength + extraLength + commentLength,
   };
 }
@@ -84,6 +91,15 @@ function inflateEntry(view: Buffer, entry: DirectoryEntry, remaining: number): B
       (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError;
     return tooLarge ? BOMB : DAMAGED;
   }
+}
+
+/**
+ * ZIP64 at the end of the archive (APPNOTE 4.3.14-16): the plain end record's -1 markers, or the
+ * ZIP64 locator just before it (a writer may add the ZIP64 records with true values in both).
+ */
+function hasZip64EndRecords(view: Buffer, end: number): boolean {
+  if (view.readUInt16LE(end + 10) === 0xffff || view.readUInt32LE(end + 16) === 0xffffffff) return true;
+  return end >= 20 && view.readUInt32LE(end - 20) === 0x07064b50;
 }
 
 function findEndOfCentralDirectory(view: Buffer): number {

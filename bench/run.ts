@@ -1,4 +1,5 @@
 import { benchAcks } from './acks/run.js';
+import { benchFlood } from './flood.js';
 import { benchSecurity } from './security.js';
 import { benchSources } from './sources.js';
 import { benchStartup } from './startup.js';
@@ -14,6 +15,7 @@ if (wanted('sources')) benchSources();
 if (wanted('security')) await benchSecurity();
 if (wanted('startup')) benchStartup();
 if (wanted('acks')) await benchAcks();
+if (wanted('flood')) await benchFlood();
 // With a real Ollama (npm run bench:ollama starts one): the model's speed and share of the time.
 const ollamaUrl = process.env.RECAP_TEST_OLLAMA_URL;
 if (wanted('ollama') && ollamaUrl)

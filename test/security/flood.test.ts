@@ -2,9 +2,8 @@
  * Issue 8: a flood of the worst input of every hostile class, through the real apps, freezes nothing.
  * The primary assertion is the event loop's: never held by work for as long as the issue's 100 ms at a
  * stretch while the flood is handled (loop-watch.ts tells work from a busy machine). The person's
- * acknowledgement is the issue's own figure: within 100 ms, measured against a control in the same run
- * (the same /summarize with no flood), so a machine too loaded to acknowledge in 100 ms even at rest
- * scales the bound rather than failing for a reason that is not recap's. The figures are printed, and
+ * acknowledgement is the issue's own figure: within 100 ms of the control of the same run (the same
+ * /summarize with no flood), so the time a loaded machine takes anyway is not counted against recap. The figures are printed, and
  * `npm run bench -- flood` prints them too.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -19,8 +18,6 @@ import {
 
 /** The issue's bound: a person's /summarize is acknowledged within 100 ms during the flood. */
 const ACK_BOUND_MS = 100;
-/** On a machine that cannot acknowledge within the bound even with no flood, the flood may cost this much. */
-const LOADED_MACHINE_FACTOR = 3;
 
 let target: FloodTarget | undefined;
 afterEach(async () => {
@@ -46,9 +43,9 @@ function expectNothingFroze(figures: FloodFigures): void {
   expect(figures.overAfterMs).toBeDefined();
   // Primary: nothing on the event loop ran for as long as the bound at a stretch.
   expect(figures.loop.longestHoldMs).toBeLessThan(ACK_BOUND_MS);
-  // The issue's figure, against the control of the same run.
-  const bound = Math.max(ACK_BOUND_MS, LOADED_MACHINE_FACTOR * median(figures.control));
-  expect(median(figures.flooded)).toBeLessThan(bound);
+  // The issue's figure: the flood costs the person's acknowledgement less than the bound, over what the
+  // same acknowledgement took with no flood in this run (on a loaded machine, tens of milliseconds).
+  expect(median(figures.flooded)).toBeLessThan(ACK_BOUND_MS + median(figures.control));
 }
 
 describe('a flood of hostile input', () => {

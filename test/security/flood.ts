@@ -24,6 +24,12 @@ import { type LoopWatch, watchLoop } from './loop-watch.js';
  * parts by the fake model, which is most of the flood's time.
  */
 export const HOSTILE_SIZE = 100_000;
+/**
+ * A document is split into parts, and refused once it needs more model calls than this: every hostile
+ * document is still parsed and split (the work a flood could freeze the loop with), but not summarized
+ * in 17 parts by the fake model, which took most of the two minutes the flood took on a loaded machine.
+ */
+const FLOOD_SETTINGS = { RECAP_MAX_MODEL_CALLS: '3' };
 /** Slack truncates a message past 40,000 characters (chat.postMessage, "Truncating content"). */
 const SLACK_TEXT_LIMIT = 40_000;
 /** Discord: message content up to 2,000 characters; a slash command's string option up to 6,000. */
@@ -126,7 +132,10 @@ async function floodWorld() {
     pages,
     video,
     // The flood comes from one person: their limit must not stop it before it reaches the parsers.
-    harness: { userLimit: 100_000, env: { YOUTUBE_BASE_URL: video.youtube.url, OLLAMA_HOST: ollama.url } },
+    harness: {
+      userLimit: 100_000,
+      env: { ...FLOOD_SETTINGS, YOUTUBE_BASE_URL: video.youtube.url, OLLAMA_HOST: ollama.url },
+    },
     close: () => Promise.all([pages.server.close(), video.youtube.close(), ollama.close()]),
   };
 }

@@ -3,7 +3,7 @@ import type { JobExecutor } from '../../../src/commands/job.js';
 import { type ChatJob, ChatJobSchema, type Origin } from '../../../src/commands/request.js';
 import { ChatRuntime, type Intake } from '../../../src/commands/runtime.js';
 import { DeliveryPolicy, type Route, surfaceError } from '../../../src/commands/surface.js';
-import { RecapError } from '../../../src/core/errors.js';
+import type { RecapError } from '../../../src/core/errors.js';
 import { RateLimiter } from '../../../src/core/rate-limit.js';
 import { collectingLogger } from '../../helpers/logs.js';
 

@@ -36,6 +36,8 @@ export async function startSlackHarness(
     ollama?: FakeOllamaOptions;
     env?: Record<string, string>;
     userLimit?: number;
+    /** SLACK_FILE_HOSTS; the fake's own address by default, as files.slack.com. */
+    fileHosts?: (slack: FakeSlack) => string[];
   } = {},
 ): Promise<SlackHarness> {
   const [slack, ollama] = await Promise.all([startFakeSlack(), startFakeOllama(options.ollama)]);
@@ -56,7 +58,7 @@ export async function startSlackHarness(
     port: 0,
     apiUrl: slack.apiUrl,
     // The fake serves private files from its own address, as files.slack.com does.
-    fileHosts: [new URL(slack.url).host],
+    fileHosts: options.fileHosts?.(slack) ?? [new URL(slack.url).host],
     runtime,
     fetchFile: recap.fetch,
     log,

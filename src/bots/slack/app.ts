@@ -88,7 +88,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackApp>
   // A failure here (a refused token, an unreachable Slack) comes back at once: main.ts names the settings.
   await app.init();
   if (receiver instanceof HTTPReceiver) {
-    const server = await listen(receiver, options.port, options.runtime);
+    const server = await listen(receiver, options.port, options.runtime, log);
     const port = (server.address() as AddressInfo).port;
     log.info(`slack: listening for events on http://0.0.0.0:${port}/slack/events`);
     return { app, port, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
@@ -121,7 +121,12 @@ function httpReceiver(options: SlackAppOptions, logger: ReturnType<typeof boltLo
  * signed more than five minutes ahead: Bolt checks only the past, so a request signed in the future could
  * be replayed for as long as its time lies ahead.
  */
-async function listen(receiver: HTTPReceiver, port: number, runtime: ChatRuntime): Promise<Server> {
+async function listen(
+  receiver: HTTPReceiver,
+  port: number,
+  runtime: ChatRuntime,
+  log: Logger,
+): Promise<Server> {
   const server = createServer((request, response) => {
     if (signedInTheFuture(request)) {
       response.writeHead(401).end();
@@ -147,6 +152,10 @@ async function listen(receiver: HTTPReceiver, port: number, runtime: ChatRuntime
       { cause: error },
     );
   });
+  // Once listening, an error of the listening socket (accept failing with EMFILE when the process is out
+  // of file descriptors, lib/net.js onconnection) is emitted on the server: with no listener, the
+  // process would crash. Logged; the server keeps accepting once descriptors are free again.
+  server.on('error', (error) => log.error(`slack: the HTTP server: ${describeCauses(error)}`));
   return server;
 }
 

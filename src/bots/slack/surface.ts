@@ -5,10 +5,10 @@
 import { z } from 'zod';
 import type { PlatformKit } from '../../commands/job.js';
 import type { Ask, ChatJob, SharedFile } from '../../commands/request.js';
-import { fileInput } from '../../commands/shared-file.js';
+import { type FileLocation, fileInput } from '../../commands/shared-file.js';
 import type { ReplySurface, Route } from '../../commands/surface.js';
 import { RecapError } from '../../core/errors.js';
-import type { SafeFetch } from '../../core/fetch/safe-fetch.js';
+import type { FetchedBody, SafeFetch } from '../../core/fetch/safe-fetch.js';
 import { askFromMessage, NOTHING_IN_PARENT, SlackFile, SlackMessage } from './map-event.js';
 import {
   renderDirect,
@@ -62,7 +62,12 @@ export function slackKit(options: SlackKitOptions): PlatformKit {
  * A file's download address, from the event or from files.info. The bot token goes only to Slack's own
  * file hosts: a remote file's url_private is its external address, which may be anywhere.
  */
-async function locateFile(file: SharedFile, options: SlackKitOptions, signal: AbortSignal) {
+async function locateFile(
+  file: SharedFile,
+  options: SlackKitOptions,
+  signal: AbortSignal,
+): Promise<FileLocation> {
+  let described: SharedFile = file;
   let address = file.url;
   const id = file.id;
   if (!address && id) {
@@ -71,21 +76,59 @@ async function locateFile(file: SharedFile, options: SlackKitOptions, signal: Ab
       (c) => c.files.info({ file: id }),
       signal,
     );
-    const described = SlackFile.parse(info.file);
-    address = described.url_private_download ?? described.url_private;
+    const details = SlackFile.parse(info.file);
+    address = details.url_private_download ?? details.url_private;
+    // An event may carry the file's id alone (file_access: check_file_info): its name and type are here.
+    const contentType = file.contentType ?? details.mimetype;
+    described = {
+      ...file,
+      name: details.name ?? details.title ?? file.name,
+      ...(contentType ? { contentType } : {}),
+    };
   }
   if (!address) throw new RecapError('unsupported_input', `Slack gave no download link for ${file.name}.`);
   const url = new URL(address);
-  return mayHaveToken(url, options.fileHosts)
-    ? { url, headers: { authorization: `Bearer ${options.botToken}` } }
-    : { url };
+  if (!mayHaveToken(url, options.fileHosts)) return { url };
+  return {
+    url,
+    headers: { authorization: `Bearer ${options.botToken}` },
+    check: (fetched) => refuseSignInPage(fetched, described, options.fileHosts),
+  };
 }
+
+/**
+ * Slack's file host answers a download it refuses with a 302 to the workspace's sign-in page, not a
+ * 403 (drewminns/slackdeletron#48, slackapi/node-slack-sdk#1750): followed, that is a page of HTML with
+ * status 200, which must not be summarized as the file. A download that ended off SLACK_FILE_HOSTS, or
+ * as HTML for a file that is not HTML, is refused.
+ */
+function refuseSignInPage(fetched: FetchedBody, file: SharedFile, fileHosts: readonly string[]): void {
+  const offHost = !onFileHost(fetched.url, fileHosts);
+  const html = fetched.contentType === 'text/html' && !isHtml(file);
+  if (!offHost && !html) return;
+  throw new RecapError(
+    'unsupported_input',
+    `Slack would not let me download ${file.name}: it sent its sign-in page instead. Check that the app has the files:read scope and that the file is still shared here, then try again.`,
+    {
+      cause: new Error(
+        `download of ${file.name} ended at ${fetched.url.href} (${fetched.contentType || 'no type'})`,
+      ),
+    },
+  );
+}
+
+function isHtml(file: SharedFile): boolean {
+  const type = file.contentType?.split(';')[0]?.trim().toLowerCase();
+  return type === 'text/html' || /\.html?$/i.test(file.name);
+}
+
+const onFileHost = (url: URL, fileHosts: readonly string[]) =>
+  fileHosts.includes(url.host) || fileHosts.includes(url.hostname);
 
 /** Only a listed host, and only over https (plain http only to this machine, as in tests). */
 export function mayHaveToken(url: URL, fileHosts: readonly string[]): boolean {
-  const listed = fileHosts.includes(url.host) || fileHosts.includes(url.hostname);
   const secure = url.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-  return listed && secure;
+  return onFileHost(url, fileHosts) && secure;
 }
 
 /** The thread's parent, as an Ask: its file, link or text. */

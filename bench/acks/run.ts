@@ -205,7 +205,10 @@ async function measurePlatform(platform: Platform, rounds: number): Promise<void
 export async function benchAcks(rounds = Number(process.env.ACK_ROUNDS ?? 4)): Promise<void> {
   console.log('\nAcknowledgements under bursts (ms from request or dispatch to acknowledgement)');
   console.log('platform burst app       p50    p99    max  over 3 s  bench lag  p99 recap ÷ bare');
-  for (const platform of [slack, discord]) await measurePlatform(platform, rounds);
+  // ACK_PLATFORMS=slack (or discord) measures one platform only.
+  const only = process.env.ACK_PLATFORMS?.split(',');
+  for (const platform of [slack, discord].filter((p) => !only || only.includes(p.name)))
+    await measurePlatform(platform, rounds);
   console.log(
     `(${rounds} rounds each, alternating, pooled; "over 3 s": acknowledged late or never; "bench lag": the ` +
       "worst p99 delay of the bench process's own event loop, which holds the fakes and, for Discord, the load " +

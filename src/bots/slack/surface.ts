@@ -11,6 +11,7 @@ import { RecapError } from '../../core/errors.js';
 import type { FetchedBody, SafeFetch } from '../../core/fetch/safe-fetch.js';
 import { askFromMessage, NOTHING_IN_PARENT, SlackFile, SlackMessage } from './map-event.js';
 import {
+  renderAnsweredBelow,
   renderDirect,
   renderError,
   renderParentDone,
@@ -150,10 +151,14 @@ function places(calls: SlackCalls, target: SlackTarget, user: string) {
   const placeholderTs = target.kind === 'command' ? target.parentTs : target.placeholderTs;
   const update = (payload: SlackMessagePayload) => () => calls.update(channel, placeholderTs, payload);
   // No placeholder is left behind: removed, or (where it cannot be) marked as answered elsewhere.
-  const clear = () => calls.remove(channel, placeholderTs).catch(update(renderParentElsewhere()));
+  const clearFor = (elsewhere: SlackMessagePayload) => () =>
+    calls.remove(channel, placeholderTs).catch(update(elsewhere));
+  const clear = clearFor(renderParentElsewhere());
   return {
     update,
     clear,
+    /** The answer went to a new message in the thread: the placeholder, if it stays, points below. */
+    clearForBelow: clearFor(renderAnsweredBelow()),
     placeholder: (payload: SlackMessagePayload): Route => ({ via: 'bot', send: update(payload) }),
     thread: (payload: SlackMessagePayload, tidy: () => Promise<unknown>): Route => ({
       via: 'bot',
@@ -202,7 +207,7 @@ function slackSurface(calls: SlackCalls, target: SlackTarget, job: ChatJob): Rep
     progress,
     deliver: (reply) => [
       at.placeholder(renderSummary(reply)),
-      at.thread(renderSummary(reply), at.clear),
+      at.thread(renderSummary(reply), at.clearForBelow),
       ...at.privately(renderSummary(reply)),
       at.direct(renderSummary(reply)),
     ],

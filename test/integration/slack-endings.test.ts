@@ -70,6 +70,15 @@ describe('Slack: the answer when its place changes under it', () => {
     expect(botMessages(h)).toHaveLength(1);
   });
 
+  it('answers in a direct message when the placeholder is gone and recap was removed from the channel', async () => {
+    const { h, placeholder } = await mentionWhileWorking();
+    h.slack.deleteMessage(CHANNEL, placeholder);
+    h.slack.setMembers(CHANNEL, ['U0000001', 'U0000002', 'U0000003']);
+    // The thread and an ephemeral message need recap in the channel: the last resort is the App Home DM.
+    const direct = await waitFor(() => botMessages(h, 'D0000001').find(isSummary));
+    expect(direct.text).toMatch(/^About what you asked for in <#C0000001>/);
+  });
+
   it('tells the person privately when the channel is archived', async () => {
     web = await startFakeWeb();
     harness = await startSlackHarness();

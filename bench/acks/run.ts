@@ -18,6 +18,7 @@ import { type FakeSlack, startFakeSlack } from '../../test/fakes/slack.js';
 import { startBurstSender } from '../../test/helpers/burst-sender.js';
 import { type RunningRecap, watch } from '../../test/helpers/spawn.js';
 import { type AppUnderTest, discordApps, slackApps } from './apps.js';
+import { discordEndStates, type EndStates, slackEndStates } from './end-states.js';
 import {
   ACK_DEADLINE_MS,
   type AckStats,
@@ -40,6 +41,8 @@ interface Rig {
   burst(count: number, round: string): Promise<Latencies>;
   /** Resolves once the app has stopped calling the platform: what the last burst asked is done. */
   settled(): Promise<void>;
+  /** How the requests sent so far ended, as the platform shows them. */
+  endStates(): EndStates;
   close(): Promise<void>;
 }
 
@@ -100,6 +103,7 @@ async function rigOn<T extends { close(): Promise<void> }>(
   return {
     burst: started.burst,
     settled: started.settled,
+    endStates: started.endStates,
     async close() {
       await started.stop();
       await closeFakes();
@@ -119,6 +123,7 @@ const slack: Platform = {
       return {
         burst: (count, round) => sender.send(port, slackRequests(fake, port, count, round)),
         settled: () => quiet(() => fake.calls.length + fake.responseAttempts.length),
+        endStates: () => slackEndStates(fake),
         async stop() {
           sender.close();
           await stopApp();
@@ -137,6 +142,7 @@ const discord: Platform = {
       return {
         burst: (count, round) => discordBurst(fake, count, round, limitMs),
         settled: () => quiet(() => fake.rest.length),
+        endStates: () => discordEndStates(fake),
         stop: await launch(app as AppUnderTest),
       };
     }),
@@ -173,11 +179,13 @@ async function measurePlatform(platform: Platform, rounds: number): Promise<void
     throw error;
   });
   const rigs = { bare, recap };
+  let sent = 0;
   try {
     for (const rig of Object.values(rigs)) {
       await rig.burst(WARM_UP, 'warm-up');
       await rig.settled();
     }
+    sent += WARM_UP;
     for (const count of BURSTS) {
       const pooled: Record<AppUnderTest['name'], Latencies> = { bare: [], recap: [] };
       const lag: Record<AppUnderTest['name'], number> = { bare: 0, recap: 0 };
@@ -187,6 +195,7 @@ async function measurePlatform(platform: Platform, rounds: number): Promise<void
         for (const name of order) {
           const measured = await withLoopDelay(() => rigs[name].burst(count, `${count}.${round}`));
           pooled[name].push(...measured.result);
+          if (name === 'recap') sent += count;
           lag[name] = Math.max(lag[name], measured.p99DelayMs);
           await rigs[name].settled();
         }
@@ -197,9 +206,21 @@ async function measurePlatform(platform: Platform, rounds: number): Promise<void
         row(platform.name, count, 'recap', stats.recap, lag.recap, stats.recap.p99 / stats.bare.p99),
       );
     }
+    reportEndStates(platform.name, sent, recap.endStates());
   } finally {
     await Promise.all([bare.close(), recap.close()]);
   }
+}
+
+/** Every request recap was sent must have ended visibly, with no placeholder left waiting. */
+function reportEndStates(platform: string, sent: number, ends: EndStates): void {
+  const visible = ends.summaries + ends.notices;
+  const ok = visible >= sent && ends.waiting === 0;
+  console.log(
+    `${platform.padEnd(8)} recap's ends: ${sent} requests, ${ends.summaries} summaries, ${ends.notices} notices, ` +
+      `${ends.waiting} left waiting${ok ? '' : '  <- NOT EVERY REQUEST ENDED VISIBLY'}`,
+  );
+  if (!ok) process.exitCode = 1;
 }
 
 export async function benchAcks(rounds = Number(process.env.ACK_ROUNDS ?? 4)): Promise<void> {

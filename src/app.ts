@@ -1,18 +1,21 @@
 import { Backlog } from './commands/backlog.js';
+import type { JobExecutor } from './commands/job.js';
 import { localExecutor } from './commands/job.js';
 import { recapRefusal } from './commands/recap-policy.js';
+import type { Origin } from './commands/request.js';
 import { ChatRuntime } from './commands/runtime.js';
 import type { Config } from './config.js';
 import { createAddressPolicy } from './core/fetch/address-policy.js';
 import { createSafeFetch, type Resolver, type SafeFetch } from './core/fetch/safe-fetch.js';
 import type { Logger } from './core/log.js';
 import { JobQueue } from './core/queue.js';
-import { RateLimiter } from './core/rate-limit.js';
-import { RecapService } from './core/service.js';
+import { type PersonLimit, RateLimiter } from './core/rate-limit.js';
+import { memoryCache, RecapService, type RunLocks, type SummaryCache } from './core/service.js';
 import { createSources, type Sources } from './core/sources/sources.js';
 import { createYouTubeReader } from './core/sources/youtube.js';
 import { createOllamaModel, type LanguageModel } from './core/summarize/ollama-model.js';
 import { createSummarizer } from './core/summarize/summarizer.js';
+import type { Metrics } from './scale/metrics.js';
 
 export interface Recap {
   service: RecapService;
@@ -29,14 +32,24 @@ export interface RecapRuntime {
   resolve?: Resolver;
 }
 
+/** What several processes share (issue 13): the summaries and their runs, and what is counted. */
+export interface SharedState {
+  cache?: SummaryCache | undefined;
+  locks?: RunLocks | undefined;
+  metrics?: Metrics | undefined;
+}
+
 /** Builds the core from settings. Shared by the CLI and every chat platform. */
-export function createRecap(config: Config, runtime: RecapRuntime = {}): Recap {
-  const model = createOllamaModel({
+export function createRecap(config: Config, runtime: RecapRuntime = {}, shared: SharedState = {}): Recap {
+  const ollama = createOllamaModel({
     host: config.ollama.host,
     model: config.ollama.model,
     idleTimeoutMs: config.ollama.timeoutMs,
     ...(runtime.fetch ? { fetch: runtime.fetch } : {}),
   });
+  const { metrics } = shared;
+  const model = metrics ? metrics.observedModel(ollama) : ollama;
+  const cache = shared.cache ?? (metrics ? memoryCache(config.cache.bytes) : undefined);
   const service = new RecapService({
     summarizer: createSummarizer({
       model,
@@ -46,6 +59,8 @@ export function createRecap(config: Config, runtime: RecapRuntime = {}): Recap {
     model: config.ollama.model,
     queue: new JobQueue(config.queue),
     cacheBytes: config.cache.bytes,
+    cache: cache && metrics ? metrics.countingCache(cache) : cache,
+    locks: shared.locks,
   });
   const safeFetch = createSafeFetch({
     policy: createAddressPolicy(config.sources.allowHosts),
@@ -68,6 +83,12 @@ export function createRecap(config: Config, runtime: RecapRuntime = {}): Recap {
 export interface ChatRuntimeSeams {
   /** How often a job's progress may be shown (ms); tests show every step. */
   progressIntervalMs?: number;
+  /** Several processes: jobs go to a queue (given the runtime's backlog) instead of running here. */
+  executor?: (backlog: Backlog) => JobExecutor;
+  /** Several fronts: one limit and one claim per request among them all. */
+  rateLimiter?: PersonLimit;
+  claim?: (origin: Origin) => Promise<boolean>;
+  onAcknowledged?: (origin: Origin) => void;
 }
 
 /**
@@ -84,15 +105,19 @@ export function createChatRuntime(
   // One backlog for every call after an acknowledgement: placeholders, notices, progress and answers.
   const backlog = new Backlog(16);
   return new ChatRuntime({
-    executor: localExecutor({
-      recap,
-      log,
-      progressIntervalMs: seams.progressIntervalMs,
-      backlog,
-      recapLimits: config.recaps,
-    }),
+    executor:
+      seams.executor?.(backlog) ??
+      localExecutor({
+        recap,
+        log,
+        progressIntervalMs: seams.progressIntervalMs,
+        backlog,
+        recapLimits: config.recaps,
+      }),
     backlog,
-    rateLimiter: new RateLimiter(config.userLimit),
+    rateLimiter: seams.rateLimiter ?? new RateLimiter(config.userLimit),
+    claim: seams.claim,
+    onAcknowledged: seams.onAcknowledged,
     log,
     gate: (origin, command) =>
       origin.platform === 'discord' && allowedGuilds && !(origin.guild && allowedGuilds.has(origin.guild))

@@ -30,6 +30,25 @@ const positiveInt = (fallback: number, min = 1, max?: number) => {
   return (max === undefined ? number : number.max(max, { error })).default(fallback);
 };
 
+/** `redis://`, `rediss://` (TLS) or `unix:///path/to.sock` (`?db=N` picks a database on a socket). */
+const redisUrl = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .pipe(
+    z
+      .url({
+        protocol: /^(rediss?|unix)$/,
+        // Not "must …": the value is not repeated back, since a Redis URL may carry a password.
+        error: 'needs a redis://, rediss:// or unix:// URL (the value is not shown: it may hold a password)',
+      })
+      .optional(),
+  )
+  .optional();
+
+export const ROLES = ['all', 'front', 'worker'] as const;
+export type Role = (typeof ROLES)[number];
+
 const BOOLEAN_WORDS: Record<string, boolean> = {
   true: true,
   yes: true,
@@ -98,6 +117,27 @@ const EnvSchema = z
     SLACK_FILE_HOSTS: z.string().default('files.slack.com').transform(splitList),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     LOG_FORMAT: z.enum(['pretty', 'json']).default('pretty'),
+    ROLE: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }).default('all'),
+    REDIS_URL: redisUrl,
+    REDIS_CACHE_URL: redisUrl,
+    REDIS_PREFIX: z
+      .string()
+      .trim()
+      .regex(/^[\w.-]{1,64}$/, { error: 'must be 1 to 64 letters, digits, dots, dashes or underscores' })
+      .default('recap'),
+    METRICS_PORT: z.coerce
+      .number({ error: 'must be a whole number from 0 to 65535' })
+      .int({ error: 'must be a whole number from 0 to 65535' })
+      .min(0, { error: 'must be a whole number from 0 to 65535' })
+      .max(65535, { error: 'must be a whole number from 0 to 65535' })
+      .optional(),
+    DISCORD_SHARDS: z
+      .union([z.literal('auto'), z.coerce.number().int().min(1)], {
+        error: 'must be auto or a whole number from 1 up',
+      })
+      .default('auto'),
+    RECAP_SHUTDOWN_GRACE_S: positiveInt(20, 0),
+    RECAP_JOB_LOCK_S: positiveInt(30, 2),
     RECAP_MAX_MESSAGES: positiveInt(1000, 1, 10_000),
     RECAP_MAX_WINDOW: z
       .string()
@@ -120,7 +160,22 @@ const EnvSchema = z
     RECAP_DENY_CHANNELS: z.string().default('').transform(splitList),
   })
   .superRefine((env, context) => {
-    if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+    if (env.ROLE !== 'all' && !env.REDIS_URL) {
+      context.addIssue({
+        code: 'custom',
+        path: ['REDIS_URL'],
+        message: `ROLE=${env.ROLE} needs REDIS_URL: the front and the workers meet on Redis`,
+      });
+    }
+    if (env.REDIS_CACHE_URL && !env.REDIS_URL) {
+      context.addIssue({
+        code: 'custom',
+        path: ['REDIS_CACHE_URL'],
+        message: 'a summary cache on Redis needs REDIS_URL too (the locks that share runs live there)',
+      });
+    }
+    // A worker only answers (with the bot token); it receives nothing, so it needs no receiver's secret.
+    if (env.ROLE !== 'worker' && env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
       context.addIssue({
         code: 'custom',
         path: ['SLACK_SIGNING_SECRET'],
@@ -139,6 +194,8 @@ export interface DiscordConfig {
   allowedGuilds: ReadonlySet<string> | undefined;
   restApi: string;
   interactionTtlMs: number;
+  /** Gateway shards in this front: discord.js asks Discord for the recommended count with 'auto'. */
+  shards: 'auto' | number;
 }
 
 export interface SlackConfig {
@@ -176,7 +233,26 @@ export interface Config {
   discord: DiscordConfig | undefined;
   slack: SlackConfig | undefined;
   log: { level: LogLevel; format: 'pretty' | 'json' };
+  /** What this process does: everything (the default), the chat front, or a worker that runs jobs. */
+  role: Role;
+  /** Where fronts and workers meet; undefined: one process, everything in memory (today's recap). */
+  redis: RedisConfig | undefined;
+  /** Where /healthz, /readyz and /metrics listen; undefined: nowhere. */
+  metricsPort: number | undefined;
+  /** How long a stopping worker lets its jobs finish before handing them back to the queue. */
+  shutdownGraceMs: number;
+  /** A worker's lock on a job (BullMQ's lockDuration): a job whose worker died runs again after about this. */
+  jobLockMs: number;
   recaps: RecapsConfig;
+}
+
+export interface RedisConfig {
+  /** The jobs, locks and rate limits: a server that never evicts (`maxmemory-policy noeviction`). */
+  url: string;
+  /** The summary cache: a server of its own with an evicting policy; in memory per process when unset. */
+  cacheUrl: string | undefined;
+  /** Put before every key and queue name, so deployments can share a server. */
+  prefix: string;
 }
 
 /**
@@ -189,11 +265,14 @@ export type SettingsScope = 'everything' | 'summarize' | 'extract';
 /** Settings only the chat platforms read. A new DISCORD_* or SLACK_* setting is covered already. */
 const CHAT_ONLY =
   /^(DISCORD_|SLACK_|PORT$|RECAP_USER_|LOG_|RECAP_MAX_MESSAGES$|RECAP_MAX_WINDOW$|RECAP_PUBLIC_|RECAP_DENY_)/;
+/** Settings only `recap start` reads: the roles and where they meet. */
+const SERVICE_ONLY = /^(ROLE$|REDIS_|METRICS_PORT$|RECAP_SHUTDOWN_|RECAP_JOB_LOCK_)/;
 /** Settings only the model and its queue read. */
 const MODEL_ONLY = /^(OLLAMA_|RECAP_NUM_CTX$|RECAP_MODEL_|RECAP_MAX_MODEL_|RECAP_QUEUE_|RECAP_CACHE_)/;
 
 function inScope(name: string, scope: SettingsScope): boolean {
   if (scope === 'everything') return true;
+  if (SERVICE_ONLY.test(name)) return false;
   return !CHAT_ONLY.test(name) && (scope === 'summarize' || !MODEL_ONLY.test(name));
 }
 
@@ -239,6 +318,7 @@ export function loadConfig(
           allowedGuilds: e.DISCORD_ALLOWED_GUILDS ? new Set(splitList(e.DISCORD_ALLOWED_GUILDS)) : undefined,
           restApi: withoutTrailingSlashes(e.DISCORD_REST_API),
           interactionTtlMs: e.DISCORD_INTERACTION_TTL_MS,
+          shards: e.DISCORD_SHARDS,
         }
       : undefined,
     slack: e.SLACK_BOT_TOKEN
@@ -252,6 +332,13 @@ export function loadConfig(
         }
       : undefined,
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
+    role: e.ROLE,
+    redis: e.REDIS_URL
+      ? { url: e.REDIS_URL, cacheUrl: e.REDIS_CACHE_URL, prefix: e.REDIS_PREFIX }
+      : undefined,
+    metricsPort: e.METRICS_PORT,
+    shutdownGraceMs: e.RECAP_SHUTDOWN_GRACE_S * 1000,
+    jobLockMs: e.RECAP_JOB_LOCK_S * 1000,
     recaps: {
       maxMessages: e.RECAP_MAX_MESSAGES,
       maxWindowMs: e.RECAP_MAX_WINDOW,

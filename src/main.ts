@@ -10,8 +10,11 @@ import type { Recap } from './app.js';
 import { parseCommandLine } from './cli/command-line.js';
 import { isOn } from './cli/flags.js';
 import { runCli } from './cli.js';
+import type { ChatRuntime } from './commands/runtime.js';
+import type { Config } from './config.js';
 import { describeCauses, RecapError, userMessageOf } from './core/errors.js';
 import type { Logger } from './core/log.js';
+import type { StartedPlatform } from './scale/roles.js';
 
 /** The environment, with a `.env` file in the working directory filling in what it does not set. */
 function readEnvironment(): Record<string, string | undefined> {
@@ -45,16 +48,53 @@ async function start(env: Record<string, string | undefined>): Promise<number> {
   });
   if (!config.discord && !config.slack) {
     process.stderr.write(
-      'recap: no chat platform is configured. Set DISCORD_TOKEN to run the Discord bot, or SLACK_BOT_TOKEN to run the Slack app (see .env.example and the README). To summarize from a terminal, use `recap summarize <file>`.\n',
+      config.role === 'worker'
+        ? 'recap: a worker answers on the chat platforms: set DISCORD_TOKEN and/or SLACK_BOT_TOKEN, as on the fronts (see the README, "Deployment").\n'
+        : 'recap: no chat platform is configured. Set DISCORD_TOKEN to run the Discord bot, or SLACK_BOT_TOKEN to run the Slack app (see .env.example and the README). To summarize from a terminal, use `recap summarize <file>`.\n',
     );
     return 1;
   }
   // A last resort: recap handles its own failures, but a stray rejection must not take every job down.
   process.on('unhandledRejection', (reason) => log.error(`unhandled rejection: ${describeCauses(reason)}`));
-  const recap = createRecap(config);
-  void checkModel(recap, log);
-  const runtime = createChatRuntime(config, recap, log);
-  const stops: (() => Promise<void>)[] = [];
+  let stop: () => Promise<void>;
+  if (config.redis) {
+    const { startScaled } = await import('./scale/roles.js');
+    const redis = config.redis;
+    const running = await startScaled({ ...config, redis }, log, (runtime, recap) =>
+      startPlatforms(config, runtime, recap, log),
+    );
+    stop = () => running.stop();
+  } else {
+    const recap = createRecap(config);
+    void checkModel(recap, log);
+    const runtime = createChatRuntime(config, recap, log);
+    const platforms = await startPlatforms(config, runtime, recap, log).catch(async (error: unknown) => {
+      await runtime.stop();
+      throw error;
+    });
+    stop = async () => {
+      // The jobs under way first (each person is told), while the platforms can still carry the message.
+      await runtime.stop();
+      await Promise.allSettled(platforms.map((platform) => platform.stop()));
+    };
+  }
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  log.info('shutting down');
+  await stop();
+  return 0;
+}
+
+/** Starts the chat platforms whose settings are given; a failure stops those already started. */
+async function startPlatforms(
+  config: Config,
+  runtime: ChatRuntime,
+  recap: Recap,
+  log: Logger,
+): Promise<StartedPlatform[]> {
+  const started: StartedPlatform[] = [];
   try {
     if (config.discord) {
       const discord = config.discord;
@@ -62,7 +102,10 @@ async function start(env: Record<string, string | undefined>): Promise<number> {
       const bot = await startingPlatform('Discord', 'DISCORD_TOKEN', () =>
         startDiscordBot({ ...discord, runtime, fetchFile: recap.fetch, log }),
       );
-      stops.push(() => bot.stop());
+      started.push({
+        stop: () => bot.stop(),
+        ready: () => (bot.client.isReady() ? true : 'the Discord gateway is not connected'),
+      });
     }
     if (config.slack) {
       const slack = config.slack;
@@ -73,22 +116,13 @@ async function start(env: Record<string, string | undefined>): Promise<number> {
       const app = await startingPlatform('Slack', settings, () =>
         startSlackApp({ ...slack, runtime, fetchFile: recap.fetch, log }),
       );
-      stops.push(() => app.stop());
+      started.push({ stop: () => app.stop(), ready: () => true });
     }
   } catch (error) {
-    await runtime.stop();
-    await Promise.allSettled(stops.map((stop) => stop()));
+    await Promise.allSettled(started.map((platform) => platform.stop()));
     throw error;
   }
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  log.info('shutting down');
-  // The jobs under way first (each person is told), while the platforms can still carry the message.
-  await runtime.stop();
-  await Promise.allSettled(stops.map((stop) => stop()));
-  return 0;
+  return started;
 }
 
 /** Says at start-up whether the model is there, so a missing `ollama pull` shows in the log, not in chat. */

@@ -17,8 +17,12 @@ import { DEFAULT_POLICY, DeliveryPolicy, type PolicyOptions, type ReplySurface }
 
 /** What a platform brings to running its jobs. */
 export interface PlatformKit {
-  /** Where the job answers, rebuilt from its target (the platform parses the target with its schema). */
-  surface(job: ChatJob): ReplySurface;
+  /**
+   * Where the job answers, rebuilt from its target (the platform parses the target with its schema).
+   * `rerun`: the job ran before and may have answered already (its worker died): answer where that answer
+   * is, rather than beside it.
+   */
+  surface(job: ChatJob, run?: { rerun: boolean }): ReplySurface;
   /** A shared file as the core reads it: downloaded with the platform's credentials only where they belong. */
   file(file: SharedFile): Input;
   /** What a referenced message holds (a Slack thread's parent), as an Ask of its own. */
@@ -72,6 +76,27 @@ export function localExecutor(deps: JobDeps): JobExecutor {
   };
 }
 
+/** How a run of a job ended: answered, told what went wrong, or left for another attempt (`keep`). */
+export type JobOutcome =
+  | { kind: 'delivered'; via: string }
+  | { kind: 'reported'; error: unknown }
+  | { kind: 'kept'; error: unknown };
+
+/** What a queue adds to a run: a failure it keeps for another attempt, and progress it records too. */
+export interface RunOptions {
+  /**
+   * Asked for each failure before the person is told: a value keeps it (no notice; the job will run again,
+   * here or in another worker), showing `show` first when given. Undefined: the person is told now.
+   */
+  keep?: ((error: unknown) => { show?: Progress } | undefined) | undefined;
+  /** Every progress step, as it happens (the throttle decides what the person sees). */
+  onProgress?: ((progress: Progress) => void) | undefined;
+  /** The summary is made; delivering it starts now (for timing the stages). */
+  onDelivering?: (() => void) | undefined;
+  /** The job ran before (a queue's retry, or its worker died): its answer may be out already. */
+  rerun?: boolean | undefined;
+}
+
 /**
  * Runs one job from start to end: progress on the surface, then the answer or a message saying what went
  * wrong, each through the fallback policy. It never throws: one failure stays with the person who asked.
@@ -81,8 +106,10 @@ export async function runJob(
   kit: PlatformKit,
   deps: JobDeps,
   signal: AbortSignal,
-): Promise<void> {
-  const log = deps.log.child(originFields(job.origin));
+  options: RunOptions = {},
+): Promise<JobOutcome> {
+  const run: Run = { log: deps.log.child(originFields(job.origin)), deps, signal, options };
+  const rerun = { rerun: options.rerun ?? false };
   const { command } = job;
   if (command.kind === 'summarize') {
     const work: Work<SummaryReply> = async (onProgress) => {
@@ -90,11 +117,7 @@ export async function runJob(
       const input = await inputOf(command.ask, kit, signal);
       return runSummarize({ input, language: command.language }, deps.recap, { signal, onProgress });
     };
-    return answer({ what: 'summary', done: 'summarized' }, () => kit.surface(job), work, {
-      log,
-      deps,
-      signal,
-    });
+    return answer({ what: 'summary', done: 'summarized' }, () => kit.surface(job, rerun), work, run);
   }
   const recaps = kit.recaps;
   const work: Work<RecapReply> = (onProgress) => {
@@ -109,12 +132,20 @@ export async function runJob(
   };
   const surface = () => {
     if (!recaps) throw new Error(`no recap surface for ${job.origin.platform}`);
-    return recaps.surface(job);
+    return recaps.surface(job, rerun);
   };
-  return answer({ what: 'recap', done: 'recapped' }, surface, work, { log, deps, signal });
+  return answer({ what: 'recap', done: 'recapped' }, surface, work, run);
 }
 
 type Work<R> = (onProgress: (progress: Progress) => void) => Promise<R>;
+
+/** One run of a job: its log, what it uses, its signal and what the queue adds. */
+interface Run {
+  log: Logger;
+  deps: JobDeps;
+  signal: AbortSignal;
+  options: RunOptions;
+}
 
 /** What every answer reports in the log. */
 interface Answered {
@@ -127,19 +158,24 @@ async function answer<R extends Answered>(
   words: { what: string; done: string },
   surfaceOf: () => ReplySurface<R>,
   work: Work<R>,
-  { log, deps, signal }: { log: Logger; deps: JobDeps; signal: AbortSignal },
-): Promise<void> {
+  run: Run,
+): Promise<JobOutcome> {
+  const { log, deps, options } = run;
   let surface: ReplySurface<R>;
   try {
     surface = surfaceOf();
   } catch (error) {
     log.error(`the job's reply target is unusable: ${describeCauses(error)}`);
-    return;
+    return { kind: 'reported', error };
   }
   const { policy, throttle, report } = showing(surface, deps, log);
   try {
-    const reply = await work((progress) => throttle.show(progress));
+    const reply = await work((progress) => {
+      options.onProgress?.(progress);
+      throttle.show(progress);
+    });
     await throttle.close();
+    options.onDelivering?.();
     const sent = await policy.send(words.what, surface.deliver(reply));
     if (!sent.ok) {
       const problem = `The ${words.what} is ready but could not be posted: ${userMessageOf(sent.error)}`;
@@ -150,19 +186,42 @@ async function answer<R extends Answered>(
       stage: 'deliver',
       via: sent.via,
     });
+    return { kind: 'delivered', via: sent.via };
   } catch (caught) {
     await throttle.close();
-    // The bot is stopping (a deploy, a restart): say so, rather than a bare "cancelled".
-    const error = signal.aborted
-      ? new RecapError(
-          'cancelled',
-          `recap is restarting, so this ${words.what} was stopped. Please ask again in a minute.`,
-          { cause: caught },
-        )
-      : caught;
-    log.warn(`failed: ${describeCauses(error)}`, { stage: 'fail' });
-    await report(error);
+    return failed(words.what, caught, run, { policy, surface, report });
   }
+}
+
+/** A run that failed: kept for another attempt (the queue's say), or told to the person. */
+async function failed<R>(
+  what: string,
+  caught: unknown,
+  { log, signal, options }: Run,
+  {
+    policy,
+    surface,
+    report,
+  }: Pick<ReturnType<typeof showing<R>>, 'policy' | 'report'> & {
+    surface: ReplySurface<R>;
+  },
+): Promise<JobOutcome> {
+  const kept = options.keep?.(caught);
+  if (kept) {
+    log.info(`to be tried again: ${describeCauses(caught)}`, { stage: 'retry' });
+    if (kept.show) await policy.try(surface.progress(kept.show));
+    return { kind: 'kept', error: caught };
+  }
+  // The bot is stopping (a deploy, a restart): say so, rather than a bare "cancelled".
+  const error = signal.aborted
+    ? new RecapError(
+        'cancelled',
+        `recap is restarting, so this ${what} was stopped. Please ask again in a minute.`,
+        { cause: caught },
+      )
+    : caught;
+  log.warn(`failed: ${describeCauses(error)}`, { stage: 'fail' });
+  return report(error);
 }
 
 /** One job's fallback policy, its throttled progress, and how a failure reaches the person. */
@@ -174,9 +233,10 @@ function showing<R>(surface: ReplySurface<R>, deps: JobDeps, log: Logger) {
     describeProgress,
     deps.progressIntervalMs,
   );
-  const report = async (error: unknown): Promise<void> => {
+  const report = async (error: unknown): Promise<JobOutcome> => {
     const sent = await policy.send('failure notice', surface.fail(error));
     if (!sent.ok) log.error(`the person could not be told: ${describeCauses(sent.error)}`, { stage: 'fail' });
+    return { kind: 'reported', error };
   };
   return { policy, throttle, report };
 }

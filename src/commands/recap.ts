@@ -67,7 +67,8 @@ export interface RecapReply extends Omit<SummaryResult, 'bullets' | 'title'> {
 
 /** Where a platform shows recaps, and how it reads conversations. */
 export interface RecapKit {
-  surface(job: ChatJob): ReplySurface<RecapReply>;
+  /** Where the recap answers; `rerun` as in PlatformKit.surface. */
+  surface(job: ChatJob, run?: { rerun: boolean }): ReplySurface<RecapReply>;
   /** A reader for one request (it keeps the names it resolved for that request only). */
   reader(job: ChatJob): ConversationReader;
 }

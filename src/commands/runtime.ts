@@ -8,7 +8,7 @@
  */
 import { describeCauses, userMessageOf } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import type { RateLimiter } from '../core/rate-limit.js';
+import type { PersonLimit } from '../core/rate-limit.js';
 import { Backlog } from './backlog.js';
 import type { JobExecutor } from './job.js';
 import { type ChatJob, type Command, type Mapped, type Origin, originFields } from './request.js';
@@ -29,8 +29,16 @@ export interface Intake<T> {
 
 export interface ChatRuntimeOptions {
   executor: JobExecutor;
-  rateLimiter: RateLimiter;
+  rateLimiter: PersonLimit;
   log: Logger;
+  /**
+   * Several fronts (issue 13): claims a request for this front, false when another front (or this one)
+   * has it already, as when Slack resends an event to another process behind the load balancer. A request
+   * not claimed is dropped without a word: the front that claimed it answers.
+   */
+  claim?: ((origin: Origin) => Promise<boolean>) | undefined;
+  /** Told when a request has been acknowledged (for the ack-latency metric). */
+  onAcknowledged?: ((origin: Origin) => void) | undefined;
   /**
    * Refuses requests recap may not answer (a guild not allowed, a recap in a deny-listed channel): the
    * reason, or undefined.
@@ -45,6 +53,10 @@ export interface ChatRuntimeOptions {
 }
 
 const RESTARTING = 'recap is restarting. Please ask again in a minute.';
+
+/** A request another front has claimed. */
+const TAKEN = Symbol('taken by another front');
+type Admitted = Mapped<Command> | typeof TAKEN;
 
 export class ChatRuntime {
   readonly executor: JobExecutor;
@@ -66,6 +78,16 @@ export class ChatRuntime {
   receive<T>(intake: Intake<T>): void {
     const log = this.log.child(originFields(intake.origin));
     const admitted = this.admit(intake);
+    // A shared limit or claim answers after a round trip; the limit in memory answers here and now.
+    if (admitted instanceof Promise) this.track(admitted.then((result) => this.proceed(intake, result, log)));
+    else this.proceed(intake, admitted, log);
+  }
+
+  private proceed<T>(intake: Intake<T>, admitted: Admitted, log: Logger): void {
+    if (admitted === TAKEN) {
+      log.info('another front has this request; leaving it to that one', { stage: 'accept' });
+      return;
+    }
     if (!admitted.ok) {
       log.info(`refused: ${admitted.problem}`, { stage: 'accept' });
       // Where the platform acknowledges by a call of its own (Discord), the refusal is that call: at once.
@@ -75,7 +97,10 @@ export class ChatRuntime {
     const acknowledged = this.acknowledge(intake);
     this.track(
       acknowledged.then(
-        () => this.start(intake, admitted.value, log),
+        () => {
+          this.options.onAcknowledged?.(intake.origin);
+          return this.start(intake, admitted.value, log);
+        },
         (error: unknown) =>
           log.error(`the acknowledgement failed: ${describeCauses(error)}`, { stage: 'accept' }),
       ),
@@ -108,15 +133,38 @@ export class ChatRuntime {
     return this.stopping;
   }
 
-  /** Valid, then allowed here, then within the person's limit: in this order, so nothing is charged for nothing. */
-  private admit<T>(intake: Intake<T>): Mapped<Command> {
+  /**
+   * Claimed by this front (when fronts share the work), then valid, then allowed here, then within the
+   * person's limit: in this order, so nothing is charged for nothing, nor twice.
+   */
+  private admit<T>(intake: Intake<T>): Admitted | Promise<Admitted> {
     if (this.stopping) return { ok: false, problem: RESTARTING };
+    const { claim } = this.options;
+    if (!claim) return this.check(intake);
+    return claim(intake.origin).then(
+      (mine) => (mine ? this.check(intake) : TAKEN),
+      (error: unknown) => this.unreachable(intake, error),
+    );
+  }
+
+  private check<T>(intake: Intake<T>): Mapped<Command> | Promise<Mapped<Command>> {
     if (!intake.request.ok) return intake.request;
     const { origin } = intake;
+    const request = intake.request;
     const refusal =
-      this.options.gate?.(origin, intake.request.value) ??
+      this.options.gate?.(origin, request.value) ??
       this.options.rateLimiter.refusal(`${origin.platform}:${origin.user}`);
-    return refusal ? { ok: false, problem: refusal } : intake.request;
+    const decide = (text: string | undefined): Mapped<Command> =>
+      text ? { ok: false, problem: text } : request;
+    return refusal instanceof Promise
+      ? refusal.then(decide, (error: unknown) => this.unreachable(intake, error))
+      : decide(refusal);
+  }
+
+  /** A shared limit or claim that could not be asked: the person is told, and nothing runs. */
+  private unreachable<T>(intake: Intake<T>, error: unknown): Mapped<Command> {
+    this.log.error(`could not admit a request: ${describeCauses(error)}`, originFields(intake.origin));
+    return { ok: false, problem: userMessageOf(error) };
   }
 
   private async start<T>(intake: Intake<T>, command: Command, log: Logger): Promise<void> {

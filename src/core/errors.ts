@@ -33,7 +33,9 @@ export type RecapErrorCode =
   | 'missing_permission'
   | 'surface_gone'
   | 'surface_rejected'
-  | 'transient';
+  | 'transient'
+  // Several processes (issue 13): the Redis that fronts and workers meet on did not answer.
+  | 'queue_unavailable';
 
 const RETRYABLE: ReadonlySet<RecapErrorCode> = new Set([
   'model_unreachable',
@@ -43,6 +45,7 @@ const RETRYABLE: ReadonlySet<RecapErrorCode> = new Set([
   'model_failed',
   'queue_full',
   'transient',
+  'queue_unavailable',
 ]);
 
 export class RecapError extends Error {

@@ -8,10 +8,19 @@ export interface RateLimitOptions {
 }
 
 /**
+ * A per-person limit, as the chat runtime asks it: in memory for one process (`RateLimiter`), or shared on
+ * Redis by every front (src/scale/redis-rate-limit.ts), where the answer takes a round trip.
+ */
+export interface PersonLimit {
+  /** Counts a request by `key`; when over the limit, returns what to tell the person instead. */
+  refusal(key: string): string | undefined | Promise<string | undefined>;
+}
+
+/**
  * A per-person limit in front of the shared queue, so one person cannot fill it for everyone:
  * at most `limit` requests in any `windowMs`.
  */
-export class RateLimiter {
+export class RateLimiter implements PersonLimit {
   private readonly seen = new Map<string, number[]>();
   private readonly now: () => number;
 
@@ -37,10 +46,7 @@ export class RateLimiter {
     if (recent.length >= this.options.limit) {
       const waitSeconds = Math.ceil(((recent[0] ?? now) + this.options.windowMs - now) / 1000);
       this.seen.set(key, recent);
-      throw new RecapError(
-        'rate_limited',
-        `You have asked for ${this.options.limit} summaries in a short time. Please wait ${formatWait(waitSeconds)} and ask again.`,
-      );
+      throw rateLimitedError(this.options.limit, waitSeconds);
     }
     recent.push(now);
     this.seen.set(key, recent);
@@ -52,6 +58,14 @@ export class RateLimiter {
       if (times.every((at) => now - at >= this.options.windowMs)) this.seen.delete(key);
     }
   }
+}
+
+/** What a person over the limit is told, wherever the limit is kept. */
+export function rateLimitedError(limit: number, waitSeconds: number): RecapError {
+  return new RecapError(
+    'rate_limited',
+    `You have asked for ${limit} summaries in a short time. Please wait ${formatWait(waitSeconds)} and ask again.`,
+  );
 }
 
 function formatWait(seconds: number): string {

@@ -84,6 +84,8 @@ export interface FakeOllamaOptions {
   version?: string | null;
   /** A wait before answering /api/show, as a server busy loading. */
   showDelayMs?: number;
+  /** Chats answered at once (OLLAMA_NUM_PARALLEL); the others wait their turn. 1 when absent. */
+  parallel?: number;
 }
 
 export interface FakeOllama {
@@ -91,6 +93,8 @@ export interface FakeOllama {
   chats: RecordedChat[];
   /** Requests by path, in order, e.g. "POST /api/show". */
   requests: string[];
+  /** The most chat requests open at once: answered, or waiting for a slot. */
+  readonly maxInFlight: number;
   /** Answers for the next chat requests, in order; after them the default model answers. */
   script(...items: ChatScript[]): void;
   close(): Promise<void>;
@@ -104,7 +108,9 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
   const chats: RecordedChat[] = [];
   const requests: string[] = [];
   const scripts: ChatScript[] = [];
-  const slot = oneAtATime();
+  const slot = slots(options.parallel ?? 1);
+  let inFlight = 0;
+  let maxInFlight = 0;
   let loaded: { model: string; numCtx: number } | undefined;
 
   const findModel = (name: unknown): FakeModel | undefined => {
@@ -140,10 +146,13 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
         if (!model) return notFound(response, json.model);
         // total_duration counts the wait for the slot, as Ollama's counts the wait for its runner.
         const arrived = performance.now();
+        inFlight += 1;
+        maxInFlight = Math.max(maxInFlight, inFlight);
         const release = await slot.take(request);
         try {
           return await chat(model, json, request, response, arrived);
         } finally {
+          inFlight -= 1;
           release();
         }
       }
@@ -234,6 +243,9 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     url: local.url,
     chats,
     requests,
+    get maxInFlight() {
+      return maxInFlight;
+    },
     script: (...items) => scripts.push(...items),
     close: local.close,
   };
@@ -293,18 +305,22 @@ function effectiveContext(model: FakeModel, numCtx: number | undefined): number 
   return Math.min(numCtx ?? DEFAULT_NUM_CTX, model.contextLength ?? DEFAULT_NUM_CTX);
 }
 
-/** One request at a time; the next waits. A request whose client left gives up its place. */
-function oneAtATime() {
-  let tail: Promise<void> = Promise.resolve();
+/**
+ * `count` requests at a time, as OLLAMA_NUM_PARALLEL (1 by default: server/sched.go); the next wait in
+ * order. A request whose client left gives up its place.
+ */
+function slots(count: number) {
+  let free = count;
+  const waiting: (() => void)[] = [];
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else free += 1;
+  };
   return {
     async take(request: IncomingMessage): Promise<() => void> {
-      let release!: () => void;
-      const turn = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      const previous = tail;
-      tail = previous.then(() => turn);
-      await previous;
+      if (free > 0) free -= 1;
+      else await new Promise<void>((resolve) => waiting.push(resolve));
       if (request.socket.destroyed) {
         release();
         return () => undefined;

@@ -29,3 +29,16 @@ export function transcriptLines(ollama: FakeOllama): string[] {
 export function scriptBullets(ollama: FakeOllama, bullets: string[]): void {
   ollama.script({ kind: 'reply', content: JSON.stringify({ bullets }) });
 }
+
+/**
+ * Three messages every platform's recap must read the same way: a file, a long code block and a quote.
+ * Each platform writes them in its own markup; the model reads these lines.
+ */
+export const WRITTEN = {
+  code: Array.from({ length: 12 }, (_, i) => `step(${i});`).join('\n'),
+  asTheModelReadsIt: [
+    'minutes attached / [file: minutes.pdf]',
+    'the fix: / [code: 12 lines] / works now',
+    '[quoting: "we ship Friday"] / I never said that',
+  ],
+};

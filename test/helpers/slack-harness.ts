@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config.js';
 import { type FakeOllama, type FakeOllamaOptions, startFakeOllama } from '../fakes/ollama.js';
 import {
   type FakeSlack,
+  type FakeSlackOptions,
   SIGNING_SECRET,
   SLACK_APP_TOKEN,
   SLACK_BOT_TOKEN,
@@ -38,9 +39,11 @@ export async function startSlackHarness(
     userLimit?: number;
     /** SLACK_FILE_HOSTS; the fake's own address by default, as files.slack.com. */
     fileHosts?: (slack: FakeSlack) => string[];
+    /** The fake Slack's own options (its rate-limit tiers, for one). */
+    fake?: FakeSlackOptions;
   } = {},
 ): Promise<SlackHarness> {
-  const [slack, ollama] = await Promise.all([startFakeSlack(), startFakeOllama(options.ollama)]);
+  const [slack, ollama] = await Promise.all([startFakeSlack(options.fake), startFakeOllama(options.ollama)]);
   const config = loadConfig({
     OLLAMA_HOST: ollama.url,
     FETCH_ALLOW_HOSTS: '127.0.0.1',

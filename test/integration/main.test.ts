@@ -131,7 +131,9 @@ describe('npm start (the built program)', () => {
         DISCORD_GUILD_ID: discord.guildId,
       });
       expect(await recap.exit(LIMITS.startMs)).toBe(0);
-      expect(recap.stdout()).toBe(`Registered summarize, Summarize for guild ${discord.guildId}.\n`);
+      expect(recap.stdout()).toBe(
+        `Registered summarize, Summarize, recap, Recap from here for guild ${discord.guildId}.\n`,
+      );
       expect(discord.rest.find((c) => c.method === 'PUT')?.path).toBe(
         `/applications/${discord.bot.id}/guilds/${discord.guildId}/commands`,
       );

@@ -89,6 +89,11 @@ describe('Discord: what a recap reads', () => {
       '[1] Dana (ops) (12:00): @Erin Lee and @Erin Lee, ask @Moderators in #general :party: (to everyone) (to everyone online)',
       '[2] Erin Lee (12:05): On it, @someone is away',
     ]);
+    // Each name is asked once in the request, however often the person writes or is mentioned.
+    const members = d.rest
+      .filter((call) => call.method === 'GET' && call.path.startsWith(`/guilds/${d.guildId}/members/`))
+      .map((call) => call.path.split('/').at(-1));
+    expect(members.sort()).toEqual([dana.id, erin.id].sort());
   });
 
   it('pings nobody when the model writes mentions back', async () => {

@@ -122,6 +122,22 @@ describe('Discord: /recap in a thread', () => {
   });
 });
 
+describe('Discord: an archived thread', () => {
+  it('is read like any other, since recap reads by REST', async () => {
+    const h = await start();
+    const d = h.discord;
+    const thread = String(
+      d.createThread(d.textChannelId, { name: 'Old plan', archived: true, at: ago(300) }).id,
+    );
+    d.seedHistory(thread, [{ author: 'dana', content: 'We decided to wait', at: ago(290) }]);
+    const { token } = d.chatCommand('recap', {}, { channelId: thread });
+    expect(embedOf(await recapReply(h, token))?.title).toBe(
+      'Recap of the thread “Old plan”, from its first message',
+    );
+    expect(transcriptLines(h.ollama).map(saidIn)).toEqual(['We decided to wait']);
+  });
+});
+
 describe('Discord: /recap in a channel', () => {
   async function seededChannel() {
     const h = await start();
@@ -222,22 +238,29 @@ describe('Discord: who sees a recap', () => {
 });
 
 describe('Discord: where a recap is refused', () => {
-  it('refuses a person who cannot read the channel’s history, and never reads it for them', async () => {
-    const h = await start();
-    const d = h.discord;
-    d.setPermission(d.textChannelId, { deny: ['ReadMessageHistory'] }, d.alice.id);
-    const { token } = d.chatCommand('recap', {});
-    expect(await refusal(h, token)).toBe(PERSON_CANNOT_READ);
-    expect(historyReads(h, d.textChannelId)).toEqual([]);
-  });
+  it.each(['ViewChannel', 'ReadMessageHistory'] as const)(
+    'refuses a person without %s in the channel, and never reads it for them',
+    async (permission) => {
+      const h = await start();
+      const d = h.discord;
+      d.setPermission(d.textChannelId, { deny: [permission] }, d.alice.id);
+      const { token } = d.chatCommand('recap', {});
+      expect(await refusal(h, token)).toBe(PERSON_CANNOT_READ);
+      expect(historyReads(h, d.textChannelId)).toEqual([]);
+    },
+  );
 
-  it('refuses where the bot cannot read, saying which permissions it needs', async () => {
-    const h = await start();
-    const d = h.discord;
-    d.setPermission(d.textChannelId, { deny: ['ReadMessageHistory'] }, 'bot');
-    const { token } = d.chatCommand('recap', {});
-    expect(await refusal(h, token)).toBe(BOT_CANNOT_READ);
-  });
+  it.each(['ViewChannel', 'ReadMessageHistory'] as const)(
+    'refuses where the bot lacks %s, saying which permissions it needs',
+    async (permission) => {
+      const h = await start();
+      const d = h.discord;
+      d.setPermission(d.textChannelId, { deny: [permission] }, 'bot');
+      const { token } = d.chatCommand('recap', {});
+      expect(await refusal(h, token)).toBe(BOT_CANNOT_READ);
+      expect(historyReads(h, d.textChannelId)).toEqual([]);
+    },
+  );
 
   it('refuses a private thread the bot was not added to', async () => {
     const h = await start();

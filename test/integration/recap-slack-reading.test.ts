@@ -130,6 +130,36 @@ describe('Slack: what a recap reads', () => {
   });
 });
 
+describe('Slack: names under a rate limit', () => {
+  it('recaps with a different generic name for each person when users.info asks for a long wait', async () => {
+    const h = await start();
+    h.slack.seedHistory('C0000001', [
+      { user: 'U0000001', text: 'one', at: ago(30) },
+      { user: 'U0000002', text: 'two', at: ago(20) },
+      { user: 'U0000001', text: 'three', at: ago(10) },
+    ]);
+    h.slack.rateLimitNext('users.info', 120);
+    await recapCommand(h, '');
+    await privateRecap(h);
+    expect(transcriptLines(h.ollama).map((line) => line.slice(0, line.indexOf(' (')))).toEqual([
+      '[1] Person 1',
+      '[2] Person 2',
+      '[3] Person 1',
+    ]);
+    expect(h.slack.callsTo('users.info')).toHaveLength(1);
+  });
+
+  it('waits out a short 429 on users.info and names people', async () => {
+    const h = await start();
+    h.slack.seedHistory('C0000001', [{ user: 'U0000002', text: 'two', at: ago(20) }]);
+    h.slack.rateLimitNext('users.info', 1);
+    await recapCommand(h, '');
+    await privateRecap(h);
+    expect(transcriptLines(h.ollama)[0]).toMatch(/^\[1\] Ben O’Neil \(/);
+    expect(h.slack.callsTo('users.info')).toHaveLength(2);
+  });
+});
+
 describe('Slack: reading history under limits', () => {
   it('shows how many messages it has read so far on a public recap’s placeholder', async () => {
     const h = await start();
@@ -157,6 +187,17 @@ describe('Slack: reading history under limits', () => {
     expect(historyCalls(h)).toHaveLength(2);
     expect(await footerOf(h)).toMatch(/^250 messages by 1 person, /);
     expect(historyCalls(h)).toHaveLength(3);
+  });
+
+  it('reads 15 messages a call at Tier 1, as a commercially distributed app outside the Marketplace, and recaps what arrived', async () => {
+    const h = await start({ fake: { tiers: { cohort: 'non-marketplace' } } });
+    seedMany(h, 40);
+    await recapCommand(h, '');
+    expect(await footerOf(h)).toMatch(
+      /^15 messages by 1 person, .+; reading was cut short by the platform's rate limit · /,
+    );
+    expect(historyCalls(h)).toHaveLength(2);
+    expect(transcriptLines(h.ollama).map(saidIn).at(-1)).toBe('note 39');
   });
 
   it('recaps what arrived when a 429 asks for a long wait, and says the reading was cut short', async () => {

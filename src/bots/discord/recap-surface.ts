@@ -12,7 +12,7 @@ import { discordReader } from './recap-history.js';
 import { renderRecap, renderRecapText } from './recap-render.js';
 import { type DiscordPayload, renderDirect, renderError, renderProgress, renderText } from './render.js';
 import { type DiscordCalls, EPHEMERAL } from './rest-calls.js';
-import { InteractionSchema, slashReply } from './surface.js';
+import { InteractionSchema, jobNonces, slashReply } from './surface.js';
 
 export const RecapTargetSchema = z.object({
   kind: z.literal('recap'),
@@ -42,10 +42,12 @@ export function discordRecapKit(calls: DiscordCalls, history: REST): RecapKit {
 }
 
 function recapSurface(calls: DiscordCalls, target: RecapTarget, job: ChatJob): ReplySurface<RecapReply> {
-  const reply = slashReply(calls, target);
-  const direct = (payload: DiscordPayload): Route => ({
+  // A recap run again (its worker died) posts nothing twice: the same nonces as a summary's.
+  const nonces = jobNonces(job);
+  const reply = slashReply(calls, target, nonces);
+  const direct = (payload: DiscordPayload, nonce: string): Route => ({
     via: 'direct',
-    send: () => calls.direct(job.origin.user, renderDirect(payload, job.origin.channel)),
+    send: () => calls.direct(job.origin.user, renderDirect(payload, job.origin.channel), nonce),
   });
   const progress = (p: Parameters<ReplySurface['progress']>[0]) => reply.withToken(renderProgress(p));
   if (!target.public) {
@@ -53,9 +55,9 @@ function recapSurface(calls: DiscordCalls, target: RecapTarget, job: ChatJob): R
       progress,
       deliver: (recap) => [
         reply.withToken(renderRecap(recap)),
-        { ...direct(renderRecap(recap)), tidy: reply.replace(renderText(DONE_IN_DIRECT)) },
+        { ...direct(renderRecap(recap), nonces.summary), tidy: reply.replace(renderText(DONE_IN_DIRECT)) },
       ],
-      fail: (error) => [reply.withToken(renderError(error)), direct(renderError(error))],
+      fail: (error) => [reply.withToken(renderError(error)), direct(renderError(error), nonces.failure)],
     };
   }
   return {
@@ -64,8 +66,12 @@ function recapSurface(calls: DiscordCalls, target: RecapTarget, job: ChatJob): R
       reply.withToken(renderRecap(recap)),
       ...reply.byBot(renderRecap(recap)),
       ...reply.byBot(renderRecapText(recap)),
-      { via: 'bot', send: () => calls.send(target.channelId, renderRecap(recap)), tidy: reply.remove },
-      { ...direct(renderRecap(recap)), tidy: reply.replace(renderText(DONE_IN_DIRECT)) },
+      {
+        via: 'bot',
+        send: () => calls.send(target.channelId, renderRecap(recap), nonces.summary),
+        tidy: reply.remove,
+      },
+      { ...direct(renderRecap(recap), nonces.summary), tidy: reply.replace(renderText(DONE_IN_DIRECT)) },
     ],
     fail: (error) => [
       // What went wrong is said privately; the public reply is removed.
@@ -74,7 +80,7 @@ function recapSurface(calls: DiscordCalls, target: RecapTarget, job: ChatJob): R
         send: () => calls.followUp(target.interaction, { ...renderError(error), flags: EPHEMERAL }),
         tidy: reply.remove,
       },
-      { ...direct(renderError(error)), tidy: reply.remove },
+      { ...direct(renderError(error), nonces.failure), tidy: reply.remove },
       ...reply.byBot(renderError(error)),
     ],
   };

@@ -97,8 +97,17 @@ export class DiscordCalls {
     );
   }
 
-  send(channelId: string, body: DiscordPayload & { message_reference?: unknown }): Promise<{ id: string }> {
-    return coded(() => this.rest.post(Routes.channelMessages(channelId), { body })) as Promise<{
+  /**
+   * Posts a message. With a `nonce`, Discord creates it at most once in a few minutes (`enforce_nonce`,
+   * "Create Message"): a job run again after its worker died cannot post the same answer twice.
+   */
+  send(
+    channelId: string,
+    body: DiscordPayload & { message_reference?: unknown },
+    nonce?: string,
+  ): Promise<{ id: string }> {
+    const sent = nonce ? { ...body, nonce, enforce_nonce: true } : body;
+    return coded(() => this.rest.post(Routes.channelMessages(channelId), { body: sent })) as Promise<{
       id: string;
     }>;
   }
@@ -125,7 +134,7 @@ export class DiscordCalls {
   }
 
   /** A direct message to a person: private, and needs no permission in any channel. */
-  async direct(userId: string, body: DiscordPayload): Promise<unknown> {
+  async direct(userId: string, body: DiscordPayload, nonce?: string): Promise<unknown> {
     let channel = this.dmChannels.get(userId);
     if (!channel) {
       channel = coded(() => this.rest.post(Routes.userChannels(), { body: { recipient_id: userId } })).then(
@@ -134,7 +143,7 @@ export class DiscordCalls {
       this.dmChannels.set(userId, channel);
       channel.catch(() => this.dmChannels.delete(userId));
     }
-    return this.send(await channel, body);
+    return this.send(await channel, body, nonce);
   }
 
   private async withToken<T>(interaction: InteractionToken, call: () => Promise<unknown>): Promise<T> {

@@ -66,24 +66,37 @@ export function discordKit(calls: DiscordCalls, fetchFile: SafeFetch): PlatformK
   };
 }
 
+/**
+ * One summary and one failure notice per job however often it runs (a worker that died mid-delivery):
+ * every message a job posts carries one of these nonces, which Discord enforces for a few minutes.
+ */
+export function jobNonces(job: ChatJob): Nonces {
+  return {
+    summary: `s${job.origin.requestId}`.slice(0, 25),
+    failure: `f${job.origin.requestId}`.slice(0, 25),
+  };
+}
+export type Nonces = { summary: string; failure: string };
+
 function discordSurface(calls: DiscordCalls, target: DiscordTarget, job: ChatJob): ReplySurface {
-  const direct = (payload: DiscordPayload): Route => ({
+  const nonces = jobNonces(job);
+  const direct = (payload: DiscordPayload, nonce: string): Route => ({
     via: 'direct',
-    send: () => calls.direct(job.origin.user, renderDirect(payload, job.origin.channel)),
+    send: () => calls.direct(job.origin.user, renderDirect(payload, job.origin.channel), nonce),
   });
   const name = (reply: SummaryReply) =>
     threadName(reply.title, job.command.kind === 'summarize' ? describeAsk(job.command.ask) : 'summary');
   switch (target.kind) {
     case 'slash':
-      return slashSurface(calls, target, direct, name);
+      return slashSurface(calls, target, direct, name, nonces);
     case 'message-command':
-      return messageCommandSurface(calls, target, direct, name, job.origin.user);
+      return messageCommandSurface(calls, target, direct, name, job.origin.user, nonces);
     case 'mention':
-      return mentionSurface(calls, target, direct);
+      return mentionSurface(calls, target, direct, nonces);
   }
 }
 
-type Direct = (payload: DiscordPayload) => Route;
+type Direct = (payload: DiscordPayload, nonce: string) => Route;
 type Name = (reply: SummaryReply) => string;
 
 const inPlace = (reply: SummaryReply): DiscordPayload => ({ ...renderSummary(reply), content: '' });
@@ -97,6 +110,7 @@ export function slashReply(
   target: Pick<Extract<DiscordTarget, { kind: 'slash' }>, 'interaction' | 'channelId' | 'originalId'> & {
     threads?: boolean;
   },
+  nonces: Nonces,
 ) {
   const { interaction, channelId, originalId } = target;
   const orByBot = (withToken: () => Promise<unknown>, byBot: (id: string) => Promise<unknown>) => () =>
@@ -127,7 +141,11 @@ export function slashReply(
             {
               via: 'bot',
               send: async () =>
-                calls.send(await calls.threadOn(channelId, originalId, name), renderSummary(reply)),
+                calls.send(
+                  await calls.threadOn(channelId, originalId, name),
+                  renderSummary(reply),
+                  nonces.summary,
+                ),
               tidy,
             },
           ]
@@ -140,8 +158,9 @@ function slashSurface(
   target: Extract<DiscordTarget, { kind: 'slash' }>,
   direct: Direct,
   name: Name,
+  nonces: Nonces,
 ): ReplySurface {
-  const reply = slashReply(calls, target);
+  const reply = slashReply(calls, target, nonces);
   const privately = (error: unknown): Route => ({
     via: 'interaction',
     send: () => calls.followUp(target.interaction, { ...renderError(error), flags: EPHEMERAL }),
@@ -154,11 +173,11 @@ function slashSurface(
       reply.withToken(inPlace(summary)),
       ...reply.byBot(inPlace(summary)),
       ...reply.byBot(renderSummaryText(summary)),
-      { ...direct(renderSummary(summary)), tidy: reply.replace(renderDone(undefined)) },
+      { ...direct(renderSummary(summary), nonces.summary), tidy: reply.replace(renderDone(undefined)) },
     ],
     fail: (error) => [
       privately(error),
-      { ...direct(renderError(error)), tidy: reply.remove },
+      { ...direct(renderError(error), nonces.failure), tidy: reply.remove },
       ...reply.byBot(renderError(error)),
     ],
   };
@@ -170,6 +189,7 @@ function messageCommandSurface(
   direct: Direct,
   name: Name,
   user: string,
+  nonces: Nonces,
 ): ReplySurface {
   const { interaction, channelId, messageId } = target;
   let place = channelId;
@@ -183,25 +203,29 @@ function messageCommandSurface(
         async send() {
           if (target.place === 'thread-on-it')
             place = await calls.threadOn(channelId, messageId, name(reply));
-          await calls.send(place, renderSummary(reply));
+          await calls.send(place, renderSummary(reply), nonces.summary);
         },
         tidy: () => status(renderDone(place))(),
       },
       { via: 'interaction', send: status(inPlace(reply)) },
-      { ...direct(renderSummary(reply)), tidy: status(renderDone(undefined)) },
+      { ...direct(renderSummary(reply), nonces.summary), tidy: status(renderDone(undefined)) },
     ],
     fail: (error) => [
       { via: 'interaction', send: status(renderError(error)) },
-      direct(renderError(error)),
+      direct(renderError(error), nonces.failure),
       // The last resort, once the private status has expired and direct messages are closed: a short
       // reply under the message, naming the person (allowed_mentions pings nobody).
       {
         via: 'bot',
         send: () =>
-          calls.send(channelId, {
-            ...renderError(error, user),
-            message_reference: { message_id: messageId, fail_if_not_exists: false },
-          }),
+          calls.send(
+            channelId,
+            {
+              ...renderError(error, user),
+              message_reference: { message_id: messageId, fail_if_not_exists: false },
+            },
+            nonces.failure,
+          ),
       },
     ],
   };
@@ -211,6 +235,7 @@ function mentionSurface(
   calls: DiscordCalls,
   target: Extract<DiscordTarget, { kind: 'mention' }>,
   direct: Direct,
+  nonces: Nonces,
 ): ReplySurface {
   const { channelId, placeholderId } = target;
   const removePlaceholder = () => calls.remove(channelId, placeholderId);
@@ -222,12 +247,16 @@ function mentionSurface(
     deliver: (reply) => [
       { via: 'bot', send: () => calls.edit(channelId, placeholderId, inPlace(reply)) },
       { via: 'bot', send: () => calls.edit(channelId, placeholderId, renderSummaryText(reply)) },
-      { via: 'bot', send: () => calls.send(channelId, renderSummary(reply)), tidy: removePlaceholder },
-      { ...direct(renderSummary(reply)), tidy: removePlaceholder },
+      {
+        via: 'bot',
+        send: () => calls.send(channelId, renderSummary(reply), nonces.summary),
+        tidy: removePlaceholder,
+      },
+      { ...direct(renderSummary(reply), nonces.summary), tidy: removePlaceholder },
     ],
     fail: (error) => [
       { via: 'bot', send: () => calls.edit(channelId, placeholderId, renderError(error)) },
-      { ...direct(renderError(error)), tidy: removePlaceholder },
+      { ...direct(renderError(error), nonces.failure), tidy: removePlaceholder },
     ],
   };
 }

@@ -17,6 +17,7 @@ import {
   type BotIdentity,
   type HistoryMessage,
   isBotMessage,
+  msToTs,
   plainSlackText,
   skipOf,
   tsToMs,
@@ -83,7 +84,14 @@ async function readConversation(
       authorId: authorOf(message),
       skip: skipOf(message, bot),
     });
-  const pages = { client, patience, channel: conversation.channel, latest: conversation.before };
+  const start = window.scopeStartMs;
+  const pages = {
+    client,
+    patience,
+    channel: conversation.channel,
+    latest: conversation.before,
+    ...(start === undefined ? {} : { oldest: msToTs(start - 1) }),
+  };
   try {
     if (conversation.threadTs) await readThread(pages, conversation.threadTs, offer, run.onProgress);
     else
@@ -154,11 +162,11 @@ function conversationMessage(
     id: message.ts,
     author: {
       id: author,
-      name: names.get(author) ?? (isBotMessage(message) ? 'an app' : 'someone'),
+      name: isBotMessage(message) ? (names.get(author) ?? 'an app') : names.nameOrLabel(author),
       bot: isBotMessage(message),
     },
     at: tsToMs(message.ts),
-    text: plainSlackText(message.text, (id) => names.get(id)),
+    text: plainSlackText(message.text, (id, label) => names.get(id) ?? label ?? names.nameOrLabel(id)),
     files: (message.files ?? []).map((file) => file.name ?? file.title ?? 'file'),
     ...(replyTo ? { replyTo } : {}),
   };

@@ -26,13 +26,14 @@ const UserInfo = z
 
 /** Users whose names are looked up per request, the most frequent authors first. */
 const MAX_LOOKUPS = 200;
-const USER_MENTION = /<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>/g;
+const USER_MENTION = /<@([UW][A-Z0-9]{2,20})(?:\|[^<>]*)?>/g;
 
 export class SlackNames {
   private readonly names = new Map<string, string>();
   private readonly asked = new Set<string>();
   /** Slack asked for a long wait: the names not known yet stay generic for this request. */
   private limited = false;
+  private unnamed = 0;
 
   constructor(
     private readonly client: WebClient,
@@ -41,6 +42,18 @@ export class SlackNames {
 
   get(id: string): string | undefined {
     return this.names.get(id);
+  }
+
+  /**
+   * The name people see, or (when Slack would not say, under a rate limit) "Person 1", "Person 2"…: a
+   * different one for each person, so the model never takes two people for one.
+   */
+  nameOrLabel(id: string): string {
+    const known = this.names.get(id);
+    if (known) return known;
+    const label = `Person ${++this.unnamed}`;
+    this.names.set(id, label);
+    return label;
   }
 
   /** Learns the names of the messages' authors and of the people they mention. */

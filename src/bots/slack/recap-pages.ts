@@ -1,6 +1,7 @@
 /**
  * Paging Slack history (docs.slack.dev conversations.history and conversations.replies): `cursor` from
  * `response_metadata.next_cursor` while `has_more`, `latest` exclusive (the request itself is not read),
+ * `oldest` where the scope starts (nothing older is paged through),
  * pages of 200 as Slack recommends. Each message is parsed at this edge; Slack's refusals become words.
  */
 import type { WebClient } from '@slack/web-api';
@@ -16,6 +17,11 @@ export interface Pages {
   channel: string;
   /** Only messages before this ts are read. */
   latest: string | undefined;
+  /**
+   * Only messages after this ts are read (`oldest`, exclusive: `inclusive` would apply to `latest` too,
+   * and read the request itself): just before the start of the scope, when it has one.
+   */
+  oldest?: string | undefined;
 }
 
 type Page = { messages?: unknown[]; has_more?: boolean; response_metadata?: { next_cursor?: string } };
@@ -31,8 +37,13 @@ const next = (page: Page) => (page.has_more ? page.response_metadata?.next_curso
 
 /** The pages of a channel's history (`ts` absent: newest first) or of a thread (oldest first), parsed. */
 async function* pagesOf(pages: Pages, threadTs?: string): AsyncGenerator<HistoryMessage[]> {
-  const { client, channel, latest } = pages;
-  const window = { channel, limit: PAGE, ...(latest ? { latest } : {}) };
+  const { client, channel, latest, oldest } = pages;
+  const window = {
+    channel,
+    limit: PAGE,
+    ...(latest ? { latest } : {}),
+    ...(oldest ? { oldest } : {}),
+  };
   let cursor: string | undefined;
   do {
     const at = cursor ? { cursor } : {};

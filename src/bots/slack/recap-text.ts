@@ -67,18 +67,24 @@ const SPECIAL: Record<string, string> = {
 };
 
 /** Every `<…>` token as plain words, in one pass (linear whatever the text), then the three entities. */
-export function plainSlackText(text: string, userName: (id: string) => string | undefined): string {
+export function plainSlackText(
+  text: string,
+  userName: (id: string, label: string | undefined) => string | undefined,
+): string {
   return replaceTokens(text, (inside) => token(inside, userName))
     .replaceAll('&lt;', '<')
     .replaceAll('&gt;', '>')
     .replaceAll('&amp;', '&');
 }
 
-function token(inside: string, userName: (id: string) => string | undefined): string {
+function token(
+  inside: string,
+  userName: (id: string, label: string | undefined) => string | undefined,
+): string {
   const bar = inside.indexOf('|');
   const target = bar === -1 ? inside : inside.slice(0, bar);
   const label = bar === -1 ? undefined : inside.slice(bar + 1);
-  if (target.startsWith('@')) return `@${userName(target.slice(1)) ?? label ?? 'someone'}`;
+  if (target.startsWith('@')) return `@${userName(target.slice(1), label) ?? label ?? 'someone'}`;
   if (target.startsWith('#')) return `#${label || 'a channel'}`;
   if (target.startsWith('!subteam^')) return label ? `@${label.replace(/^@/, '')}` : '@a group';
   if (target.startsWith('!date^')) return label ?? 'a date';

@@ -53,7 +53,11 @@ export interface SlackKitOptions {
 
 export function slackKit(options: SlackKitOptions): PlatformKit {
   return {
-    surface: (job) => slackSurface(options.calls, SlackTargetSchema.parse(job.target), job),
+    surface: (job, run) =>
+      slackSurface(options.calls, SlackTargetSchema.parse(job.target), job, {
+        rerun: run?.rerun ?? false,
+        answerIn: (channel, threadTs) => earlierAnswer(options.calls, channel, threadTs),
+      }),
     file: (file) => fileInput(file, options.fetchFile, (signal) => locateFile(file, options, signal)),
     message: (channel, ts, signal) => parentAsk(options.calls, channel, ts, signal),
   };
@@ -145,8 +149,36 @@ async function parentAsk(calls: SlackCalls, channel: string, ts: string, signal:
   return ask;
 }
 
+/**
+ * A summary already in the thread of a /summarize parent, from a run whose worker died after posting it:
+ * that thread is recap's own (it starts at the parent recap posted for this job), so a reply with blocks
+ * from a bot there is this job's answer. Undefined when there is none, or the thread cannot be read.
+ */
+async function earlierAnswer(
+  calls: SlackCalls,
+  channel: string,
+  threadTs: string,
+): Promise<string | undefined> {
+  try {
+    const replies = await calls.read('the earlier answer', (client) =>
+      client.conversations.replies({ channel, ts: threadTs, limit: 20 }),
+    );
+    const answer = replies.messages?.find(
+      (message) => message.ts !== threadTs && message.bot_id && (message.blocks?.length ?? 0) > 0,
+    );
+    return answer?.ts;
+  } catch {
+    return undefined;
+  }
+}
+
+interface RunFacts {
+  rerun: boolean;
+  answerIn(channel: string, threadTs: string): Promise<string | undefined>;
+}
+
 /** The places one Slack job can answer in, each a route; the surfaces below put them in order. */
-function places(calls: SlackCalls, target: SlackTarget, user: string) {
+function places(calls: SlackCalls, target: SlackTarget, user: string, run: RunFacts) {
   const { channel, responseUrl } = target;
   const placeholderTs = target.kind === 'command' ? target.parentTs : target.placeholderTs;
   const update = (payload: SlackMessagePayload) => () => calls.update(channel, placeholderTs, payload);
@@ -160,11 +192,19 @@ function places(calls: SlackCalls, target: SlackTarget, user: string) {
     /** The answer went to a new message in the thread: the placeholder, if it stays, points below. */
     clearForBelow: clearFor(renderAnsweredBelow()),
     placeholder: (payload: SlackMessagePayload): Route => ({ via: 'bot', send: update(payload) }),
-    thread: (payload: SlackMessagePayload, tidy: () => Promise<unknown>): Route => ({
-      via: 'bot',
-      send: () => calls.post(channel, payload, target.kind === 'command' ? target.parentTs : target.threadTs),
-      tidy,
-    }),
+    thread: (payload: SlackMessagePayload, tidy: () => Promise<unknown>): Route => {
+      const threadTs = target.kind === 'command' ? target.parentTs : target.threadTs;
+      return {
+        via: 'bot',
+        // Run again, the job replaces the answer it may have posted instead of posting a second one.
+        send: async () => {
+          const earlier =
+            run.rerun && target.kind === 'command' ? await run.answerIn(channel, threadTs) : undefined;
+          return earlier ? calls.update(channel, earlier, payload) : calls.post(channel, payload, threadTs);
+        },
+        tidy,
+      };
+    },
     privately: (payload: SlackMessagePayload): Route[] =>
       responseUrl
         ? [{ via: 'response_url', send: () => calls.respond(responseUrl, payload), tidy: clear }]
@@ -182,8 +222,8 @@ function places(calls: SlackCalls, target: SlackTarget, user: string) {
   };
 }
 
-function slackSurface(calls: SlackCalls, target: SlackTarget, job: ChatJob): ReplySurface {
-  const at = places(calls, target, job.origin.user);
+function slackSurface(calls: SlackCalls, target: SlackTarget, job: ChatJob, run: RunFacts): ReplySurface {
+  const at = places(calls, target, job.origin.user, run);
   const progress = (p: Parameters<ReplySurface['progress']>[0]) => at.placeholder(renderProgress(p));
   if (target.kind === 'command') {
     // The parent message points to the thread; privately, or in a direct message, when it cannot.

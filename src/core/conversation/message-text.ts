@@ -36,10 +36,23 @@ function* linesWithoutLongCode(lines: readonly string[]): Generator<string> {
 }
 
 function* codeBlock(block: readonly string[], closed: boolean): Generator<string> {
-  // The fence lines hold no code (at most a language name).
-  const inner = block.length - (closed ? 2 : 1);
+  const first = block[0] ?? '';
+  const last = block.at(-1) ?? '';
+  // A fence line is code too when it holds more than the fence: Slack writes "```first line" and
+  // "last line```" (docs.slack.dev "Formatting message text": "```multiline code\n2 lines!```"); an
+  // opening fence followed by one word alone is Markdown's language name ("```ts").
+  const opensWithCode = !isLanguageName(first.slice(first.indexOf(FENCE) + FENCE.length).trim());
+  const closesWithCode = closed && block.length > 1 && last.slice(0, last.lastIndexOf(FENCE)).trim() !== '';
+  const inner = block.length - (closed ? 2 : 1) + Number(opensWithCode) + Number(closesWithCode);
   if (inner > MAX_CODE_LINES) yield `[code: ${inner} lines]`;
   else for (const line of block) yield line.trim();
+}
+
+/** Empty, or one word of letters, digits and `+#._-` (a code block's language: `ts`, `c++`, `objective-c`). */
+function isLanguageName(text: string): boolean {
+  if (text.length > 20) return false;
+  for (const char of text) if (!/[\w+#.-]/.test(char)) return false;
+  return true;
 }
 
 function countFences(line: string): number {

@@ -74,6 +74,15 @@ export class HistoryWindow<T> {
     return !this.done;
   }
 
+  /**
+   * Where the scope itself starts (ms), when it has a start in time (a window, "from here"): a reader may
+   * ask the platform for nothing older. Past RECAP_MAX_WINDOW it still gets the messages between the two,
+   * so the footer can say the limit cut the scope.
+   */
+  get scopeStartMs(): number | undefined {
+    return Number.isFinite(this.plan.scopeStartMs) ? this.plan.scopeStartMs : undefined;
+  }
+
   /** Messages offered so far, for progress ("reading messages (400 so far)"). */
   get read(): number {
     return this.offered;

@@ -133,6 +133,8 @@ function createMessage(ctx: Context, channel: Json, body: Json, response: Server
   }
   const problem = payloadProblem(body, { editing: false });
   if (problem) return sendError(response, problem);
+  const repeated = sameNonce(ctx, body);
+  if (repeated) return sendJson(response, 200, repeated);
   const allowed = guarded && !world.can(world.bot.id, id, 'EmbedLinks') ? withoutEmbeds(body) : body;
   if (isApiError(allowed)) return sendError(response, allowed);
   unarchiveOnActivity(ctx, channel);
@@ -143,8 +145,33 @@ function createMessage(ctx: Context, channel: Json, body: Json, response: Server
     embeds: (allowed.embeds as Json[] | undefined) ?? [],
     ...(reference ? { reference: String(reference) } : {}),
   });
+  if (body.nonce !== undefined) message.nonce = body.nonce;
   ctx.dispatchMessage('MESSAGE_CREATE', message);
   return sendJson(response, 200, message);
+}
+
+/** How long Discord remembers a nonce: "the past few minutes" (below); two, to be safe either way. */
+const NONCE_WINDOW_MS = 2 * 60_000;
+
+/**
+ * Create Message with `enforce_nonce` (docs/resources/Message.md, "Create Message"): "If true and nonce
+ * is present, it will be checked for uniqueness in the past few minutes. If another message was created
+ * by the same author with the same nonce, that message will be returned and no new message will be
+ * created." The author here is always the bot.
+ */
+function sameNonce(ctx: Context, body: Json): Json | undefined {
+  if (body.enforce_nonce !== true || body.nonce === undefined) return undefined;
+  const since = Date.now() - NONCE_WINDOW_MS;
+  for (const message of ctx.world.messages.values()) {
+    const author = message.author as Json | undefined;
+    if (
+      message.nonce === body.nonce &&
+      author?.id === ctx.world.bot.id &&
+      Date.parse(String(message.timestamp)) >= since
+    )
+      return message;
+  }
+  return undefined;
 }
 
 function editMessage(

@@ -3,7 +3,10 @@
  * the message subtypes pages): other apps' and integrations' posts are `subtype: "bot_message"` with
  * `bot_id` (and `username`); the app's own posts carry `user` and `bot_id`; joins are
  * `subtype: "channel_join"` with "<@U…> has joined the channel"; files ride in `files`; an edit adds
- * `edited: { user, ts }`.
+ * `edited: { user, ts }`. `bot_message` is what classic apps and integrations post ("In classic Slack
+ * apps, the bot_message event is sent when…", reference/events/message/bot_message); an app of today
+ * posts with its bot user's `user`, its `bot_id`, `app_id` and a `bot_profile` carrying its name, and
+ * no subtype (the `MessageElement` of @slack/web-api's ConversationsHistoryResponse lists these fields).
  */
 import { randomUUID } from 'node:crypto';
 import type { Json, StoredMessage, Workspace } from './workspace.js';
@@ -13,6 +16,8 @@ export interface HistoryEntry {
   user?: string;
   /** Another app's or integration's bot id: a `bot_message`. */
   bot?: string;
+  /** Another app of today: its bot user, its bot id and its name (no subtype). */
+  app?: { user: string; bot: string; name: string };
   text?: string;
   at: Date;
   /** The parent message (or its ts): this one is a reply in its thread. */
@@ -29,6 +34,16 @@ const SYSTEM_TEXT: Record<string, (user: string) => string> = {
   channel_join: (user) => `<@${user}> has joined the channel`,
   channel_leave: (user) => `<@${user}> has left the channel`,
 };
+
+function appAuthor(app: { user: string; bot: string; name: string }): Json {
+  const appId = `A${app.bot.slice(1)}`;
+  return {
+    user: app.user,
+    bot_id: app.bot,
+    app_id: appId,
+    bot_profile: { id: app.bot, app_id: appId, name: app.name, deleted: false },
+  };
+}
 
 export class Seeds {
   constructor(
@@ -72,9 +87,11 @@ export class Seeds {
     return entries.map((entry) => {
       const thread = typeof entry.thread === 'string' ? entry.thread : entry.thread?.ts;
       const user = entry.user ?? '';
-      const author = entry.bot
-        ? { bot_id: entry.bot, subtype: 'bot_message', username: entry.bot.toLowerCase() }
-        : { user, ...(user === this.bot.userId ? { bot_id: this.bot.botId, app_id: 'A0000001' } : {}) };
+      const author = entry.app
+        ? appAuthor(entry.app)
+        : entry.bot
+          ? { bot_id: entry.bot, subtype: 'bot_message', username: entry.bot.toLowerCase() }
+          : { user, ...(user === this.bot.userId ? { bot_id: this.bot.botId, app_id: 'A0000001' } : {}) };
       const text = entry.text ?? SYSTEM_TEXT[entry.subtype ?? '']?.(user) ?? '';
       const ts = this.workspace.tsAt(entry.at);
       return this.workspace.store(channel, {

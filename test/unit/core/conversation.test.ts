@@ -36,6 +36,15 @@ describe('a message as the model reads it', () => {
     );
   });
 
+  it('counts the code on the fence lines, as Slack writes a block, but not a language name', () => {
+    const lines = Array.from({ length: MAX_CODE_LINES + 1 }, (_, index) => `step(${index});`);
+    expect(readableMessageText(`fix:\n\`\`\`${lines.join('\n')}\`\`\`\nok`)).toBe(
+      `fix: / [code: ${MAX_CODE_LINES + 1} lines] / ok`,
+    );
+    const tagged = ['```ts', ...lines.slice(0, MAX_CODE_LINES), '```'].join('\n');
+    expect(readableMessageText(tagged)).toMatch(/^``` ?ts \/ step\(0\);/);
+  });
+
   it('collapses a code block left open at the end of the message', () => {
     const lines = Array.from({ length: 9 }, () => 'x();');
     expect(readableMessageText(`trace:\n\`\`\`\n${lines.join('\n')}`)).toBe('trace: / [code: 9 lines]');

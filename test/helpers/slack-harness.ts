@@ -12,6 +12,7 @@ import {
   slackSignature,
   startFakeSlack,
 } from '../fakes/slack.js';
+import { waitFor } from './discord-harness.js';
 import { collectingLogger } from './logs.js';
 
 export interface SlackHarness {
@@ -99,4 +100,17 @@ export async function startSlackHarness(
       await Promise.all([slack.close(), ollama.close()]);
     },
   };
+}
+
+/**
+ * The first update that took a placeholder past its progress line: its text (a summary's title and five
+ * bullets, or what went wrong). Waits for it.
+ */
+export function placeholderOutcome(h: SlackHarness): Promise<string> {
+  return waitFor(() => {
+    const update = h.slack
+      .callsTo('chat.update')
+      .find((call) => !String(call.args.text ?? '').startsWith(':hourglass_flowing_sand:'));
+    return update && String(update.args.text ?? '');
+  });
 }

@@ -6,7 +6,7 @@ import { Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeWeb } from '../fakes/web.js';
 import { waitFor } from '../helpers/discord-harness.js';
-import { type SlackHarness, startSlackHarness } from '../helpers/slack-harness.js';
+import { placeholderOutcome, type SlackHarness, startSlackHarness } from '../helpers/slack-harness.js';
 
 let harness: SlackHarness | undefined;
 let web: Awaited<ReturnType<typeof startFakeWeb>> | undefined;
@@ -24,14 +24,7 @@ async function directMessage(h: SlackHarness, fields: Record<string, unknown>): 
   return ts;
 }
 
-/** The placeholder's last state once it is no longer a progress line: the summary or what went wrong. */
-const outcome = (h: SlackHarness) =>
-  waitFor(() => {
-    const update = h.slack
-      .callsTo('chat.update')
-      .find((call) => !String(call.args.text ?? '').startsWith(':hourglass_flowing_sand:'));
-    return update && String(update.args.text ?? '');
-  });
+const outcome = placeholderOutcome;
 
 const bullets = (text: string) => text.split('\n').filter((line) => line.startsWith('• '));
 

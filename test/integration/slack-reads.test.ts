@@ -5,8 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeWeb } from '../fakes/web.js';
-import { waitFor } from '../helpers/discord-harness.js';
-import { type SlackHarness, startSlackHarness } from '../helpers/slack-harness.js';
+import { placeholderOutcome, type SlackHarness, startSlackHarness } from '../helpers/slack-harness.js';
 
 let harness: SlackHarness | undefined;
 let web: Awaited<ReturnType<typeof startFakeWeb>> | undefined;
@@ -16,14 +15,7 @@ afterEach(async () => {
   harness = web = undefined;
 });
 
-/** The answer that replaced the placeholder: its text (a title and five bullets, or what went wrong). */
-const answer = (h: SlackHarness) =>
-  waitFor(() => {
-    const update = h.slack
-      .callsTo('chat.update')
-      .find((call) => !String(call.args.text ?? '').startsWith(':hourglass_flowing_sand:'));
-    return update && String(update.args.text ?? '');
-  });
+const answer = placeholderOutcome;
 
 describe('Slack: reads before a summary', () => {
   it("waits out a rate-limited read of the thread's parent and summarizes it", async () => {

@@ -24,7 +24,11 @@ function gatedTasks(backlog: Backlog, count: number) {
       state.running -= 1;
     }),
   );
-  return { state, finish: () => (open(), Promise.all(done)) };
+  const finish = () => {
+    open();
+    return Promise.all(done);
+  };
+  return { state, finish };
 }
 
 describe('Backlog', () => {

@@ -4,14 +4,8 @@
  * again. The figures: the person's acknowledgement with no flood and during it, side by side in one run,
  * and how long the event loop was held at a stretch while the flood was handled.
  */
-import {
-  discordTarget,
-  type FloodFigures,
-  type FloodTarget,
-  measureFlood,
-  median,
-  slackTarget,
-} from '../test/security/flood.js';
+import { type FloodFigures, type FloodTarget, measureFlood, median } from '../test/security/flood.js';
+import { discordTarget, slackTarget } from '../test/security/flood-targets.js';
 
 const ms = (value: number | undefined) => (value === undefined ? '   never' : value.toFixed(1).padStart(8));
 

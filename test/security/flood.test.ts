@@ -7,14 +7,8 @@
  * `npm run bench -- flood` prints them too.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  discordTarget,
-  type FloodFigures,
-  type FloodTarget,
-  measureFlood,
-  median,
-  slackTarget,
-} from './flood.js';
+import { type FloodFigures, type FloodTarget, measureFlood, median } from './flood.js';
+import { discordTarget, slackTarget } from './flood-targets.js';
 
 /** The issue's bound: a person's /summarize is acknowledged within 100 ms during the flood. */
 const ACK_BOUND_MS = 100;

@@ -28,6 +28,8 @@ export class Backlog {
       this.waiting.push({
         since: performance.now(),
         start: () => {
+          // Called from a promise: a task that throws before its first await rejects to its caller
+          // instead of escaping setImmediate as an uncaught exception (which ends the process).
           Promise.resolve()
             .then(task)
             .then(resolve, reject)

@@ -1,15 +1,17 @@
 /**
  * Several processes (issue 13), measured side by side in one run on a real Redis:
- * - throughput: 40 jobs through 2 workers × 2 slots on two fake Ollama hosts whose answers take a fixed
- *   time per token; the hosts' capacity used is the model's busy time over every slot's wall time;
- * - queue overhead: jobs one at a time, through Redis and BullMQ and through one process with no Redis;
- *   the difference per job (Redis, BullMQ, and the hand-over between front and worker) against the time
- *   the model took for it;
+ * - throughput: 80 jobs (SCALE_JOBS) through 2 workers × 2 slots on two fake Ollama hosts whose answers
+ *   take a fixed time per token; the hosts' capacity used is the model's busy time over every slot's
+ *   wall time;
+ * - queue overhead: jobs one at a time; the time a job spends in Redis and BullMQ (from the front adding
+ *   it to a worker taking it) against the model's time for it; and, in turn with each, the same job in
+ *   one process with no Redis, for the whole difference a front and a worker make;
  * - a front's acknowledgements under 500 simultaneous Slack requests: a bare Bolt app, recap as one
  *   process, and recap as a front on Redis (its shared claim and limit cost a round trip before the ack).
  * The workers run in this process (beside the fakes), the apps whose acks are measured in their own.
  */
 import { spawn } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
 import { createRecap } from '../src/app.js';
 import { localExecutor } from '../src/commands/job.js';
 import { loadConfig } from '../src/config.js';
@@ -23,7 +25,7 @@ import { cluster, recordingKit, Screens, textJob, until } from '../test/scale/wo
 import { slackApps } from './acks/apps.js';
 import { ackStats, slackRequests } from './acks/load.js';
 
-const JOBS = Number(process.env.SCALE_JOBS ?? 40);
+const JOBS = Number(process.env.SCALE_JOBS ?? 80);
 const TOKEN_DELAY_MS = 8;
 
 /** Distinct texts of one length, so answers take about the same time and nothing is cached. */
@@ -74,7 +76,7 @@ async function throughput(redis: TestRedis): Promise<void> {
     await screens.answeredBy(JOBS);
     const wall = performance.now() - started;
     const used = busy.ms / (4 * wall);
-    console.log('\nSeveral processes: 2 workers × 2 slots, two fake hosts (a fixed time per token)');
+    console.log('  2 workers × 2 slots, two fake hosts (a fixed time per token)');
     console.log(
       `  ${JOBS} jobs in ${(wall / 1000).toFixed(1)} s: ${(JOBS / (wall / 1000)).toFixed(2)} jobs/s; hosts' capacity used ${(used * 100).toFixed(1)} % (aim: at least 90 %)`,
     );
@@ -84,54 +86,64 @@ async function throughput(redis: TestRedis): Promise<void> {
   }
 }
 
-/** Jobs one at a time, each timed from being handed over until its answer: the mean, in ms. */
-async function oneAtATime(execute: (i: number) => Promise<void>, screens: Screens, count: number) {
-  let total = 0;
-  for (let i = 0; i < count; i++) {
-    const started = performance.now();
-    await Promise.all([execute(i), screens.answeredBy(i + 1)]);
-    total += performance.now() - started;
-  }
-  return total / count;
+/** The middle value (a spike of load on a shared machine moves it less than the mean). */
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+
+/** One job, timed from being handed over until its answer (ms). */
+async function timed(execute: () => Promise<void>, screens: Screens): Promise<number> {
+  const answered = screens.answeredBy(screens.answered() + 1);
+  const started = performance.now();
+  await Promise.all([execute(), answered]);
+  return performance.now() - started;
 }
 
+/**
+ * Jobs one at a time, through Redis and in one process in turn (so both see the same load on the
+ * machine), against one fake host; the model's own time is measured on the calls themselves.
+ */
 async function overhead(redis: TestRedis): Promise<void> {
   const count = 15;
   const host = await startFakeOllama({ tokenDelayMs: TOKEN_DELAY_MS });
+  const config = loadConfig({ OLLAMA_HOST: host.url });
+  const queued = new Screens();
+  const running = cluster(redis.url, redis.prefix(), queued);
+  const local = new Screens();
   try {
-    // Through Redis: a front adds, a worker takes.
-    const queued = new Screens();
-    const running = cluster(redis.url, redis.prefix(), queued);
-    const busyQueued = { ms: 0 };
-    const config = loadConfig({ OLLAMA_HOST: host.url });
-    running.addWorker(host.url, { recap: createRecap(config, { fetch: timingFetch(busyQueued) }) });
+    const busy = { ms: 0 };
+    running.addWorker(host.url, { recap: createRecap(config, { fetch: timingFetch(busy) }) });
     await until(() => running.lines.some((line) => line.includes('taking jobs')));
-    const viaQueue = await oneAtATime(
-      (i) => running.front.execute(textJob(`Q${i}`, text(100 + i))),
-      queued,
-      count,
-    );
-    await running.close();
-    // In one process: the same work with no Redis.
-    const local = new Screens();
-    const busyLocal = { ms: 0 };
     const executor = localExecutor({
-      recap: createRecap(config, { fetch: timingFetch(busyLocal) }),
+      recap: createRecap(config, { fetch: timingFetch(busy) }),
       log: collectingLogger([]),
       progressIntervalMs: 0,
     });
     executor.attach('slack', recordingKit(local));
-    const inProcess = await oneAtATime(
-      (i) => executor.execute(textJob(`L${i}`, text(200 + i)), new AbortController().signal),
-      local,
-      count,
-    );
-    const model = (busyQueued.ms + busyLocal.ms) / (2 * count);
-    const extra = viaQueue - inProcess;
+    const viaQueue: number[] = [];
+    const inProcess: number[] = [];
+    const handOver: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const handedAt = Date.now();
+      viaQueue.push(await timed(() => running.front.execute(textJob(`Q${i}`, text(100 + i))), queued));
+      // In Redis and BullMQ: from the front adding the job to a worker taking it (BullMQ's processedOn).
+      const taken = (await running.queue.getJob(`slack-Q${i}`))?.processedOn ?? Number.NaN;
+      handOver.push(taken - handedAt);
+      const job = textJob(`L${i}`, text(200 + i));
+      inProcess.push(await timed(() => executor.execute(job, new AbortController().signal), local));
+    }
+    const model = busy.ms / (2 * count);
+    const share = (ms: number) => `${((ms / model) * 100).toFixed(2)} %`;
+    const extra = median(viaQueue) - median(inProcess);
     console.log(
-      `  queue overhead, one job at a time: ${viaQueue.toFixed(1)} ms a job through Redis, ${inProcess.toFixed(1)} ms in one process, model ${model.toFixed(1)} ms: ${extra.toFixed(1)} ms = ${((extra / model) * 100).toFixed(2)} % of the model's time (aim: under 1 %)`,
+      `  queue overhead, one job at a time (medians of ${count}; model ${model.toFixed(1)} ms a job): in Redis and BullMQ (added → taken) ${median(handOver).toFixed(1)} ms = ${share(median(handOver))} of the model's time (aim: under 1 %)`,
+    );
+    console.log(
+      `    end to end, a front and a worker against one process: ${median(viaQueue).toFixed(1)} ms against ${median(inProcess).toFixed(1)} ms, ${extra.toFixed(1)} ms more = ${share(extra)}`,
     );
   } finally {
+    await running.close();
     await host.close();
   }
 }
@@ -188,6 +200,10 @@ export async function benchScale(): Promise<void> {
     return;
   }
   const redis = await startRedis();
+  // The figures are ratios measured side by side; the machine's load says how much to trust them.
+  console.log(
+    `\nSeveral processes (load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores)`,
+  );
   try {
     await throughput(redis);
     await overhead(redis);

@@ -11,7 +11,7 @@ import { parseCommandLine } from './cli/command-line.js';
 import { isOn } from './cli/flags.js';
 import { runCli } from './cli.js';
 import type { ChatRuntime } from './commands/runtime.js';
-import type { Config } from './config.js';
+import type { Config, RedisConfig } from './config.js';
 import { describeCauses, RecapError, userMessageOf } from './core/errors.js';
 import type { Logger } from './core/log.js';
 import type { StartedPlatform } from './scale/roles.js';
@@ -31,21 +31,14 @@ function readEnvironment(): Record<string, string | undefined> {
 }
 
 async function start(env: Record<string, string | undefined>): Promise<number> {
-  const [{ loadConfig }, { createChatRuntime, createRecap }, { createLogger }] = await Promise.all([
+  // Loaded side by side: start-up waits for the slowest, not for the sum.
+  const [{ loadConfig }] = await Promise.all([
     import('./config.js'),
     import('./app.js'),
     import('./core/pino-logger.js'),
   ]);
   const config = loadConfig(env);
-  const log = createLogger({
-    ...config.log,
-    secrets: [
-      config.discord?.token,
-      config.slack?.botToken,
-      config.slack?.appToken,
-      config.slack?.signingSecret,
-    ],
-  });
+  const log = await startLogger(config);
   if (!config.discord && !config.slack) {
     process.stderr.write(
       config.role === 'worker'
@@ -56,28 +49,9 @@ async function start(env: Record<string, string | undefined>): Promise<number> {
   }
   // A last resort: recap handles its own failures, but a stray rejection must not take every job down.
   process.on('unhandledRejection', (reason) => log.error(`unhandled rejection: ${describeCauses(reason)}`));
-  let stop: () => Promise<void>;
-  if (config.redis) {
-    const { startScaled } = await import('./scale/roles.js');
-    const redis = config.redis;
-    const running = await startScaled({ ...config, redis }, log, (runtime, recap) =>
-      startPlatforms(config, runtime, recap, log),
-    );
-    stop = () => running.stop();
-  } else {
-    const recap = createRecap(config);
-    void checkModel(recap, log);
-    const runtime = createChatRuntime(config, recap, log);
-    const platforms = await startPlatforms(config, runtime, recap, log).catch(async (error: unknown) => {
-      await runtime.stop();
-      throw error;
-    });
-    stop = async () => {
-      // The jobs under way first (each person is told), while the platforms can still carry the message.
-      await runtime.stop();
-      await Promise.allSettled(platforms.map((platform) => platform.stop()));
-    };
-  }
+  const stop = config.redis
+    ? await startRoles({ ...config, redis: config.redis }, log)
+    : await startOneProcess(config, log);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
@@ -87,7 +61,49 @@ async function start(env: Record<string, string | undefined>): Promise<number> {
   return 0;
 }
 
-/** Starts the chat platforms whose settings are given; a failure stops those already started. */
+/** The log, with every credential recap holds redacted wherever it would appear. */
+async function startLogger(config: Config): Promise<Logger> {
+  const { createLogger } = await import('./core/pino-logger.js');
+  return createLogger({
+    ...config.log,
+    secrets: [
+      config.discord?.token,
+      config.slack?.botToken,
+      config.slack?.appToken,
+      config.slack?.signingSecret,
+    ],
+  });
+}
+
+/** Fronts and workers on Redis (REDIS_URL): this process's role. Returns how to stop it. */
+async function startRoles(
+  config: Config & { redis: RedisConfig },
+  log: Logger,
+): Promise<() => Promise<void>> {
+  const { startScaled } = await import('./scale/roles.js');
+  const running = await startScaled(config, log, (runtime, recap) =>
+    startPlatforms(config, runtime, recap, log),
+  );
+  return () => running.stop();
+}
+
+/** Everything in this process, in memory, as recap has always run. Returns how to stop it. */
+async function startOneProcess(config: Config, log: Logger): Promise<() => Promise<void>> {
+  const { createChatRuntime, createRecap } = await import('./app.js');
+  const recap = createRecap(config);
+  void checkModel(recap, log);
+  const runtime = createChatRuntime(config, recap, log);
+  const platforms = await startPlatforms(config, runtime, recap, log).catch(async (error: unknown) => {
+    await runtime.stop();
+    throw error;
+  });
+  return async () => {
+    // The jobs under way first (each person is told), while the platforms can still carry the message.
+    await runtime.stop();
+    await Promise.allSettled(platforms.map((platform) => platform.stop()));
+  };
+}
+
 async function startPlatforms(
   config: Config,
   runtime: ChatRuntime,

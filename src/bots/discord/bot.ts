@@ -6,6 +6,7 @@ import {
   ChannelType,
   type ChatInputCommandInteraction,
   Client,
+  type ClientOptions,
   Events,
   GatewayIntentBits,
   type Message,
@@ -39,6 +40,22 @@ export interface DiscordBotOptions {
   /** Attachments are fetched like links: through the safe fetcher, bounded in size and time. */
   fetchFile: SafeFetch;
   log: Logger;
+  /** Gateway shards (DISCORD_SHARDS): 'auto' or a count, all in this process; one shard when unset. */
+  shards?: 'auto' | number | undefined;
+}
+
+/**
+ * Shards in this process (discord.js's internal sharding): 'auto' takes the count Discord recommends
+ * (GET /gateway/bot, one shard per about 1,000 servers; required from 2,500), a number runs that many.
+ * A front only acknowledges and queues, so one process carries every shard; the discord.js guide's
+ * ShardingManager (a process per shard) would only repeat what fronts and workers already split.
+ */
+export function gatewayShards(
+  shards: DiscordBotOptions['shards'],
+): Pick<ClientOptions, 'shards' | 'shardCount'> {
+  if (shards === undefined) return {};
+  if (shards === 'auto') return { shards: 'auto' };
+  return { shards: Array.from({ length: shards }, (_, id) => id), shardCount: shards };
 }
 
 export interface DiscordBot {
@@ -60,6 +77,7 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
     partials: [Partials.Channel],
     allowedMentions: { parse: [], repliedUser: false },
     rest: { api: options.restApi },
+    ...gatewayShards(options.shards),
   });
   const { runtime } = options;
   const log = options.log.child({ platform: 'discord' });

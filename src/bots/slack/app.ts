@@ -54,11 +54,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackApp>
   // patient reconnects once connected. The Socket Mode client reads this object at every call.
   const socketRetries = { retries: 2, factor: 2, minTimeout: 300, maxTimeout: 2000 };
   const receiver = options.appToken
-    ? new SocketModeReceiver({
-        appToken: options.appToken,
-        logger,
-        installerOptions: { clientOptions: { slackApiUrl: options.apiUrl, retryConfig: socketRetries } },
-      })
+    ? socketReceiver(options.appToken, options.apiUrl, logger, socketRetries)
     : httpReceiver(options, logger);
   // Initialized below with `await app.init()`, which checks the token (auth.test) before anything starts.
   const app = new App({
@@ -68,6 +64,30 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackApp>
     logger,
     deferInitialization: true,
   });
+  const calls = attachKits(app, options, log);
+  ignoreRepeats(app, log);
+  app.error(async (error) => log.error(`slack: ${describeCauses(error)}`));
+  registerHandlers(app, options.runtime, calls);
+  registerRecapHandlers(app, options.runtime, calls);
+
+  // A failure here (a refused token, an unreachable Slack) comes back at once: main.ts names the settings.
+  await app.init();
+  if (receiver instanceof HTTPReceiver) return startHttp(app, receiver, options, log);
+  await app.start();
+  Object.assign(socketRetries, { retries: 100, factor: 1.3, maxTimeout: 60_000 });
+  watchConnection(receiver, log);
+  log.info('slack: connected in Socket Mode');
+  return {
+    app,
+    port: undefined,
+    async stop() {
+      await app.stop();
+    },
+  };
+}
+
+/** How the runtime's jobs answer and read on Slack: the app's client, and a client of its own for history. */
+function attachKits(app: App, options: SlackAppOptions, log: Logger): SlackCalls {
   const calls = new SlackCalls(app.client, { log });
   // History is read with a WebClient of its own: its rate limits never hold up the answers.
   const recaps = slackRecapKit(calls, historyClient(options));
@@ -80,30 +100,32 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackApp>
     }),
     recaps,
   });
-  ignoreRepeats(app, log);
-  app.error(async (error) => log.error(`slack: ${describeCauses(error)}`));
-  registerHandlers(app, options.runtime, calls);
-  registerRecapHandlers(app, options.runtime, calls);
+  return calls;
+}
 
-  // A failure here (a refused token, an unreachable Slack) comes back at once: main.ts names the settings.
-  await app.init();
-  if (receiver instanceof HTTPReceiver) {
-    const server = await listen(receiver, options.port, options.runtime, log);
-    const port = (server.address() as AddressInfo).port;
-    log.info(`slack: listening for events on http://0.0.0.0:${port}/slack/events`);
-    return { app, port, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-  }
-  await app.start();
-  Object.assign(socketRetries, { retries: 100, factor: 1.3, maxTimeout: 60_000 });
-  watchConnection(receiver, log);
-  log.info('slack: connected in Socket Mode');
-  return {
-    app,
-    port: undefined,
-    async stop() {
-      await app.stop();
-    },
-  };
+async function startHttp(
+  app: App,
+  receiver: HTTPReceiver,
+  options: SlackAppOptions,
+  log: Logger,
+): Promise<SlackApp> {
+  const server = await listen(receiver, options.port, options.runtime, log);
+  const port = (server.address() as AddressInfo).port;
+  log.info(`slack: listening for events on http://0.0.0.0:${port}/slack/events`);
+  return { app, port, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+function socketReceiver(
+  appToken: string,
+  apiUrl: string,
+  logger: ReturnType<typeof boltLogger>,
+  retryConfig: { retries: number; factor: number; minTimeout: number; maxTimeout: number },
+): SocketModeReceiver {
+  return new SocketModeReceiver({
+    appToken,
+    logger,
+    installerOptions: { clientOptions: { slackApiUrl: apiUrl, retryConfig } },
+  });
 }
 
 function httpReceiver(options: SlackAppOptions, logger: ReturnType<typeof boltLogger>): HTTPReceiver {

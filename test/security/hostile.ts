@@ -24,6 +24,8 @@ export interface HostileClass {
    * run on the main thread over text capped before the scan (chat messages, at the platform's limit).
    */
   request?(input: string, limits?: RequestLimits): WorkerRequest;
+  /** The file name it is read as, for a class that is a file (the others are chat or YouTube text). */
+  fileName?: string;
 }
 
 /** The bounds the parse process applies to itself (its buffers, the text it keeps). */
@@ -80,6 +82,7 @@ function file(
     make,
     outcome,
     request,
+    fileName,
     parse: (input) => parseFile(request(input) as Extract<WorkerRequest, { kind: 'file' }>),
   };
 }

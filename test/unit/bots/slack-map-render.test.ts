@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { boltLogger } from '../../../src/bots/slack/bolt-logger.js';
 import {
   askFromMessage,
+  DIRECT_USAGE,
   mapCommand,
+  mapDirectMessage,
   mapMention,
   plainText,
   slackLinks,
@@ -66,6 +68,29 @@ describe('mapping Slack requests', () => {
     expect(mapMention({ ts: '1', text, subtype: 'bot_message' }, 'C1', 'UBOT')).toBeUndefined();
     expect(mapMention({ ts: '1', text, user: 'UBOT' }, 'C1', 'UBOT')).toBeUndefined();
     expect(mapMention({ ts: '1', text, user: 'U9' }, 'C1', 'UBOT')).toMatchObject({ ok: true });
+  });
+
+  it('summarizes a link or a file sent in a direct message, and says how to ask for anything else', () => {
+    const im = { channel_type: 'im', ts: '1.000100', user: 'U2' };
+    expect(mapDirectMessage({ ...im, text: 'please <https://a.example/post>' }, 'UBOT')).toEqual(
+      summarize({ kind: 'url', url: 'https://a.example/post' }),
+    );
+    expect(
+      mapDirectMessage({ ...im, subtype: 'file_share', files: [{ id: 'F1', name: 'notes.txt' }] }, 'UBOT'),
+    ).toEqual(summarize({ kind: 'file', file: { id: 'F1', name: 'notes.txt' } }));
+    expect(mapDirectMessage({ ...im, text: 'hello' }, 'UBOT')).toEqual({ ok: false, problem: DIRECT_USAGE });
+    // A reply under a summary ("thanks") is not a request.
+    expect(mapDirectMessage({ ...im, text: 'thanks', thread_ts: '1.000000' }, 'UBOT')).toBeUndefined();
+  });
+
+  it('leaves alone what is not a person’s new message in a direct message', () => {
+    const link = { ts: '1.000100', user: 'U2', text: '<https://a.example/post>' };
+    expect(mapDirectMessage({ ...link, channel_type: 'channel' }, 'UBOT')).toBeUndefined();
+    expect(
+      mapDirectMessage({ ...link, channel_type: 'im', subtype: 'message_changed' }, 'UBOT'),
+    ).toBeUndefined();
+    expect(mapDirectMessage({ ...link, channel_type: 'im', bot_id: 'B1' }, 'UBOT')).toBeUndefined();
+    expect(mapDirectMessage({ ...link, channel_type: 'im', user: 'UBOT' }, 'UBOT')).toBeUndefined();
   });
 
   it('reads Slack markup as people see it', () => {

@@ -1,13 +1,16 @@
 import type { Document, Segment } from '../types.js';
+import { RenderedSegments, type TextLike } from './rendered-text.js';
 
 /** How a document reads to the model: timed segments as `[m:ss] Speaker: text` lines, else its text. */
 export function renderForModel(document: Document): string {
+  return modelText(document).toString();
+}
+
+/** `renderForModel`, with a timed document's lines rendered only as they are read. */
+export function modelText(document: Document): string | RenderedSegments {
   const segments = document.segments;
   if (!segments || segments.length === 0) return document.text.trim();
-  return segments
-    .map(renderSegment)
-    .filter((line) => line !== '')
-    .join('\n');
+  return new RenderedSegments(segments, renderSegment);
 }
 
 export function renderSegment(segment: Segment): string {
@@ -49,6 +52,15 @@ const SLICE_MS = 10;
  * Linear in the text's length, and it yields to the event loop every few milliseconds.
  */
 export async function splitIntoParts(text: string, budget: number, estimate: Estimate): Promise<string[]> {
+  return (await splitIntoRanges(text, budget, estimate)).map(([start, end]) => text.slice(start, end));
+}
+
+/** `splitIntoParts` as [start, end] offsets: each part is read from `text` only when it is sent. */
+export async function splitIntoRanges(
+  text: TextLike,
+  budget: number,
+  estimate: Estimate,
+): Promise<[number, number][]> {
   if (budget < 1) throw new RangeError('the part budget must be positive');
   // Units larger than a sixteenth of the budget are cut smaller, so parts can be cut near any point.
   const cut: Cut = { text, budget: Math.max(1, Math.floor(budget / UNITS_PER_PART)), estimate };
@@ -69,12 +81,10 @@ export async function splitIntoParts(text: string, budget: number, estimate: Est
   }
   const count = total <= budget ? 1 : Math.ceil(total / (budget * FILL));
   const cuts = cutPoints(units, total / count, count);
-  const parts: string[] = [];
+  const parts: [number, number][] = [];
   let from = 0;
   for (const cut of [...cuts, units.ends.length]) {
-    if (cut > from) {
-      for (const [start, end] of packGreedily(units, from, cut, budget)) parts.push(text.slice(start, end));
-    }
+    if (cut > from) parts.push(...packGreedily(units, from, cut, budget));
     from = cut;
   }
   return parts;
@@ -82,7 +92,7 @@ export async function splitIntoParts(text: string, budget: number, estimate: Est
 
 /** Consecutive units of a text, by where each ends (a character offset), its tokens and the running total. */
 interface Units {
-  text: string;
+  text: TextLike;
   ends: number[];
   tokens: number[];
   totals: number[];
@@ -144,7 +154,7 @@ function packGreedily(units: Units, from: number, to: number, budget: number): [
 }
 
 /** Lines, then sentences within each line, each keeping its trailing whitespace, by their offsets. */
-function* naturalUnits(text: string): Generator<[number, number]> {
+function* naturalUnits(text: TextLike): Generator<[number, number]> {
   let start = 0;
   while (start < text.length) {
     const newline = text.indexOf('\n', start);
@@ -183,7 +193,7 @@ function* fitUnit(cut: Cut, start: number, end: number): Generator<[number, numb
 
 /** The text being cut into units, and the budget of tokens each unit must fit. */
 interface Cut {
-  text: string;
+  text: TextLike;
   budget: number;
   estimate: Estimate;
 }
@@ -192,7 +202,7 @@ interface Cut {
 const CHARS_PER_PIECE_TOKEN = 4;
 
 /** Where to cut before `at`: after the last whitespace in its second half, else at `at` (whole characters). */
-function cutAtSpace(text: string, from: number, at: number): number {
+function cutAtSpace(text: TextLike, from: number, at: number): number {
   for (let index = at - 1; index > from + (at - from) / 2; index--) {
     if (/\s/.test(text.charAt(index))) return index + 1;
   }

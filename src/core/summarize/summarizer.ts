@@ -3,7 +3,7 @@ import { RecapError, throwIfAborted } from '../errors.js';
 import type { Document, ProgressListener, Summary, SummaryStats } from '../types.js';
 import { SummarySchema } from '../types.js';
 import { CallBudget, plannedCalls } from './call-budget.js';
-import { renderForModel, splitIntoParts } from './chunking.js';
+import { modelText, splitIntoRanges } from './chunking.js';
 import { AnswerCutShort, PromptTooLong } from './ollama-errors.js';
 import type { LanguageModel, ModelChatAnswer } from './ollama-model.js';
 import { parseModelJson, stripBulletMark } from './output.js';
@@ -19,6 +19,7 @@ import {
   TEMPLATE_TOKENS_PER_MESSAGE,
   TEMPLATE_TOKENS_PER_PROMPT,
 } from './prompt.js';
+import type { TextLike } from './rendered-text.js';
 import { estimateTokens, fewestTokens, LIKELY_OVERESTIMATE } from './tokens.js';
 
 export interface SummarizerOptions {
@@ -53,8 +54,9 @@ export function createSummarizer(options: SummarizerOptions): Summarizer {
   const maxModelCalls = options.maxModelCalls ?? Number.POSITIVE_INFINITY;
   return {
     async summarize(document, run) {
-      const content = renderForModel(document);
-      if (content === '') {
+      // A long transcript is rendered a part at a time, as each is sent: not whole once more.
+      const content = modelText(document);
+      if (content.length === 0) {
         throw new RecapError('empty_document', 'There is nothing to summarize: the document has no text.');
       }
       const started = performance.now();
@@ -110,12 +112,12 @@ class SummaryJob {
     );
   }
 
-  async execute(content: string): Promise<Summary> {
+  async execute(content: string | TextLike): Promise<Summary> {
     // From the length alone first: a document that cannot fit one call is not estimated whole, and
     // one that needs too many calls is refused before it is split (both read all of it).
     const fewest = Math.floor(fewestTokens(content) * this.plan.scale);
     if (this.likelyFits(fewest + SUMMARY_ANSWER_TOKENS)) {
-      const single = this.prompts.single(content, this.title, this.language);
+      const single = this.prompts.single(content.toString(), this.title, this.language);
       const needed = this.estimateMessages(single) + SUMMARY_ANSWER_TOKENS;
       // The careful estimate errs high; where only it says "too long", one call is worth trying: the
       // server refuses a prompt that does not fit (or its count shows the cut), and the plan falls back.
@@ -131,12 +133,13 @@ class SummaryJob {
       NOTES_ANSWER_TOKENS,
     );
     this.limits.calls.planAtLeast(Math.ceil(fewest / partBudget), this.notesPerMerge());
-    const parts = await splitIntoParts(content, partBudget, this.estimate);
+    const parts = await splitIntoRanges(content, partBudget, this.estimate);
     this.stats.chunks = parts.length;
     this.limits.calls.plan(plannedCalls(parts.length, this.notesPerMerge()), parts.length);
     const notes: string[][] = [];
-    for (const [index, part] of parts.entries()) {
+    for (const [index, [start, end]] of parts.entries()) {
       this.progress({ stage: 'summarizing', part: index + 1, parts: parts.length });
+      const part = content.slice(start, end);
       const messages = this.prompts.part(part, this.title, this.language, index + 1, parts.length);
       notes.push((await this.ask(messages, NotesSchema, notesFormat, NOTES_ANSWER_TOKENS)).notes);
     }

@@ -95,7 +95,7 @@ const MOST_CHARS_PER_TOKEN = 7;
  * floor already cannot fit, or would take more calls than allowed, is refused before anything reads
  * it through. The floor is one token short per unit counted apart (a lone space), hence the margin.
  */
-export function fewestTokens(text: string): number {
+export function fewestTokens(text: { readonly length: number }): number {
   return Math.floor(text.length / (MOST_CHARS_PER_TOKEN + 1));
 }
 

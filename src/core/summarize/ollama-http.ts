@@ -106,6 +106,8 @@ export function createOllamaApi(host: string, fetchImpl: typeof globalThis.fetch
 
 type BodyKind = 'json' | 'ndjson';
 
+const encoder = new TextEncoder();
+
 /**
  * Lets through only what an Ollama server sends: a non-2xx answer is thrown as OllamaHttpError (the
  * library never reads it), a JSON body is checked to be JSON, and a stream is rewritten line by line
@@ -120,6 +122,8 @@ function guardedFetch(
   return async (input, init) => {
     const response = await fetchImpl(input, {
       ...init,
+      // Sent as bytes: fetch reads a string body into a copy on V8's heap, held until the answer ends.
+      ...(typeof init?.body === 'string' ? { body: encoder.encode(init.body) } : {}),
       signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal,
     });
     if (!response.ok) throw await httpError(response);

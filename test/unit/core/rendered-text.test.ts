@@ -58,7 +58,8 @@ describe('RenderedSegments', () => {
   });
 
   it('is empty when every segment is blank, as the model would read nothing', () => {
-    const blank = modelText({ text: ' \n ', segments: [{ text: ' ' }, { text: '\n' }] });
+    const source = { kind: 'text' } as const;
+    const blank = modelText({ text: ' \n ', segments: [{ text: ' ' }, { text: '\n' }], source });
     expect(blank.length).toBe(0);
     expect(blank.toString()).toBe('');
   });

@@ -67,7 +67,13 @@ export function startPartWorker(options: PartWorkerOptions): Worker {
 function failure(bull: Job<unknown>, error: unknown, log: Logger): PartOutcome {
   if (error instanceof PromptOverflow) {
     const { estimated, reported, numCtx, unverified } = error;
-    return { kind: 'overflow', estimated, ...(reported === undefined ? {} : { reported }), numCtx, unverified };
+    return {
+      kind: 'overflow',
+      estimated,
+      ...(reported === undefined ? {} : { reported }),
+      numCtx,
+      unverified,
+    };
   }
   const lastTry = bull.attemptsMade + 1 >= (bull.opts.attempts ?? 1);
   if (!lastTry && worthRetrying(error)) throw error;

@@ -82,12 +82,17 @@ export function createPartsFlow(options: PartsFlowOptions): PartsFlow {
   const { redisUrl, prefix } = options;
   const queue = new Queue<PartJob>(PARTS_QUEUE, { connection: bullConnection(redisUrl, 'producer'), prefix });
   const events = new QueueEvents(PARTS_QUEUE, { connection: bullConnection(redisUrl, 'worker'), prefix });
+  // Each part waited for adds a listener to both (Job.waitUntilFinished), removed when it is in: a long
+  // document's parts are many, none is left behind.
+  queue.setMaxListeners(0);
+  events.setMaxListeners(0);
   const jobOptions: JobsOptions = {
     ...JOB_OPTIONS,
     backoff: { type: 'exponential', delay: options.retryDelayMs ?? RETRY_DELAY_MS },
   };
   return {
     async run(calls, run) {
+      throwIfAborted(run.signal);
       const jobs = await queue.addBulk(
         calls.map((call) => ({
           name: 'part',
@@ -95,13 +100,18 @@ export function createPartsFlow(options: PartsFlowOptions): PartsFlow {
           opts: { ...jobOptions, jobId: partIdOf(options.model, call) },
         })),
       );
-      return Promise.all(
-        jobs.map(async (job) => {
-          const notes = await notesOf(job, await finished(job, events, run.signal));
-          run.onDone();
-          return notes;
-        }),
-      );
+      const stopped = whenAborted(run.signal);
+      try {
+        return await Promise.all(
+          jobs.map(async (job) => {
+            const notes = await notesOf(job, await finished(job, events, stopped.promise, run.signal));
+            run.onDone();
+            return notes;
+          }),
+        );
+      } finally {
+        stopped.dispose();
+      }
     },
     async close() {
       await Promise.allSettled([events.close(), queue.close()]);
@@ -111,20 +121,32 @@ export function createPartsFlow(options: PartsFlowOptions): PartsFlow {
 
 /** A part's id: the same call of the same model is the same part, in any document's run. */
 export function partIdOf(model: string, call: PartCall): string {
-  const hash = createHash('sha256').update(JSON.stringify([model, call])).digest('hex');
+  const hash = createHash('sha256')
+    .update(JSON.stringify([model, call]))
+    .digest('hex');
   return `part-${hash}`;
 }
 
-/** The part's answer once it has one; the document's run stops waiting when its signal fires. */
-async function finished(job: Job<PartJob>, events: QueueEvents, signal: AbortSignal): Promise<unknown> {
-  throwIfAborted(signal);
-  let stop = () => undefined as void;
-  const aborted = new Promise<never>((_, reject) => {
+/** A promise that rejects when the signal fires (one listener for all of a run's parts). */
+function whenAborted(signal: AbortSignal): { promise: Promise<never>; dispose(): void } {
+  let stop: () => void = () => undefined;
+  const promise = new Promise<never>((_, reject) => {
     stop = () => reject(signal.reason);
     signal.addEventListener('abort', stop, { once: true });
   });
+  promise.catch(() => undefined);
+  return { promise, dispose: () => signal.removeEventListener('abort', stop) };
+}
+
+/** The part's answer once it has one; the document's run stops waiting when its signal fires. */
+async function finished(
+  job: Job<PartJob>,
+  events: QueueEvents,
+  stopped: Promise<never>,
+  signal: AbortSignal,
+): Promise<unknown> {
   try {
-    return await Promise.race([job.waitUntilFinished(events), aborted]);
+    return await Promise.race([job.waitUntilFinished(events), stopped]);
   } catch (error) {
     throwIfAborted(signal);
     throw new RecapError(
@@ -132,8 +154,6 @@ async function finished(job: Job<PartJob>, events: QueueEvents, signal: AbortSig
       'A part of this long document could not be summarized. Please try again.',
       { cause: error },
     );
-  } finally {
-    signal.removeEventListener('abort', stop);
   }
 }
 
@@ -152,5 +172,8 @@ async function notesOf(job: Job<PartJob>, answer: unknown): Promise<PartNotes> {
     // Written by a worker of this queue's version, from a RecapError's own code.
     throw new PartFailed(outcome.code as RecapErrorCode, outcome.userMessage);
   }
-  throw new RecapError('model_failed', 'A part of this long document came back unreadable. Please try again.');
+  throw new RecapError(
+    'model_failed',
+    'A part of this long document came back unreadable. Please try again.',
+  );
 }

@@ -70,8 +70,8 @@ export function createSummarizer(options: SummarizerOptions): Summarizer {
       const stats: Omit<SummaryStats, 'ms'> = { chunks: 1, modelCalls: 0, promptTokens: 0, numCtx: 0 };
       const replanner = new Replanner();
       for (;;) {
-        const job = new SummaryJob(options.model, limits, replanner.plan, document.title, run, stats);
-        job.runParts = options.runParts;
+        const { plan } = replanner;
+        const job = new SummaryJob(options.model, limits, plan, document.title, run, stats, options.runParts);
         try {
           const { bullets } = await job.execute(content);
           const summary = { bullets: bullets.map(stripBulletMark) };
@@ -107,7 +107,6 @@ export async function writePartNotes(
 }
 
 class SummaryJob {
-  runParts: PartRunner | undefined;
   /** Only a language the person asked for; otherwise the prompt says to write in the content's own. */
   private readonly language: string | undefined;
   private readonly maxContext: number;
@@ -120,6 +119,7 @@ class SummaryJob {
     private readonly title: string | undefined,
     private readonly request: SummarizeRun,
     readonly stats: Omit<SummaryStats, 'ms'>,
+    private readonly runParts?: PartRunner | undefined,
   ) {
     this.language = request.language;
     this.maxContext = limits.maxContext;

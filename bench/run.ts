@@ -1,4 +1,6 @@
 import { benchAcks } from './acks/run.js';
+import { benchFlood } from './flood.js';
+import { benchMemory } from './memory.js';
 import { benchScale } from './scale.js';
 import { benchSecurity } from './security.js';
 import { benchSources } from './sources.js';
@@ -12,9 +14,11 @@ const wanted = (name: string) => chosen.size === 0 || chosen.has(name);
 
 if (wanted('summarize')) await benchSummarize();
 if (wanted('sources')) benchSources();
+if (wanted('memory')) await benchMemory();
 if (wanted('security')) await benchSecurity();
 if (wanted('startup')) benchStartup();
 if (wanted('acks')) await benchAcks();
+if (wanted('flood')) await benchFlood();
 if (wanted('scale')) await benchScale();
 // With a real Ollama (npm run bench:ollama starts one): the model's speed and share of the time.
 const ollamaUrl = process.env.RECAP_TEST_OLLAMA_URL;

@@ -20,12 +20,13 @@ import { localExecutor } from '../src/commands/job.js';
 import { loadConfig } from '../src/config.js';
 import { startFakeOllama } from '../test/fakes/ollama.js';
 import { type FakeSlack, startFakeSlack } from '../test/fakes/slack.js';
+import { startBurstSender } from '../test/helpers/burst-sender.js';
 import { collectingLogger } from '../test/helpers/logs.js';
 import { watch } from '../test/helpers/spawn.js';
 import { HAS_REDIS, startRedis, type TestRedis } from '../test/scale/redis-server.js';
 import { cluster, recordingKit, Screens, textJob, until } from '../test/scale/worker-harness.js';
 import { slackApps } from './acks/apps.js';
-import { ackStats, slackBurst } from './acks/load.js';
+import { ackStats, slackRequests } from './acks/load.js';
 
 const JOBS = Number(process.env.SCALE_JOBS ?? 80);
 const TOKEN_DELAY_MS = 8;
@@ -178,9 +179,12 @@ async function frontAcks(redis: TestRedis): Promise<void> {
     );
     try {
       await child.waitForOutput(chosen.ready.pattern, { stream: chosen.ready.stream, limitMs: 60_000 });
-      const url = `http://127.0.0.1:${port}/slack/events`;
-      await slackBurst(slack as FakeSlack, url, 5);
-      const stats = ackStats(await slackBurst(slack, url, 500));
+      const sender = await startBurstSender();
+      const stats = await sender
+        .send(port, slackRequests(slack as FakeSlack, port, 5, 'warm-up'))
+        .then(() => sender.send(port, slackRequests(slack, port, 500, 'burst')))
+        .then(ackStats)
+        .finally(() => sender.close());
       const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(0).padStart(6) : '  none');
       console.log(
         `    ${app.label.padEnd(56)} ${ms(stats.p50)} ${ms(stats.p99)} ${ms(stats.max)} ${String(stats.late).padStart(9)}`,

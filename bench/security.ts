@@ -4,12 +4,12 @@
  * input and peak memory of the parse process above an idle one. Bombs are expected to be refused;
  * honest large files to be read within the same limits.
  */
-import { findLinks } from '../src/commands/links.js';
-import { DEFAULT_PARSER_LIMITS, parseBounded } from '../src/core/sources/file-document.js';
-import { parseTimedText } from '../src/core/sources/youtube-answers.js';
+import { ParseLimitError } from '../src/core/sources/bounded-process.js';
+import { DEFAULT_PARSER_LIMITS, fileRequest, runParse } from '../src/core/sources/file-document.js';
+import type { WorkerRequest } from '../src/core/sources/parse-protocol.js';
 import { flateBombPdf, textPdf } from '../test/helpers/pdf.js';
 import { docx, docxBomb, docxWithHiddenBomb } from '../test/helpers/zip.js';
-import { HOSTILE } from '../test/security/hostile.js';
+import { describeValue, HOSTILE } from '../test/security/hostile.js';
 import { youtubeVtt } from './sources.js';
 
 const MB = 1024 * 1024;
@@ -24,38 +24,41 @@ interface Row {
   peakMb: number | undefined;
 }
 
-async function parse(parser: string, input: string, bytes: Buffer, name: string): Promise<Row> {
+const LIMITS = { ...DEFAULT_PARSER_LIMITS, maxTextBytes: 20 * MB, signal: new AbortController().signal };
+
+function parse(parser: string, input: string, bytes: Buffer, name: string): Promise<Row> {
+  return measure(parser, input, fileRequest({ bytes, name, source: { kind: 'file', name } }, LIMITS));
+}
+
+/** An outcome as one table cell: a parser's message may span lines (a zod error). */
+const oneLine = (outcome: string) => outcome.replace(/\s+/g, ' ').slice(0, 40);
+
+/** One parse in its process, with its cost; a process stopped at a limit reports none (marked *). */
+async function measure(parser: string, input: string, request: WorkerRequest): Promise<Row> {
   const started = performance.now();
-  const limits = { ...DEFAULT_PARSER_LIMITS, maxTextBytes: 20 * MB, signal: new AbortController().signal };
-  const mb = bytes.length / MB;
-  return parseBounded({ bytes, name, source: { kind: 'file', name } }, limits).then(
-    ({ document, stats }) => ({
-      parser,
-      input,
-      mb,
-      outcome: `${document.text.length} chars`,
-      ms: stats.ms,
-      peakMb: stats.peakMemoryMb,
-    }),
-    (error: { userMessage?: string }) => ({
-      parser,
-      input,
-      mb,
-      outcome: (error.userMessage ?? String(error)).replace(/^.*?: /, '').slice(0, 40),
-      ms: performance.now() - started,
-      peakMb: undefined,
-    }),
-  );
+  const row = { parser, input, mb: request.bytes.length / MB };
+  try {
+    const answer = await runParse(request, LIMITS);
+    const outcome = answer.ok
+      ? describeValue(answer.value)
+      : 'code' in answer
+        ? answer.userMessage.replace(/^.*?: /, '')
+        : answer.failure;
+    return { ...row, outcome: oneLine(outcome), ms: answer.stats.ms, peakMb: answer.stats.peakMemoryMb };
+  } catch (error) {
+    const outcome = error instanceof ParseLimitError ? `stopped: ${error.message}` : String(error);
+    return { ...row, outcome: oneLine(outcome), ms: performance.now() - started, peakMb: undefined };
+  }
 }
 
 function inThread(parser: string, input: string, text: string, run: (text: string) => unknown): Row {
   const started = performance.now();
-  run(text);
+  const outcome = `${describeValue(run(text))} (main thread)`;
   return {
     parser,
     input,
     mb: text.length / MB,
-    outcome: 'ok (main thread)',
+    outcome,
     ms: performance.now() - started,
     peakMb: undefined,
   };
@@ -67,9 +70,8 @@ export async function benchSecurity(): Promise<void> {
   for (const hostile of HOSTILE) {
     const kind = hostile.name.split(' ')[0] ?? '';
     const text = hostile.make(SIZE);
-    if (hostile.fileName) rows.push(await parse(kind, hostile.name, Buffer.from(text), hostile.fileName));
-    else if (kind === 'Chat') rows.push(inThread('chat links', hostile.name, text, findLinks));
-    else rows.push(inThread('YouTube timed text', hostile.name, text, parseTimedText));
+    if (hostile.request) rows.push(await measure(kind, hostile.name, hostile.request(text, LIMITS)));
+    else rows.push(inThread('chat links', hostile.name, text, hostile.parse));
   }
   rows.push(await parse('docx', 'zip bomb, 1 GB expanded', docxBomb(1024 * MB), 'bomb.docx'));
   rows.push(
@@ -94,8 +96,12 @@ export async function benchSecurity(): Promise<void> {
     `\nSecurity: hostile input through the real parse path (limits: ${DEFAULT_PARSER_LIMITS.timeoutMs / 1000} s, heap ${DEFAULT_PARSER_LIMITS.maxHeapMb} MB, buffers ${DEFAULT_PARSER_LIMITS.maxExpandedBytes / MB} MB)`,
   );
   console.log(`An idle parse process peaks at ${idle.peakMb?.toFixed(0)} MB; peaks below are above that.`);
-  console.log('ms: parsing, in the parse process; marked * for a refused input, the whole request (process');
-  console.log('start included), since a stopped process reports nothing.');
+  console.log(
+    'ms: parsing, in the parse process (a refusal it made included); marked * for a process stopped',
+  );
+  console.log(
+    'at a limit, the whole request (process start included), since a stopped process reports nothing.',
+  );
   console.log(
     'parser              input                                        MB  outcome                                        ms    ms/MB  peak MB',
   );
@@ -115,7 +121,7 @@ function format(row: Row, idleMb: number): string {
     row.input.slice(0, 40).padEnd(40),
     row.mb.toFixed(2).padStart(6),
     row.outcome.padEnd(40),
-    `${row.ms.toFixed(0)}${row.peakMb === undefined && row.outcome !== 'ok (main thread)' ? '*' : ' '}`.padStart(
+    `${row.ms.toFixed(0)}${row.peakMb === undefined && !row.outcome.endsWith('(main thread)') ? '*' : ' '}`.padStart(
       8,
     ),
     (row.ms / Math.max(row.mb, 0.001)).toFixed(0).padStart(7),

@@ -168,11 +168,17 @@ case "${1:-}" in
   stop) stop ;;
   run)
     shift
+    began=$SECONDS
     install_ollama; install_gguf
+    installed=$SECONDS
     trap stop EXIT
     url=$(start)
+    served=$SECONDS
     log "ollama $RELEASE serving $MODEL_NAME at $url"
-    RECAP_TEST_OLLAMA_URL=$url RECAP_TEST_OLLAMA_MODEL=$MODEL_NAME "$@"
+    status=0
+    RECAP_TEST_OLLAMA_URL=$url RECAP_TEST_OLLAMA_MODEL=$MODEL_NAME "$@" || status=$?
+    log "took $((SECONDS - began)) s: install $((installed - began)) s, server start and model import $((served - installed)) s, $* $((SECONDS - served)) s"
+    exit "$status"
     ;;
   *) echo "usage: $0 install | start | stop | run COMMAND [ARGS]" >&2; exit 2 ;;
 esac

@@ -3,7 +3,8 @@
  * each one waits for its acknowledgement. It knows the platforms (through the fakes), not the app.
  */
 import type { FakeDiscord } from '../../test/fakes/discord.js';
-import { type FakeSlack, SIGNING_SECRET, slackSignature } from '../../test/fakes/slack.js';
+import type { FakeSlack } from '../../test/fakes/slack.js';
+import { signedSlackPost } from '../../test/helpers/burst-sender.js';
 
 /** Slack and Discord both give an app 3 seconds to acknowledge. */
 export const ACK_DEADLINE_MS = 3000;
@@ -12,49 +13,31 @@ export const ACK_DEADLINE_MS = 3000;
 export type Latencies = (number | undefined)[];
 
 /**
- * Slack in HTTP mode: `count` signed /summarize requests to `eventsUrl`, all sent at once, each
- * timed from its send to the end of the app's response (the response is the acknowledgement).
+ * Slack in HTTP mode: `count` signed /summarize requests to the app's /slack/events, each from its own
+ * person, with a text of its own (`round` keeps a later burst from being answered from recap's cache),
+ * for a burst sender (test/helpers/burst-sender.ts).
  */
-export async function slackBurst(slack: FakeSlack, eventsUrl: string, count: number): Promise<Latencies> {
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const bodies = Array.from({ length: count }, (_, index) =>
-    new URLSearchParams(
-      slack.commandForm(
-        `Burst request ${index}: the team agreed to ship on Monday.`,
-        'C0000001',
-        `U${index}`,
-      ),
-    ).toString(),
-  );
-  const requests = bodies.map((body) => {
-    const sentAt = performance.now();
-    return fetch(eventsUrl, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'x-slack-request-timestamp': timestamp,
-        'x-slack-signature': slackSignature(SIGNING_SECRET, timestamp, body),
-      },
-      body,
-    }).then(
-      async (response) => {
-        await response.arrayBuffer();
-        return response.ok ? performance.now() - sentAt : undefined;
-      },
-      () => undefined,
-    );
+export function slackRequests(slack: FakeSlack, port: number, count: number, round: string): string[] {
+  return Array.from({ length: count }, (_, index) => {
+    const text = `Burst ${round} request ${index}: the team agreed to ship on Monday.`;
+    return signedSlackPost(port, new URLSearchParams(slack.commandForm(text, 'C0000001', `U${index}`)));
   });
-  return Promise.all(requests);
 }
 
 /**
  * Discord: `count` /summarize interactions dispatched at once through the fake gateway, each timed
  * from its dispatch to the app's interaction callback reaching the fake (late ones included: the
- * fake records a callback before refusing it). Waits at most `limitMs` for the last one.
+ * fake records a callback before refusing it). Waits at most `limitMs` for the last one. `round` gives
+ * each burst texts of its own, so recap's cache does not answer a later one.
  */
-export async function discordBurst(discord: FakeDiscord, count: number, limitMs: number): Promise<Latencies> {
+export async function discordBurst(
+  discord: FakeDiscord,
+  count: number,
+  round: string,
+  limitMs: number,
+): Promise<Latencies> {
   const sent = Array.from({ length: count }, (_, index) =>
-    discord.slashCommand({ text: `Burst request ${index}: the team agreed to ship on Monday.` }),
+    discord.slashCommand({ text: `Burst ${round} request ${index}: the team agreed to ship on Monday.` }),
   );
   const dispatchedAt = new Map(
     sent.map(({ token }) => [token, discord.interactions.get(token)?.dispatchedAt]),

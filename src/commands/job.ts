@@ -63,10 +63,10 @@ export function localExecutor(deps: JobDeps): JobExecutor {
     async execute(job, signal) {
       const kit = kits.get(job.origin.platform);
       if (!kit) {
-        deps.log.error(
-          `no ${job.origin.platform} kit is attached: the job cannot run`,
-          originFields(job.origin),
-        );
+        deps.log.error(`no ${job.origin.platform} kit is attached: the job cannot run`, {
+          ...originFields(job.origin),
+          stage: 'accept',
+        });
         return;
       }
       // A job starts (reads, hashes, queues) only when its turn in the backlog comes, behind pending acknowledgements.
@@ -165,7 +165,7 @@ async function answer<R extends Answered>(
   try {
     surface = surfaceOf();
   } catch (error) {
-    log.error(`the job's reply target is unusable: ${describeCauses(error)}`);
+    log.error(`the job's reply target is unusable: ${describeCauses(error)}`, { stage: 'send' });
     return { kind: 'reported', error };
   }
   const { policy, throttle, report } = showing(surface, deps, log);

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { RecapScopeSchema } from '../core/conversation/scope.js';
+import { plainOneLine } from '../core/text.js';
 
 export const PLATFORMS = ['discord', 'slack'] as const;
 export type Platform = (typeof PLATFORMS)[number];
@@ -93,9 +94,9 @@ export function describeAsk(ask: Ask): string {
       return `${url.host}${url.pathname === '/' ? '' : url.pathname}`;
     }
     case 'file':
-      return ask.file.name;
+      return plainOneLine(ask.file.name, 100);
     case 'text':
-      return `“${ask.text.slice(0, 60)}${ask.text.length > 60 ? '…' : ''}”`;
+      return `“${plainOneLine(ask.text, 60)}”`;
     case 'message':
       return 'the message that starts this thread';
   }

@@ -1,4 +1,4 @@
-import type { SafeFetch } from '../core/fetch/safe-fetch.js';
+import type { FetchedBody, SafeFetch } from '../core/fetch/safe-fetch.js';
 import type { Input } from '../core/types.js';
 import type { SharedFile } from './request.js';
 
@@ -6,6 +6,8 @@ import type { SharedFile } from './request.js';
 export interface FileLocation {
   url: URL;
   headers?: Record<string, string>;
+  /** Throws when what came back is not the file (a platform's sign-in page). */
+  check?: (fetched: FetchedBody) => void;
 }
 
 /**
@@ -15,7 +17,7 @@ export interface FileLocation {
 export function fileInput(
   file: SharedFile,
   fetchFile: SafeFetch,
-  locate: () => Promise<FileLocation>,
+  locate: (signal: AbortSignal) => Promise<FileLocation>,
 ): Input {
   return {
     kind: 'file',
@@ -23,9 +25,15 @@ export function fileInput(
     ...(file.contentType ? { contentType: file.contentType } : {}),
     ...(file.size === undefined ? {} : { size: file.size }),
     async download({ signal, maxBytes }) {
-      const { url, headers } = await locate();
-      return (await fetchFile(url, { accept: ['*/*'], maxBytes, signal, ...(headers ? { headers } : {}) }))
-        .bytes;
+      const { url, headers, check } = await locate(signal);
+      const fetched = await fetchFile(url, {
+        accept: ['*/*'],
+        maxBytes,
+        signal,
+        ...(headers ? { headers } : {}),
+      });
+      check?.(fetched);
+      return fetched.bytes;
     },
   };
 }

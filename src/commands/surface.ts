@@ -86,6 +86,12 @@ export interface PolicyOptions {
   schedule?: <T>(call: () => Promise<T>) => Promise<T>;
 }
 
+/**
+ * The stage every line of the policy carries: a call that shows the person something (a placeholder,
+ * progress, the answer, a notice) failed or left something to tidy. `deliver` is the answer delivered.
+ */
+const STAGE = 'send';
+
 export const DEFAULT_POLICY: PolicyOptions = { attempts: 3, backoffMs: 500, maxWaitMs: 60_000 };
 
 export type Sent = { ok: true; via: string } | { ok: false; error: unknown };
@@ -114,6 +120,7 @@ export class DeliveryPolicy {
         await this.schedule(async () => route.tidy?.()).catch((tidyError: unknown) => {
           this.log.warn(`could not tidy up after the ${what}: ${describeCauses(tidyError)}`, {
             via: route.via,
+            stage: STAGE,
           });
         });
         return { ok: true, via: route.via };
@@ -137,7 +144,7 @@ export class DeliveryPolicy {
       await this.schedule(() => route.send());
     } catch (error) {
       this.noteExpiry(route.via, error);
-      this.log.debug(`a progress update failed: ${describeCauses(error)}`, { via: route.via });
+      this.log.debug(`a progress update failed: ${describeCauses(error)}`, { via: route.via, stage: STAGE });
     }
   }
 
@@ -154,7 +161,7 @@ export class DeliveryPolicy {
         const wait = this.waitBeforeRetry(error, attempt);
         this.log.warn(
           `sending the ${what} failed${wait === undefined ? '' : `; trying again in ${wait} ms`}: ${describeCauses(error)}`,
-          { via, attempt },
+          { via, attempt, stage: STAGE },
         );
         if (wait === undefined) return { ok: false, error };
         await this.sleep(wait);

@@ -19,10 +19,12 @@ import type { PlatformKit } from '../commands/job.js';
 import type { Platform } from '../commands/request.js';
 import type { DiscordConfig, SlackConfig } from '../config.js';
 import type { SafeFetch } from '../core/fetch/safe-fetch.js';
+import type { Logger } from '../core/log.js';
 
 export function workerKits(
   config: { discord: DiscordConfig | undefined; slack: SlackConfig | undefined },
   fetchFile: SafeFetch,
+  log: Logger,
 ): [Platform, PlatformKit][] {
   const kits: [Platform, PlatformKit][] = [];
   if (config.discord) {
@@ -36,11 +38,11 @@ export function workerKits(
       slackApiUrl: config.slack.apiUrl,
       ...CLIENT_OPTIONS,
     });
-    const calls = new SlackCalls(client);
+    // Reads a job needs (a thread's parent, a file's details) are retried by the policy, logged here.
+    const calls = new SlackCalls(client, { log });
     const recaps = slackRecapKit(calls, historyClient(config.slack));
     const kit = slackKit({
       calls,
-      client,
       botToken: config.slack.botToken,
       fileHosts: config.slack.fileHosts,
       fetchFile,

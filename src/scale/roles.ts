@@ -148,7 +148,7 @@ async function startWorkerRole(
       hostChanged: (state) => metrics.hostState(config.ollama.host, state.ready),
     },
   });
-  for (const [platform, kit] of workerKits(config, recap.fetch)) worker.attach(platform, kit);
+  for (const [platform, kit] of workerKits(config, recap.fetch, log)) worker.attach(platform, kit);
   worker.start();
   // Stopped first among the worker's parts: its jobs still need Redis and the platforms to finish.
   closers.add(() => worker.stop(config.shutdownGraceMs));

@@ -71,7 +71,9 @@ describe.skipIf(url === '')('with a real model (npm run test:ollama sets RECAP_T
   it("summarizes a QMSum meeting at RECAP_NUM_CTX=2048, the server's counts showing every part read in full", {
     timeout: 20 * MINUTES,
   }, async () => {
-    const turns = qmsumMeeting('ES2004a');
+    // The first 120 turns: three parts at 2048 (the whole meeting took seven, and a minute more of the
+    // tier's time for the count of the whole below, with nothing more proven).
+    const turns = qmsumMeeting('ES2004a').slice(0, 120);
     const document: Document = {
       title: 'Remote control design kick-off',
       text: turns.map((turn) => `${turn.speaker}: ${turn.content}`).join('\n'),
@@ -96,7 +98,7 @@ describe.skipIf(url === '')('with a real model (npm run test:ollama sets RECAP_T
       if (part !== undefined && !byPart.has(part)) byPart.set(part, call);
     }
     expect(byPart.size).toBe(stats.chunks);
-    expect(byPart.size).toBeGreaterThan(1);
+    expect(byPart.size).toBeGreaterThan(2);
     for (const { request, answer } of calls) {
       expect(answer.promptEvalCount).toBeLessThanOrEqual(request.numCtx - request.numPredict);
     }
@@ -111,8 +113,8 @@ describe.skipIf(url === '')('with a real model (npm run test:ollama sets RECAP_T
     }
     const content = renderForModel(document);
     const whole =
-      (await serverCount([{ role: 'user', content }], 8192)) -
-      (await serverCount([{ role: 'user', content: '' }], 8192));
+      (await serverCount([{ role: 'user', content }], 4096)) -
+      (await serverCount([{ role: 'user', content: '' }], 4096));
     // Every token of the document reached the model; a few differ where a part's edges meet its tags.
     expect(Math.abs(readInParts - whole)).toBeLessThanOrEqual(4 * byPart.size);
   });

@@ -36,9 +36,35 @@ function render(messages: readonly ChatMessageIn[]): string {
   return `${turns}<start_of_turn>model\n`;
 }
 
-function tokenize(text: string): number[] {
-  return encode(text, { allowedSpecial: new Set(), disallowedSpecial: new Set() });
+export interface Tokenizer {
+  encode(text: string): number[];
+  decode(tokens: number[]): string;
 }
+
+/** cl100k, close to Llama 3's vocabulary; special-token text is read as plain text, as a template's would be. */
+export const CL100K: Tokenizer = {
+  encode: (text) => encode(text, { allowedSpecial: new Set(), disallowedSpecial: new Set() }),
+  decode,
+};
+
+/**
+ * One token per UTF-16 unit (scaled by the fake's tokenInflation, e.g. 0.25 for four characters a
+ * token): for benchmarks, where a real tokenizer in the fake would cost more than the work measured.
+ */
+export const CHARACTERS: Tokenizer = {
+  encode(text) {
+    const codes = new Array<number>(text.length);
+    for (let index = 0; index < text.length; index++) codes[index] = text.charCodeAt(index);
+    return codes;
+  },
+  decode(tokens) {
+    let text = '';
+    for (let index = 0; index < tokens.length; index += 8192) {
+      text += String.fromCharCode(...tokens.slice(index, index + 8192));
+    }
+    return text;
+  },
+};
 
 /**
  * server/prompt.go, chatPrompt: when the whole chat is longer than num_ctx and `truncate` is not
@@ -53,22 +79,26 @@ export function readPrompt(
   messages: readonly ChatMessageIn[],
   numCtx: number,
   truncate: boolean,
-  inflation: number,
+  { tokenizer, inflation }: { tokenizer: Tokenizer; inflation: number },
 ): ReadPrompt {
-  const sentTokens = tokenize(render(messages)).length * inflation;
+  const tokenize = (text: string) => tokenizer.encode(text);
+  const scaled = (tokens: readonly number[]) => Math.ceil(tokens.length * inflation);
+  const whole = tokenize(render(messages));
+  const sentTokens = scaled(whole);
   const fromMessage = (start: number) => [
     ...messages.slice(0, start).filter((m) => m.role === 'system'),
     ...messages.slice(start),
   ];
   let start = 0;
   while (truncate && start < messages.length - 1) {
-    if (tokenize(render(fromMessage(start))).length * inflation <= numCtx) break;
+    if (scaled(tokenize(render(fromMessage(start)))) <= numCtx) break;
     start += 1;
   }
   const kept = fromMessage(start);
   const droppedMessages = messages.length - kept.length;
-  const tokens = tokenize(render(kept));
-  const count = tokens.length * inflation;
+  // Tokenizing is most of the fake's time: the whole chat's tokens serve when nothing was dropped.
+  const tokens = droppedMessages === 0 ? whole : tokenize(render(kept));
+  const count = scaled(tokens);
   if (count <= numCtx) {
     return { sentTokens, readTokens: count, seenPrompt: render(kept), droppedMessages, cut: false };
   }
@@ -77,8 +107,8 @@ export function readPrompt(
   const seen = [...tokens.slice(0, NUM_KEEP), ...tokens.slice(tokens.length - keepTail)];
   return {
     sentTokens,
-    readTokens: seen.length * inflation,
-    seenPrompt: decode(seen),
+    readTokens: scaled(seen),
+    seenPrompt: tokenizer.decode(seen),
     droppedMessages,
     cut: true,
   };

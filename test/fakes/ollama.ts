@@ -17,10 +17,9 @@
  * its `maxLength`, as Ollama's grammar ends it), made of the words it read.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { encode } from 'gpt-tokenizer/encoding/cl100k_base';
 import { listenLocal, sendJson, sleep } from './http.js';
 import { answerLikeAModel, fullName, pieces, psOf, showOf, tagOf } from './ollama-answers.js';
-import { type ChatMessageIn, InputTooLong, readPrompt } from './ollama-prompt.js';
+import { type ChatMessageIn, CL100K, InputTooLong, readPrompt, type Tokenizer } from './ollama-prompt.js';
 
 export interface FakeModel {
   name: string;
@@ -76,6 +75,8 @@ export interface FakeOllamaOptions {
    * (as Llama 2's did for CJK), so that a client's estimate falls short.
    */
   tokenInflation?: number;
+  /** How the fake counts tokens: cl100k (the default), or CHARACTERS for a benchmark. */
+  tokenizer?: Tokenizer;
   /**
    * The release /api/version answers (FAKE_OLLAMA_VERSION unless given); one before 0.12.6 knows no
    * `truncate`/`shift` for chat and always cuts (api/types.go gained both in 0.12.6). `null`: no
@@ -84,6 +85,8 @@ export interface FakeOllamaOptions {
   version?: string | null;
   /** A wait before answering /api/show, as a server busy loading. */
   showDelayMs?: number;
+  /** False: keep no record of the chats (a benchmark sending hundreds of long prompts). */
+  record?: boolean;
   /** Chats answered at once (OLLAMA_NUM_PARALLEL); the others wait their turn. 1 when absent. */
   parallel?: number;
 }
@@ -169,7 +172,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     started: number,
   ): Promise<void> {
     const record = recordChat(model, body, options);
-    chats.push(record);
+    if (options.record !== false) chats.push(record);
     if (record.refused)
       return sendJson(response, 400, { error: 'the input length exceeds the context length' });
     const script = scripts.shift();
@@ -198,7 +201,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       load_duration: reload ? ns(1) : 0,
       ...(script?.kind === 'no-count' ? {} : { prompt_eval_count: record.readTokens }),
       prompt_eval_duration: ns(evalStarted - promptStarted),
-      eval_count: encode(content).length,
+      eval_count: (options.tokenizer ?? CL100K).encode(content).length,
       eval_duration: ns(performance.now() - evalStarted),
     });
     const base = { model: String(body.model), created_at: new Date().toISOString() };
@@ -268,7 +271,11 @@ function recordChat(model: FakeModel, body: Record<string, unknown>, fake: FakeO
     aborted: false,
   };
   try {
-    const read = readPrompt(messages, context, !knowsTruncate(fake.version) || truncate !== false, inflation);
+    const tokenizer = fake.tokenizer ?? CL100K;
+    const read = readPrompt(messages, context, !knowsTruncate(fake.version) || truncate !== false, {
+      tokenizer,
+      inflation,
+    });
     return {
       ...base,
       promptTokens: read.sentTokens,
@@ -281,7 +288,7 @@ function recordChat(model: FakeModel, body: Record<string, unknown>, fake: FakeO
   } catch (error) {
     if (!(error instanceof InputTooLong)) throw error;
     const whole = messages.map((m) => m.content).join('\n');
-    const tokens = encode(whole).length * inflation;
+    const tokens = Math.ceil((fake.tokenizer ?? CL100K).encode(whole).length * inflation);
     return {
       ...base,
       promptTokens: tokens,

@@ -2,6 +2,7 @@ import { createChatRuntime, createRecap } from '../../src/app.js';
 import { type DiscordBot, startDiscordBot } from '../../src/bots/discord/bot.js';
 import type { ChatRuntime } from '../../src/commands/runtime.js';
 import { loadConfig } from '../../src/config.js';
+import type { LogLevel } from '../../src/core/log.js';
 import { BOT_TOKEN, type FakeDiscord, type FakeDiscordOptions, startFakeDiscord } from '../fakes/discord.js';
 import { type FakeOllama, type FakeOllamaOptions, startFakeOllama } from '../fakes/ollama.js';
 import { collectingLogger } from './logs.js';
@@ -25,6 +26,8 @@ export async function startDiscordHarness(
     interactionTtlMs?: number;
     allowedGuilds?: string[];
     userLimit?: number;
+    /** What the logger says LOG_LEVEL is (it keeps every line whatever it says). */
+    logLevel?: LogLevel;
   } = {},
 ): Promise<DiscordHarness> {
   const [discord, ollama] = await Promise.all([
@@ -42,7 +45,7 @@ export async function startDiscordHarness(
     ...(typeof options.env === 'function' ? options.env(discord) : options.env),
   });
   const logs: string[] = [];
-  const log = collectingLogger(logs);
+  const log = collectingLogger(logs, {}, options.logLevel);
   const recap = createRecap(config);
   const runtime = createChatRuntime(config, recap, log, { progressIntervalMs: 0 });
   const bot = await startDiscordBot({

@@ -1,7 +1,10 @@
-import { formatFields, type LogFields, type Logger } from '../../src/core/log.js';
+import { formatFields, type LogFields, type Logger, type LogLevel } from '../../src/core/log.js';
 
-/** A logger that keeps every line ("level message key=value…"), debug lines included, for tests to read. */
-export function collectingLogger(lines: string[], bound: LogFields = {}): Logger {
+/**
+ * A logger that keeps every line ("level message key=value…"), debug lines included, for tests to read;
+ * `level` is only what it tells its callers (LOG_LEVEL), so a test sees what they wire at that level.
+ */
+export function collectingLogger(lines: string[], bound: LogFields = {}, level?: LogLevel): Logger {
   const keep = (level: string) => (message: string, fields?: LogFields) =>
     lines.push(`${level} ${message}${formatFields({ ...bound, ...fields })}`);
   return {
@@ -9,6 +12,7 @@ export function collectingLogger(lines: string[], bound: LogFields = {}): Logger
     info: keep('info'),
     warn: keep('warn'),
     error: keep('error'),
-    child: (fields) => collectingLogger(lines, { ...bound, ...fields }),
+    child: (fields) => collectingLogger(lines, { ...bound, ...fields }, level),
+    ...(level ? { level } : {}),
   };
 }

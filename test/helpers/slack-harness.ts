@@ -12,6 +12,7 @@ import {
   slackSignature,
   startFakeSlack,
 } from '../fakes/slack.js';
+import { waitFor } from './discord-harness.js';
 import { collectingLogger } from './logs.js';
 
 export interface SlackHarness {
@@ -37,6 +38,8 @@ export async function startSlackHarness(
     ollama?: FakeOllamaOptions;
     env?: Record<string, string>;
     userLimit?: number;
+    /** SLACK_FILE_HOSTS; the fake's own address by default, as files.slack.com. */
+    fileHosts?: (slack: FakeSlack) => string[];
     /** The fake Slack's own options (its rate-limit tiers, for one). */
     fake?: FakeSlackOptions;
   } = {},
@@ -59,7 +62,7 @@ export async function startSlackHarness(
     port: 0,
     apiUrl: slack.apiUrl,
     // The fake serves private files from its own address, as files.slack.com does.
-    fileHosts: [new URL(slack.url).host],
+    fileHosts: options.fileHosts?.(slack) ?? [new URL(slack.url).host],
     runtime,
     fetchFile: recap.fetch,
     log,
@@ -97,4 +100,17 @@ export async function startSlackHarness(
       await Promise.all([slack.close(), ollama.close()]);
     },
   };
+}
+
+/**
+ * The first update that took a placeholder past its progress line: its text (a summary's title and five
+ * bullets, or what went wrong). Waits for it.
+ */
+export function placeholderOutcome(h: SlackHarness): Promise<string> {
+  return waitFor(() => {
+    const update = h.slack
+      .callsTo('chat.update')
+      .find((call) => !String(call.args.text ?? '').startsWith(':hourglass_flowing_sand:'));
+    return update && String(update.args.text ?? '');
+  });
 }

@@ -131,6 +131,11 @@ describe("the ollama library's own prints never reach stdout or stderr", () => {
     ],
     ['a stream line that is JSON but not an object', ndjson(`5\n${DONE}\n`), { code: 'model_not_ollama' }],
     [
+      'a piece of the answer without its text',
+      ndjson(`{"message":{"role":"assistant"},"done":false}\n${DONE}\n`),
+      { code: 'model_not_ollama' },
+    ],
+    [
       'an error in the middle of the stream',
       ndjson(
         `{"message":{"content":"Hal"},"done":false}\n{"error":"an error was encountered while running the model"}\n`,

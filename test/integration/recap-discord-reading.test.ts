@@ -65,7 +65,7 @@ describe('Discord: what a recap reads', () => {
       '[3] erin (09:04): Thanks!',
     ]);
     expect(footer).toMatch(
-      /^3 messages by 3 people, 09:01–09:04 UTC; 1 bot message skipped; 1 system message skipped · /,
+      /^3 messages by 2 people and 1 app, 09:01–09:04 UTC; 1 bot message skipped; 1 system message skipped · /,
     );
   });
 
@@ -94,6 +94,22 @@ describe('Discord: what a recap reads', () => {
       .filter((call) => call.method === 'GET' && call.path.startsWith(`/guilds/${d.guildId}/members/`))
       .map((call) => call.path.split('/').at(-1));
     expect(members.sort()).toEqual([dana.id, erin.id].sort());
+  });
+
+  it('names only the channels everyone here can see: a private channel stays "a channel"', async () => {
+    const h = await start();
+    const d = h.discord;
+    const open = String(d.addChannel('random').id);
+    const secret = String(d.addChannel('mod-secrets').id);
+    d.setPermission(secret, { deny: ['ViewChannel'] }, '@everyone');
+    d.setPermission(secret, { allow: ['ViewChannel'] }, 'bot');
+    d.seedHistory(d.textChannelId, [
+      { author: 'dana', content: `see <#${open}> and <#${secret}>`, at: ago(5) },
+    ]);
+    const { token } = d.chatCommand('recap', { window: '3d' });
+    await recapReply(h, token);
+    expect(transcriptLines(h.ollama)).toEqual([expect.stringMatching(/: see #random and #a channel$/)]);
+    expect(promptsSeen(h.ollama)).not.toContain('mod-secrets');
   });
 
   it('pings nobody when the model writes mentions back', async () => {
@@ -231,14 +247,15 @@ describe('Discord: nothing kept after a recap', () => {
       { author: 'dana', content: 'Ship on Friday', at: ago(30) },
       { author: 'erin', content: 'the wifi password is hunter2', at: ago(20) },
     ]);
-    const first = d.chatCommand('recap', {});
-    await recapReply(h, first.token);
+    // The same conversation twice: a cache would answer the second without the model.
+    for (let i = 0; i < 2; i++) await recapReply(h, d.chatCommand('recap', {}).token);
+    expect(h.ollama.chats).toHaveLength(2);
     expect(transcriptLines(h.ollama).map(saidIn)).toContain('the wifi password is hunter2');
     d.deleteMessage(String(oops?.id));
-    const second = d.chatCommand('recap', {});
-    await recapReply(h, second.token);
-    expect(h.ollama.chats).toHaveLength(2);
-    expect(h.ollama.chats[1]?.seenPrompt).not.toContain('hunter2');
+    const third = d.chatCommand('recap', {});
+    await recapReply(h, third.token);
+    expect(h.ollama.chats).toHaveLength(3);
+    expect(h.ollama.chats[2]?.seenPrompt).not.toContain('hunter2');
     expect(transcriptLines(h.ollama).map(saidIn)).toEqual(['Ship on Friday']);
   });
 });

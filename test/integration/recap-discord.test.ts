@@ -93,6 +93,34 @@ describe('Discord: /recap in a thread', () => {
     expect(d.rest.filter((c) => c.method === 'POST' && c.path.startsWith('/channels/'))).toEqual([]);
   });
 
+  it('skips and counts its own reply when a thread was started on it', async () => {
+    const h = await start();
+    const d = h.discord;
+    const [own] = d.seedHistory(d.textChannelId, [
+      { author: d.bot, content: '• an earlier summary', at: yesterdayAt('10:00') },
+    ]);
+    if (!own) throw new Error('nothing seeded');
+    const thread = String(
+      d.createThread(d.textChannelId, {
+        name: 'About it',
+        starter: own,
+        owner: d.alice,
+        at: yesterdayAt('10:01'),
+      }).id,
+    );
+    d.seedHistory(thread, [
+      { author: 'dana', content: 'Is the summary right?', at: yesterdayAt('10:20') },
+      { author: 'erin', content: 'Mostly', at: yesterdayAt('10:30') },
+    ]);
+    const { token } = d.chatCommand('recap', {}, { channelId: thread });
+    const footer = embedOf(await recapReply(h, token))?.footer?.text;
+    expect(transcriptLines(h.ollama)).toEqual([
+      '[1] dana (10:20): Is the summary right?',
+      '[2] erin (10:30): Mostly',
+    ]);
+    expect(footer).toMatch(/^2 messages by 2 people, 10:20–10:30 UTC; 1 bot message skipped · /);
+  });
+
   it('recaps a forum post, and a window of a thread when one is given', async () => {
     const h = await start();
     const d = h.discord;

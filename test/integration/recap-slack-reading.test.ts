@@ -52,6 +52,28 @@ describe('Slack: what a recap reads', () => {
     expect(promptsSeen(h.ollama)).not.toContain('point 36\n');
   });
 
+  it('keeps `last N` to N messages when it expands a busy thread, the newest of them', async () => {
+    const h = await start();
+    const [older, parent] = h.slack.seedHistory('C0000001', [
+      { user: 'U0000001', text: 'older topic', at: yesterdayAt('09:00') },
+      { user: 'U0000001', text: 'busy topic', at: yesterdayAt('09:10') },
+    ]);
+    if (!older || !parent) throw new Error('nothing seeded');
+    h.slack.seedHistory(
+      'C0000001',
+      Array.from({ length: 5 }, (_, r) => ({
+        user: 'U0000002',
+        text: `reply ${r}`,
+        at: yesterdayAt(`10:1${r}`),
+        thread: parent,
+      })),
+    );
+    await recapCommand(h, 'last 2');
+    const footer = contextsIn(blocksIn(await privateRecap(h))).at(-1);
+    expect(transcriptLines(h.ollama).map(saidIn)).toEqual(['reply 3', 'reply 4']);
+    expect(footer).toMatch(/^2 messages by 1 person, 10:13–10:14 UTC · /);
+  });
+
   it('expands the ten busiest threads of a channel, each reply saying what it answers', async () => {
     const h = await start();
     const parents = h.slack.seedHistory(
@@ -104,7 +126,7 @@ describe('Slack: what a recap reads', () => {
     ]);
     await recapCommand(h, '3d');
     expect(await footerOf(h)).toMatch(
-      /^3 messages by 3 people, 09:01–09:04 UTC; 1 bot message skipped; 1 system message skipped · /,
+      /^3 messages by 2 people and 1 app, 09:01–09:04 UTC; 1 bot message skipped; 1 system message skipped · /,
     );
     expect(transcriptLines(h.ollama)).toEqual([
       '[1] Ana Lima (09:01): Deploy today?',
@@ -118,14 +140,14 @@ describe('Slack: what a recap reads', () => {
     h.slack.seedHistory('C0000001', [
       {
         user: 'U0000001',
-        text: '<!channel> <!here> <!everyone> ask <@U0000002> and <!subteam^S0001|@eng> in <#C0000001|general>, see <https://x.example/a|the plan> &amp; <!date^1700000000^{date}|Nov 14>',
+        text: '<!channel> <!here> <!everyone> ask <@U0000002> and <!subteam^S0001|@eng> in <#C0000001|general>, see <https://x.example/a|the plan> &amp; <!date^1700000000^{date}|Nov 14>; @channel @here, @everyone! ana@here.example',
         at: ago(30),
       },
     ]);
     await recapCommand(h, '');
     await privateRecap(h);
     expect(transcriptLines(h.ollama).map(saidIn)).toEqual([
-      '(to the channel) (to everyone here) (to everyone) ask @Ben O’Neil and @eng in #general, see the plan & Nov 14',
+      '(to the channel) (to everyone here) (to everyone) ask @Ben O’Neil and @eng in #general, see the plan & Nov 14; (to the channel) (to everyone here), (to everyone)! ana@here.example',
     ]);
   });
 });
@@ -233,14 +255,19 @@ describe('Slack: nothing kept after a recap', () => {
       { user: 'U0000001', text: 'Ship on Friday', at: ago(30) },
       { user: 'U0000002', text: 'the wifi password is hunter2', at: ago(20) },
     ]);
-    await recapCommand(h, '');
-    await privateRecap(h);
+    // The same conversation twice: a cache would answer the second without the model.
+    const recapOnce = async () => {
+      const recaps = h.slack.responses.length;
+      await recapCommand(h, '');
+      await waitFor(() => h.slack.responses.length >= recaps + 2);
+    };
+    await recapOnce();
+    await recapOnce();
+    expect(h.ollama.chats).toHaveLength(2);
     expect(transcriptLines(h.ollama).map(saidIn)).toContain('the wifi password is hunter2');
     h.slack.deleteMessage('C0000001', String(oops?.ts));
-    const recaps = h.slack.responses.length;
-    await recapCommand(h, '');
-    await waitFor(() => h.slack.responses.length >= recaps + 2);
-    expect(h.ollama.chats).toHaveLength(2);
-    expect(h.ollama.chats[1]?.seenPrompt).not.toContain('hunter2');
+    await recapOnce();
+    expect(h.ollama.chats).toHaveLength(3);
+    expect(h.ollama.chats[2]?.seenPrompt).not.toContain('hunter2');
   });
 });

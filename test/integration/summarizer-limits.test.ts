@@ -64,10 +64,23 @@ describe('the summarizer within its limits', () => {
   });
 
   it('refuses a document whose plan needs more calls than RECAP_MAX_MODEL_CALLS, before any call', async () => {
-    const { fake, summarizer } = await setUp({ numCtx: 2048, maxModelCalls: 3 });
+    // The length alone allows 3 parts or more (6 calls), so 6 calls are let through to the split,
+    // which finds 7 parts (14 calls).
+    const { fake, summarizer } = await setUp({ numCtx: 2048, maxModelCalls: 6 });
     await expect(summarizer.summarize(meeting, run())).rejects.toMatchObject({
       code: 'input_too_large',
       userMessage: expect.stringMatching(/up to \d+ model calls \(\d+ parts.*RECAP_MAX_MODEL_CALLS/),
+    });
+    expect(fake.requests).not.toContain('POST /api/chat');
+  });
+
+  it('refuses from its length alone, before splitting it, a document that needs more calls than allowed', async () => {
+    const { fake, summarizer } = await setUp({ numCtx: 2048, maxModelCalls: 5 });
+    await expect(summarizer.summarize(meeting, run())).rejects.toMatchObject({
+      code: 'input_too_large',
+      userMessage: expect.stringMatching(
+        /at least 6 model calls \(3 parts or more.*more than the 5 .*RECAP_MAX_MODEL_CALLS/,
+      ),
     });
     expect(fake.requests).not.toContain('POST /api/chat');
   });

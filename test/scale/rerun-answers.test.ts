@@ -50,10 +50,9 @@ describe('a job that runs again', () => {
     closers.push(() => slack.close());
     const { deps: jobDeps } = await deps();
     const client = new webApi.WebClient(SLACK_BOT_TOKEN, { slackApiUrl: slack.apiUrl, ...CLIENT_OPTIONS });
-    const calls = new SlackCalls(client);
+    const calls = new SlackCalls(client, { log: collectingLogger([]) });
     const kit = slackKit({
       calls,
-      client,
       botToken: SLACK_BOT_TOKEN,
       fileHosts: [],
       fetchFile: jobDeps.recap.fetch,

@@ -7,7 +7,6 @@
 import { parseBounded } from '../../src/core/sources/file-document.js';
 import { flateBombPdf } from '../helpers/pdf.js';
 import { docxBomb, docxWithHiddenBomb } from '../helpers/zip.js';
-import { HOSTILE } from './hostile.js';
 
 /** Small caps, so a bomb is stopped early and the test stays light. */
 export const CHILD_LIMITS = {
@@ -25,10 +24,8 @@ const FILES: Record<string, (size: number) => { bytes: Buffer; name: string }> =
 };
 function input(name: string, size: number): { bytes: Buffer; name: string } {
   const file = FILES[name];
-  if (file) return file(size);
-  const hostile = HOSTILE.find((candidate) => candidate.name === name);
-  if (!hostile?.fileName) throw new Error(`no file case named ${name}`);
-  return { bytes: Buffer.from(hostile.make(size)), name: hostile.fileName };
+  if (!file) throw new Error(`no file case named ${name}`);
+  return file(size);
 }
 
 const [name = 'baseline', size = '0'] = process.argv.slice(2);

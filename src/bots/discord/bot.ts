@@ -110,10 +110,8 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
     const botId = client.user?.id;
     if (!botId || message.author.bot || !mentionsBot(message.content, botId)) return;
     const receivedAt = Date.now();
-    mentionIntake(message, botId, receivedAt, calls).then(
-      (intake) => intake && runtime.receive(intake),
-      (error: unknown) => log.error(`message ${message.id}: ${describeCauses(error)}`),
-    );
+    const intake = mentionIntake(message, botId, receivedAt, calls);
+    if (intake) runtime.receive(intake);
   });
 
   await client.login(options.token);
@@ -192,22 +190,29 @@ function messageCommandIntake(
   };
 }
 
-/** A mention: a placeholder in the thread of the message asked about (a reply when that is not possible). */
-async function mentionIntake(
+/**
+ * A mention: a placeholder in the thread of the message asked about (a reply when that is not possible).
+ * Nothing is asked of Discord before the runtime admits the person: a reply's message is read by the job.
+ */
+function mentionIntake(
   message: Message,
   botId: string,
   receivedAt: number,
   calls: DiscordCalls,
-): Promise<Intake<DiscordTarget> | undefined> {
-  const referenced = message.reference?.messageId
-    ? await message.fetchReference().catch(() => undefined)
-    : undefined;
+): Intake<DiscordTarget> | undefined {
+  const { reference } = message;
+  const replyTo =
+    reference?.messageId && reference.channelId === message.channelId
+      ? { channelId: reference.channelId, messageId: reference.messageId }
+      : undefined;
+  // discord.js keeps the `referenced_message` Discord sent with the event: no call to read it.
+  const referenced = replyTo && message.channel.messages.cache.get(replyTo.messageId);
   const decision = mapMention(
-    { ...messageFacts(message), referenced: referenced ? messageFacts(referenced) : undefined },
+    { ...messageFacts(message), referenced: referenced ? messageFacts(referenced) : undefined, replyTo },
     botId,
   );
   if (decision.action === 'ignore') return undefined;
-  const asked = decision.target === 'referenced' && referenced ? referenced : message;
+  const askedId = decision.target === 'referenced' && replyTo ? replyTo.messageId : message.id;
   const reply = { message_id: message.id, fail_if_not_exists: false };
   return {
     origin: {
@@ -230,8 +235,12 @@ async function mentionIntake(
       },
     ],
     async open() {
-      const name = threadName(undefined, decision.request.ok ? describeAsk(decision.request.value.ask) : '');
-      const place = await placeFor(asked, name, calls).catch(() => message.channelId);
+      const ask = decision.request.ok ? decision.request.value.ask : undefined;
+      const name = threadName(
+        undefined,
+        ask?.kind === 'message' ? 'the message replied to' : ask ? describeAsk(ask) : '',
+      );
+      const place = await placeFor(message, askedId, name, calls).catch(() => message.channelId);
       const placeholder = await calls.send(place, {
         ...renderProgress({ stage: 'reading' }),
         ...(place === message.channelId ? { message_reference: reply } : {}),
@@ -241,9 +250,17 @@ async function mentionIntake(
   };
 }
 
-/** The thread the answer goes in: the one the message is in, the one on it, or a new one on it. */
-async function placeFor(message: Message, name: string, calls: DiscordCalls): Promise<string> {
-  const channel = message.channel;
-  if (channel.isThread() || !THREAD_PARENTS.has(channel.type)) return message.channelId;
-  return calls.threadOn(message.channelId, message.id, name);
+/**
+ * The thread the answer goes in: the one the mention is in, the one on the message asked about (in the
+ * mention's channel), or a new one on it.
+ */
+async function placeFor(
+  mention: Message,
+  askedId: string,
+  name: string,
+  calls: DiscordCalls,
+): Promise<string> {
+  const channel = mention.channel;
+  if (channel.isThread() || !THREAD_PARENTS.has(channel.type)) return mention.channelId;
+  return calls.threadOn(mention.channelId, askedId, name);
 }

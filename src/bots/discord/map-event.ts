@@ -4,6 +4,8 @@
  */
 import { findLinks } from '../../commands/links.js';
 import type { Ask, Mapped, SharedFile, SummarizeCommand } from '../../commands/request.js';
+import { RecapError } from '../../core/errors.js';
+import { plainOneLine } from '../../core/text.js';
 
 /**
  * Discord's own limits: message content is at most 2,000 characters (4,000 with Nitro), and the
@@ -35,7 +37,7 @@ export function mapSlashCommand(options: SlashOptions): Mapped<SummarizeCommand>
     if (!url)
       return {
         ok: false,
-        problem: `\`${linkText.slice(0, 100)}\` is not a link. Links start with https://.`,
+        problem: `\`${plainOneLine(linkText, 100)}\` is not a link. Links start with https://.`,
       };
     return summarize({ kind: 'url', url: url.href });
   }
@@ -77,8 +79,13 @@ export function mapMessageCommand(message: MessageFacts): Mapped<SummarizeComman
 }
 
 export interface MentionFacts extends MessageFacts {
-  /** The message this one replies to, when it is a reply. */
+  /** The message this one replies to, when Discord sent it along (MESSAGE_CREATE's `referenced_message`). */
   referenced?: MessageFacts | undefined;
+  /**
+   * A reply whose message Discord did not send along, by id only: it is read when the job runs, once
+   * the person has been admitted, so a refused mention costs no call to Discord.
+   */
+  replyTo?: { channelId: string; messageId: string } | undefined;
 }
 
 export type MentionDecision =
@@ -90,8 +97,9 @@ export const MENTION_USAGE =
 
 /**
  * A message that mentions the bot: a reply summarizes the message replied to (its link or file); a
- * message with a link or file of its own summarizes that. Bots, and messages that only reply to the
- * bot without naming it, are ignored.
+ * message with a link or file of its own summarizes that; else the text replied to. A reply whose
+ * message is not at hand summarizes that message when the job reads it, unless the mention has a link
+ * or file of its own. Bots, and messages that only reply to the bot without naming it, are ignored.
  */
 export function mapMention(message: MentionFacts, botId: string): MentionDecision {
   if (message.authorIsBot || message.authorId === botId) return { action: 'ignore' };
@@ -105,11 +113,23 @@ export function mapMention(message: MentionFacts, botId: string): MentionDecisio
   if (referenced) return summarize('referenced', referenced);
   const own = linkOrFile(message);
   if (own) return summarize('self', own);
-  if (message.referenced) {
-    const text = askFromMessage(message.referenced);
-    if (text) return summarize('referenced', text);
-  }
+  const text = message.referenced ? askFromMessage(message.referenced) : undefined;
+  if (text) return summarize('referenced', text);
+  const { replyTo } = message;
+  if (replyTo && !message.referenced)
+    return summarize('referenced', { kind: 'message', channel: replyTo.channelId, id: replyTo.messageId });
   return { action: 'answer', target: 'self', request: { ok: false, problem: MENTION_USAGE } };
+}
+
+/** The message a mention replied to, as an Ask, once it is read. */
+export function askFromReplied(message: MessageFacts): Ask {
+  const ask = askFromMessage(message);
+  if (!ask)
+    throw new RecapError(
+      'empty_document',
+      'The message you replied to has no link, file or text to summarize.',
+    );
+  return ask;
 }
 
 function linkOrFile(message: MessageFacts): Ask | undefined {

@@ -45,7 +45,7 @@ export function discordReader(rest: REST, guildId: string | undefined, me: () =>
     async read(request, run) {
       const { messages, place, leftOut } = await readHistory(rest, request, await me(), run);
       for (const message of messages) channelOf.set(message.id, message.channel_id);
-      await names.learn(messages, run.signal);
+      await names.learn(messages, request.conversation, run.signal);
       return { place, leftOut, messages: messages.map((message) => conversationMessage(message, names)) };
     },
     async links(messages) {
@@ -80,7 +80,7 @@ async function readHistory(
       'Discord asked recap to slow down before it could read this channel. Please try again in a minute.',
     );
   }
-  const messages = await withStarter(rest, items, leftOut, run.signal);
+  const messages = await withStarter(rest, { items, leftOut, botId }, run.signal);
   checkReadable(messages);
   return { messages, place: placeOf(channel), leftOut };
 }
@@ -112,13 +112,16 @@ async function readPages(
   }
 }
 
-/** A thread's first message points to the message it was started on, in the parent: that one is read. */
+/**
+ * A thread's first message points to the message it was started on, in the parent: that one is read,
+ * unless it is one recap skips (its own reply, a system message), which is counted as skipped instead.
+ */
 async function withStarter(
   rest: REST,
-  items: APIMessage[],
-  leftOut: Conversation['leftOut'],
+  read: { items: APIMessage[]; leftOut: Conversation['leftOut']; botId: string },
   signal: AbortSignal,
 ): Promise<APIMessage[]> {
+  const { items, leftOut, botId } = read;
   const [first, ...later] = items;
   if (!first || first.type !== THREAD_STARTER) return items;
   const reference = first.message_reference;
@@ -128,8 +131,9 @@ async function withStarter(
           .get(Routes.channelMessage(reference.channel_id, reference.message_id), { signal })
           .catch(() => undefined)) as APIMessage | undefined)
       : undefined;
-  if (starter) return [starter, ...later];
-  leftOut.systemMessages += 1;
+  const skip = starter ? skipOf(starter, botId) : 'system';
+  if (starter && !skip) return [starter, ...later];
+  leftOut[skip === 'bot' ? 'botMessages' : 'systemMessages'] += 1;
   return later;
 }
 

@@ -116,21 +116,41 @@ export class DiscordCalls {
     return coded(() => this.rest.patch(Routes.channelMessage(channelId, messageId), { body }));
   }
 
+  /** One message, as Discord sends it (Get Channel Message). */
+  message(channelId: string, messageId: string, signal: AbortSignal): Promise<unknown> {
+    return coded(() => this.rest.get(Routes.channelMessage(channelId, messageId), { signal }));
+  }
+
   remove(channelId: string, messageId: string): Promise<unknown> {
     return coded(() => this.rest.delete(Routes.channelMessage(channelId, messageId)));
   }
 
   /** The thread on a message: started now, or the one already there (a thread's id is its message's). */
   async threadOn(channelId: string, messageId: string, name: string): Promise<string> {
+    return (await this.startThread(channelId, messageId, name)).id;
+  }
+
+  /** `threadOn`, saying whether the thread was started by this call. */
+  async startThread(
+    channelId: string,
+    messageId: string,
+    name: string,
+  ): Promise<{ id: string; started: boolean }> {
     try {
       const thread = (await this.rest.post(Routes.threads(channelId, messageId), {
         body: { name, auto_archive_duration: 1440 },
       })) as { id: string };
-      return thread.id;
+      return { id: thread.id, started: true };
     } catch (error) {
-      if (error instanceof DiscordAPIError && error.code === THREAD_EXISTS) return messageId;
+      if (error instanceof DiscordAPIError && error.code === THREAD_EXISTS)
+        return { id: messageId, started: false };
       throw discordSurfaceError(error);
     }
+  }
+
+  /** Deletes a thread (Delete/Close Channel: needs Manage Threads, which recap's invite does not ask for). */
+  removeThread(threadId: string): Promise<unknown> {
+    return coded(() => this.rest.delete(Routes.channel(threadId)));
   }
 
   /** A direct message to a person: private, and needs no permission in any channel. */

@@ -8,8 +8,10 @@ import { type ChatJob, describeAsk } from '../../commands/request.js';
 import { fileInput } from '../../commands/shared-file.js';
 import type { SummaryReply } from '../../commands/summarize.js';
 import type { ReplySurface, Route } from '../../commands/surface.js';
-import { RecapError } from '../../core/errors.js';
+import { isRecapError, RecapError } from '../../core/errors.js';
 import type { SafeFetch } from '../../core/fetch/safe-fetch.js';
+import { apiMessageFacts } from './facts.js';
+import { askFromReplied } from './map-event.js';
 import {
   type DiscordPayload,
   renderDirect,
@@ -18,6 +20,7 @@ import {
   renderProgress,
   renderSummary,
   renderSummaryText,
+  renderText,
   renderThreadHeader,
   threadName,
 } from './render.js';
@@ -63,6 +66,14 @@ export function discordKit(calls: DiscordCalls, fetchFile: SafeFetch): PlatformK
           throw new RecapError('unsupported_input', `Discord gave no download link for ${file.name}.`);
         return { url: new URL(file.url) };
       }),
+    // The message a mention replied to, read only now that the person has been admitted.
+    message: async (channel, id, signal) => {
+      const raw = await calls.message(channel, id, signal).catch((error: RecapError) => {
+        if (error.code !== 'surface_gone') throw error;
+        throw new RecapError('empty_document', 'The message you replied to is gone.', { cause: error });
+      });
+      return askFromReplied(apiMessageFacts(raw));
+    },
   };
 }
 
@@ -140,9 +151,10 @@ export function slashReply(
         ? [
             {
               via: 'bot',
-              send: async () =>
-                calls.send(
-                  await calls.threadOn(channelId, originalId, name),
+              send: () =>
+                postInThread(
+                  calls,
+                  { channelId, messageId: originalId, name },
                   renderSummary(reply),
                   nonces.summary,
                 ),
@@ -201,9 +213,10 @@ function messageCommandSurface(
       {
         via: 'bot',
         async send() {
+          const thread = { channelId, messageId, name: name(reply) };
           if (target.place === 'thread-on-it')
-            place = await calls.threadOn(channelId, messageId, name(reply));
-          await calls.send(place, renderSummary(reply), nonces.summary);
+            place = (await postInThread(calls, thread, renderSummary(reply), nonces.summary)).channelId;
+          else await calls.send(place, renderSummary(reply), nonces.summary);
         },
         tidy: () => status(renderDone(place))(),
       },
@@ -259,4 +272,33 @@ function mentionSurface(
       { ...direct(renderError(error), nonces.failure), tidy: removePlaceholder },
     ],
   };
+}
+
+/** Said in a thread recap started and then could not post the answer in, when it may not delete it. */
+export const EMPTY_THREAD_NOTE =
+  'recap could not post the answer in this thread; the person who asked got it another way.';
+
+/**
+ * The answer in a thread on a message. A thread started for it that stays empty (the post failed) is
+ * deleted, or, where recap may not delete it (Manage Threads), says why it is empty.
+ */
+async function postInThread(
+  calls: DiscordCalls,
+  on: { channelId: string; messageId: string; name: string },
+  body: DiscordPayload,
+  nonce: string,
+): Promise<{ channelId: string }> {
+  const thread = await calls.startThread(on.channelId, on.messageId, on.name);
+  try {
+    await calls.send(thread.id, body, nonce);
+    return { channelId: thread.id };
+  } catch (error) {
+    // A failure that may pass is tried again by the policy, in this same thread.
+    if (thread.started && !(isRecapError(error) && error.retryable))
+      await calls
+        .removeThread(thread.id)
+        .catch(() => calls.send(thread.id, renderText(EMPTY_THREAD_NOTE)))
+        .catch(() => undefined);
+    throw error;
+  }
 }

@@ -64,7 +64,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackApp>
     logger,
     deferInitialization: true,
   });
-  const calls = attachKits(app, options);
+  const calls = attachKits(app, options, log);
   ignoreRepeats(app, log);
   app.error(async (error) => log.error(`slack: ${describeCauses(error)}`));
   registerHandlers(app, options.runtime, calls);
@@ -87,14 +87,13 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackApp>
 }
 
 /** How the runtime's jobs answer and read on Slack: the app's client, and a client of its own for history. */
-function attachKits(app: App, options: SlackAppOptions): SlackCalls {
-  const calls = new SlackCalls(app.client);
+function attachKits(app: App, options: SlackAppOptions, log: Logger): SlackCalls {
+  const calls = new SlackCalls(app.client, { log });
   // History is read with a WebClient of its own: its rate limits never hold up the answers.
   const recaps = slackRecapKit(calls, historyClient(options));
   options.runtime.executor.attach('slack', {
     ...slackKit({
       calls,
-      client: app.client,
       botToken: options.botToken,
       fileHosts: options.fileHosts,
       fetchFile: options.fetchFile,
@@ -110,7 +109,7 @@ async function startHttp(
   options: SlackAppOptions,
   log: Logger,
 ): Promise<SlackApp> {
-  const server = await listen(receiver, options.port, options.runtime);
+  const server = await listen(receiver, options.port, options.runtime, log);
   const port = (server.address() as AddressInfo).port;
   log.info(`slack: listening for events on http://0.0.0.0:${port}/slack/events`);
   return { app, port, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
@@ -144,7 +143,12 @@ function httpReceiver(options: SlackAppOptions, logger: ReturnType<typeof boltLo
  * signed more than five minutes ahead: Bolt checks only the past, so a request signed in the future could
  * be replayed for as long as its time lies ahead.
  */
-async function listen(receiver: HTTPReceiver, port: number, runtime: ChatRuntime): Promise<Server> {
+async function listen(
+  receiver: HTTPReceiver,
+  port: number,
+  runtime: ChatRuntime,
+  log: Logger,
+): Promise<Server> {
   const server = createServer((request, response) => {
     if (signedInTheFuture(request)) {
       response.writeHead(401).end();
@@ -170,6 +174,10 @@ async function listen(receiver: HTTPReceiver, port: number, runtime: ChatRuntime
       { cause: error },
     );
   });
+  // Once listening, an error of the listening socket (accept failing with EMFILE when the process is out
+  // of file descriptors, lib/net.js onconnection) is emitted on the server: with no listener, the
+  // process would crash. Logged; the server keeps accepting once descriptors are free again.
+  server.on('error', (error) => log.error(`slack: the HTTP server: ${describeCauses(error)}`));
   return server;
 }
 

@@ -6,7 +6,7 @@ import type { App, SlashCommand } from '@slack/bolt';
 import { type Command, describeAsk, type Mapped, type Origin } from '../../commands/request.js';
 import type { ChatRuntime, Intake } from '../../commands/runtime.js';
 import type { Route } from '../../commands/surface.js';
-import { mapCommand, mapDirectFile, mapMention, mapShortcut, SlackMessage } from './map-event.js';
+import { mapCommand, mapDirectMessage, mapMention, mapShortcut, SlackMessage } from './map-event.js';
 import { renderDirect, renderNotice, renderParent, renderProgress } from './render.js';
 import type { ResponseUrl, SlackCalls } from './slack-calls.js';
 import type { SlackTarget } from './surface.js';
@@ -45,16 +45,14 @@ export function registerHandlers(app: App, runtime: ChatRuntime, calls: SlackCal
     };
     runtime.receive(threadIntake(calls, who, request, message.thread_ts ?? message.ts));
   });
-  app.message(async ({ message, body }) => {
+  app.message(async ({ message, body, context }) => {
     const parsed = SlackMessage.parse(message);
-    const request = mapDirectFile({
-      ...parsed,
-      channel_type: (message as { channel_type?: string }).channel_type,
-    });
+    const channelType = (message as { channel_type?: string }).channel_type;
+    const request = mapDirectMessage({ ...parsed, channel_type: channelType }, context.botUserId);
     if (!request) return;
     const channel = (message as { channel: string }).channel;
     const who = { requestId: body.event_id, team: body.team_id, channel, user: parsed.user ?? 'unknown' };
-    runtime.receive(threadIntake(calls, who, request, parsed.ts));
+    runtime.receive(threadIntake(calls, who, request, parsed.thread_ts ?? parsed.ts));
   });
 }
 

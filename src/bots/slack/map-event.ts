@@ -133,13 +133,25 @@ export function mapMention(
   return { ok: false, problem: MENTION_USAGE };
 }
 
-/** A file shared with recap in a direct message (by a person): summarized. Anything else: undefined. */
-export function mapDirectFile(
+export const DIRECT_USAGE =
+  'Send me a link or a file here and I will summarize it. For text, use `/summarize <text>`.';
+
+/**
+ * A person's message in their direct message with recap (the App Home's Messages tab): its file or link
+ * is summarized, as INVITE tells people to do when recap is not in a channel. A new message with neither
+ * is answered with how to ask; a reply in a thread without one is left alone (a "thanks" under a
+ * summary). Anything else (edits, bots, other channels): undefined.
+ */
+export function mapDirectMessage(
   message: SlackMessage & { channel_type?: unknown },
+  botUserId: string | undefined,
 ): Mapped<Command> | undefined {
-  if (message.channel_type !== 'im' || message.subtype !== 'file_share' || message.bot_id) return undefined;
+  if (message.channel_type !== 'im' || writtenByBot(message, botUserId)) return undefined;
+  if (message.subtype !== undefined && message.subtype !== 'file_share') return undefined;
   const ask = askFromMessage(message);
-  return ask?.kind === 'file' ? summarize(ask) : undefined;
+  if (ask && ask.kind !== 'text') return summarize(ask);
+  const inThread = message.thread_ts !== undefined && message.thread_ts !== message.ts;
+  return inThread ? undefined : { ok: false, problem: DIRECT_USAGE };
 }
 
 /**

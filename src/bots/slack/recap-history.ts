@@ -114,7 +114,15 @@ async function readConversation(
   }
   const messages = items.map((message) => ({ message }));
   if (conversation.threadTs) return { messages, leftOut };
-  return withBusiestThreads({ ...pages, bot }, messages, leftOut, request.limits.maxMessages);
+  const { scope, limits } = request;
+  // `last N` asks for N messages: the replies read with them do not make it more, and the older ones
+  // they push out are not "beyond the limit" (as a window of Discord's `last N` never counts them).
+  const last = scope.kind === 'last' ? scope.count : undefined;
+  const keep = {
+    most: Math.min(last ?? limits.maxMessages, limits.maxMessages),
+    countOver: last === undefined || last > limits.maxMessages,
+  };
+  return withBusiestThreads({ ...pages, bot }, messages, leftOut, keep);
 }
 
 /** A channel recap reads the replies of its busiest threads too, within the message limit. */
@@ -122,7 +130,7 @@ async function withBusiestThreads(
   pages: Pages & { bot: BotIdentity },
   topLevel: Read['messages'],
   leftOut: LeftOut,
-  maxMessages: number,
+  keep: { most: number; countOver: boolean },
 ): Promise<Read> {
   const busiest = topLevel
     .map(({ message }) => message)
@@ -147,8 +155,8 @@ async function withBusiestThreads(
     }
   }
   const all = [...topLevel, ...replies].sort((a, b) => tsToMs(a.message.ts) - tsToMs(b.message.ts));
-  const over = Math.max(0, all.length - maxMessages);
-  leftOut.beyondLimit += over;
+  const over = Math.max(0, all.length - keep.most);
+  if (keep.countOver) leftOut.beyondLimit += over;
   return { messages: all.slice(over), leftOut };
 }
 

@@ -62,7 +62,10 @@ function privateRoutes(
       ? [
           {
             via: 'response_url',
-            send: () => calls.respond(responseUrl, payload, { replaceOriginal: true }),
+            // Never replace_original: a command's response_url cannot replace the notice (bolt-js#2287), and a
+            // message shortcut's would replace the public message it ran on (howdyai/botkit#444). The recap
+            // comes after the notice, which says only that it is coming, privately.
+            send: () => calls.respond(responseUrl, payload),
             tidy,
           },
         ]

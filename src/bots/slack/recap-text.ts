@@ -66,12 +66,24 @@ const SPECIAL: Record<string, string> = {
   everyone: '(to everyone)',
 };
 
+/**
+ * `@channel`, `@here` and `@everyone` typed as plain words (an app's text, or a message Slack did not
+ * encode) notify people wherever Slack parses them, so they are made plain words too, as the `<!…>` forms.
+ */
+const PLAIN_BROADCAST = /@(channel|here|everyone)\b/g;
+
+function quietBroadcasts(text: string): string {
+  return text.replace(PLAIN_BROADCAST, (mention: string, word: string, at: number) =>
+    at > 0 && /\w/.test(text.charAt(at - 1)) ? mention : (SPECIAL[word] ?? mention),
+  );
+}
+
 /** Every `<…>` token as plain words, in one pass (linear whatever the text), then the three entities. */
 export function plainSlackText(
   text: string,
   userName: (id: string, label: string | undefined) => string | undefined,
 ): string {
-  return replaceTokens(text, (inside) => token(inside, userName))
+  return replaceTokens(quietBroadcasts(text), (inside) => token(inside, userName))
     .replaceAll('&lt;', '<')
     .replaceAll('&gt;', '>')
     .replaceAll('&amp;', '&');

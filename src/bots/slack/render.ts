@@ -74,6 +74,11 @@ export function renderNotice(text: string): SlackMessagePayload {
 }
 
 /** The parent, when the answer went somewhere else (privately, or in direct messages). */
+/** A placeholder that could not be removed once the answer went to a new message of its thread. */
+export function renderAnsweredBelow(): SlackMessagePayload {
+  return { text: ':memo: The answer is below, in this thread.' };
+}
+
 export function renderParentElsewhere(): SlackMessagePayload {
   return { text: ':memo: The answer was sent privately to the person who asked.' };
 }

@@ -3,10 +3,18 @@
  * API through a WebClient that neither retries nor waits (the runtime's policy does both, per call,
  * without pausing every other request the way the client's own 429 handling does), and `response_url`.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { coded as codedAs, surfaceError } from '../../commands/surface.js';
+import {
+  coded as codedAs,
+  DEFAULT_POLICY,
+  DeliveryPolicy,
+  type PolicyOptions,
+  surfaceError,
+} from '../../commands/surface.js';
 import { RecapError } from '../../core/errors.js';
+import type { Logger } from '../../core/log.js';
 import type { SlackMessagePayload } from './render.js';
 
 /** Every message: Slack must not turn names into mentions or unfurl what the model wrote. */
@@ -80,12 +88,37 @@ export function slackSurfaceError(error: unknown): RecapError {
 /** A Web API call, its failure turned into a coded surface error. */
 export const coded = <T>(call: () => Promise<T>) => codedAs(call, slackSurfaceError);
 
+export interface SlackCallsOptions {
+  log: Logger;
+  /** How reads are retried; the runtime's policy by default. */
+  policy?: PolicyOptions;
+  fetch?: typeof globalThis.fetch;
+  now?: () => number;
+}
+
 export class SlackCalls {
+  private readonly fetch: typeof globalThis.fetch;
+  private readonly now: () => number;
+
   constructor(
     private readonly client: WebClient,
-    private readonly fetch: typeof globalThis.fetch = globalThis.fetch,
-    private readonly now: () => number = Date.now,
-  ) {}
+    private readonly options: SlackCallsOptions,
+  ) {
+    this.fetch = options.fetch ?? globalThis.fetch;
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * A read a job needs (a thread's parent, a file's details), with the runtime policy's retries: a 429
+   * is waited out as Retry-After asks, a 5xx tried again, rather than failing the job with "slow down".
+   */
+  read<T>(what: string, call: (client: WebClient) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const policy = new DeliveryPolicy(this.options.log, {
+      ...(this.options.policy ?? DEFAULT_POLICY),
+      sleep: (ms) => sleep(ms, undefined, signal ? { signal } : {}),
+    });
+    return policy.retry(`request for ${what}`, () => coded(() => call(this.client)));
+  }
 
   async post(channel: string, payload: SlackMessagePayload, threadTs?: string): Promise<string> {
     const posted = await coded(() =>
@@ -136,7 +169,7 @@ export class SlackCalls {
 
   /**
    * A private answer through the response_url; counts its use. `replaceOriginal` replaces the message the
-   * same response_url posted before (a private recap's first notice) instead of adding one.
+   * interaction ran on (for a message shortcut, a public message; a slash command's has none).
    */
   async respond(
     responseUrl: ResponseUrl,

@@ -2,16 +2,16 @@
  * Where a Slack job answers, rebuilt from plain JSON (the reply target) with a WebClient and the
  * response_url: routes, best first, for the runtime's policy to pick among.
  */
-import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { PlatformKit } from '../../commands/job.js';
 import type { Ask, ChatJob, SharedFile } from '../../commands/request.js';
-import { fileInput } from '../../commands/shared-file.js';
+import { type FileLocation, fileInput } from '../../commands/shared-file.js';
 import type { ReplySurface, Route } from '../../commands/surface.js';
 import { RecapError } from '../../core/errors.js';
-import type { SafeFetch } from '../../core/fetch/safe-fetch.js';
+import type { FetchedBody, SafeFetch } from '../../core/fetch/safe-fetch.js';
 import { askFromMessage, NOTHING_IN_PARENT, SlackFile, SlackMessage } from './map-event.js';
 import {
+  renderAnsweredBelow,
   renderDirect,
   renderError,
   renderParentDone,
@@ -20,7 +20,7 @@ import {
   renderSummary,
   type SlackMessagePayload,
 } from './render.js';
-import { coded, ResponseUrlSchema, type SlackCalls } from './slack-calls.js';
+import { ResponseUrlSchema, type SlackCalls } from './slack-calls.js';
 
 /** Where a Slack job answers: plain JSON, kept with the job. */
 export const SlackTargetSchema = z.discriminatedUnion('kind', [
@@ -43,9 +43,8 @@ export const SlackTargetSchema = z.discriminatedUnion('kind', [
 export type SlackTarget = z.infer<typeof SlackTargetSchema>;
 
 export interface SlackKitOptions {
+  /** Answers, and the reads a job needs (files.info, conversations.replies), each retried by the policy. */
   calls: SlackCalls;
-  /** For files.info and conversations.replies: reading, not answering. */
-  client: WebClient;
   botToken: string;
   /** The hosts of Slack's private files (SLACK_FILE_HOSTS): the only ones sent the bot token. */
   fileHosts: readonly string[];
@@ -57,10 +56,10 @@ export function slackKit(options: SlackKitOptions): PlatformKit {
     surface: (job, run) =>
       slackSurface(options.calls, SlackTargetSchema.parse(job.target), job, {
         rerun: run?.rerun ?? false,
-        answerIn: (channel, threadTs) => earlierAnswer(options.client, channel, threadTs),
+        answerIn: (channel, threadTs) => earlierAnswer(options.calls, channel, threadTs),
       }),
-    file: (file) => fileInput(file, options.fetchFile, () => locateFile(file, options)),
-    message: (channel, ts) => parentAsk(options.client, channel, ts),
+    file: (file) => fileInput(file, options.fetchFile, (signal) => locateFile(file, options, signal)),
+    message: (channel, ts, signal) => parentAsk(options.calls, channel, ts, signal),
   };
 }
 
@@ -68,31 +67,82 @@ export function slackKit(options: SlackKitOptions): PlatformKit {
  * A file's download address, from the event or from files.info. The bot token goes only to Slack's own
  * file hosts: a remote file's url_private is its external address, which may be anywhere.
  */
-async function locateFile(file: SharedFile, options: SlackKitOptions) {
+async function locateFile(
+  file: SharedFile,
+  options: SlackKitOptions,
+  signal: AbortSignal,
+): Promise<FileLocation> {
+  let described: SharedFile = file;
   let address = file.url;
   const id = file.id;
   if (!address && id) {
-    const info = await coded(() => options.client.files.info({ file: id }));
-    const described = SlackFile.parse(info.file);
-    address = described.url_private_download ?? described.url_private;
+    const info = await options.calls.read(
+      `${file.name}'s details`,
+      (c) => c.files.info({ file: id }),
+      signal,
+    );
+    const details = SlackFile.parse(info.file);
+    address = details.url_private_download ?? details.url_private;
+    // An event may carry the file's id alone (file_access: check_file_info): its name and type are here.
+    const contentType = file.contentType ?? details.mimetype;
+    described = {
+      ...file,
+      name: details.name ?? details.title ?? file.name,
+      ...(contentType ? { contentType } : {}),
+    };
   }
   if (!address) throw new RecapError('unsupported_input', `Slack gave no download link for ${file.name}.`);
   const url = new URL(address);
-  return mayHaveToken(url, options.fileHosts)
-    ? { url, headers: { authorization: `Bearer ${options.botToken}` } }
-    : { url };
+  if (!mayHaveToken(url, options.fileHosts)) return { url };
+  return {
+    url,
+    headers: { authorization: `Bearer ${options.botToken}` },
+    check: (fetched) => refuseSignInPage(fetched, described, options.fileHosts),
+  };
 }
+
+/**
+ * Slack's file host answers a download it refuses with a 302 to the workspace's sign-in page, not a
+ * 403 (drewminns/slackdeletron#48, slackapi/node-slack-sdk#1750): followed, that is a page of HTML with
+ * status 200, which must not be summarized as the file. A download that ended off SLACK_FILE_HOSTS, or
+ * as HTML for a file that is not HTML, is refused.
+ */
+function refuseSignInPage(fetched: FetchedBody, file: SharedFile, fileHosts: readonly string[]): void {
+  const offHost = !onFileHost(fetched.url, fileHosts);
+  const html = fetched.contentType === 'text/html' && !isHtml(file);
+  if (!offHost && !html) return;
+  throw new RecapError(
+    'unsupported_input',
+    `Slack would not let me download ${file.name}: it sent its sign-in page instead. Check that the app has the files:read scope and that the file is still shared here, then try again.`,
+    {
+      cause: new Error(
+        `download of ${file.name} ended at ${fetched.url.href} (${fetched.contentType || 'no type'})`,
+      ),
+    },
+  );
+}
+
+function isHtml(file: SharedFile): boolean {
+  const type = file.contentType?.split(';')[0]?.trim().toLowerCase();
+  return type === 'text/html' || /\.html?$/i.test(file.name);
+}
+
+const onFileHost = (url: URL, fileHosts: readonly string[]) =>
+  fileHosts.includes(url.host) || fileHosts.includes(url.hostname);
 
 /** Only a listed host, and only over https (plain http only to this machine, as in tests). */
 export function mayHaveToken(url: URL, fileHosts: readonly string[]): boolean {
-  const listed = fileHosts.includes(url.host) || fileHosts.includes(url.hostname);
   const secure = url.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-  return listed && secure;
+  return onFileHost(url, fileHosts) && secure;
 }
 
 /** The thread's parent, as an Ask: its file, link or text. */
-async function parentAsk(client: WebClient, channel: string, ts: string): Promise<Ask> {
-  const replies = await coded(() => client.conversations.replies({ channel, ts, limit: 1, inclusive: true }));
+async function parentAsk(calls: SlackCalls, channel: string, ts: string, signal: AbortSignal): Promise<Ask> {
+  const replies = await calls.read(
+    "the thread's parent",
+    (client) => client.conversations.replies({ channel, ts, limit: 1, inclusive: true }),
+    signal,
+  );
   const parent = SlackMessage.safeParse(replies.messages?.[0]);
   const ask = parent.success ? askFromMessage(parent.data) : undefined;
   if (!ask) throw new RecapError('empty_document', NOTHING_IN_PARENT);
@@ -105,12 +155,14 @@ async function parentAsk(client: WebClient, channel: string, ts: string): Promis
  * from a bot there is this job's answer. Undefined when there is none, or the thread cannot be read.
  */
 async function earlierAnswer(
-  client: WebClient,
+  calls: SlackCalls,
   channel: string,
   threadTs: string,
 ): Promise<string | undefined> {
   try {
-    const replies = await client.conversations.replies({ channel, ts: threadTs, limit: 20 });
+    const replies = await calls.read('the earlier answer', (client) =>
+      client.conversations.replies({ channel, ts: threadTs, limit: 20 }),
+    );
     const answer = replies.messages?.find(
       (message) => message.ts !== threadTs && message.bot_id && (message.blocks?.length ?? 0) > 0,
     );
@@ -131,10 +183,14 @@ function places(calls: SlackCalls, target: SlackTarget, user: string, run: RunFa
   const placeholderTs = target.kind === 'command' ? target.parentTs : target.placeholderTs;
   const update = (payload: SlackMessagePayload) => () => calls.update(channel, placeholderTs, payload);
   // No placeholder is left behind: removed, or (where it cannot be) marked as answered elsewhere.
-  const clear = () => calls.remove(channel, placeholderTs).catch(update(renderParentElsewhere()));
+  const clearFor = (elsewhere: SlackMessagePayload) => () =>
+    calls.remove(channel, placeholderTs).catch(update(elsewhere));
+  const clear = clearFor(renderParentElsewhere());
   return {
     update,
     clear,
+    /** The answer went to a new message in the thread: the placeholder, if it stays, points below. */
+    clearForBelow: clearFor(renderAnsweredBelow()),
     placeholder: (payload: SlackMessagePayload): Route => ({ via: 'bot', send: update(payload) }),
     thread: (payload: SlackMessagePayload, tidy: () => Promise<unknown>): Route => {
       const threadTs = target.kind === 'command' ? target.parentTs : target.threadTs;
@@ -191,7 +247,7 @@ function slackSurface(calls: SlackCalls, target: SlackTarget, job: ChatJob, run:
     progress,
     deliver: (reply) => [
       at.placeholder(renderSummary(reply)),
-      at.thread(renderSummary(reply), at.clear),
+      at.thread(renderSummary(reply), at.clearForBelow),
       ...at.privately(renderSummary(reply)),
       at.direct(renderSummary(reply)),
     ],

@@ -8,10 +8,7 @@ import { dayMonth, hourMinute } from './transcript.js';
  */
 export function recapFooter(conversation: Conversation): string {
   const { messages, leftOut } = conversation;
-  const people = participants(conversation).length;
-  const parts = [
-    `${plural(messages.length, 'message')} by ${plural(people, 'person', 'people')}${span(conversation)}`,
-  ];
+  const parts = [`${plural(messages.length, 'message')} by ${authors(conversation)}${span(conversation)}`];
   if (leftOut.botMessages > 0) parts.push(`${plural(leftOut.botMessages, 'bot message')} skipped`);
   if (leftOut.systemMessages > 0) parts.push(`${plural(leftOut.systemMessages, 'system message')} skipped`);
   if (leftOut.beyondLimit > 0) {
@@ -22,6 +19,16 @@ export function recapFooter(conversation: Conversation): string {
     parts.push(`only the last ${describeWindow(leftOut.onlyLastMs)} read`);
   if (leftOut.cutByRateLimit) parts.push("reading was cut short by the platform's rate limit");
   return parts.join('; ');
+}
+
+/** "9 people", "9 people and 2 apps", "1 app": other bots are counted apart from people. */
+function authors(conversation: Conversation): string {
+  const everyone = participants(conversation);
+  const apps = everyone.filter((person) => person.bot).length;
+  const people = everyone.length - apps;
+  if (apps === 0) return plural(people, 'person', 'people');
+  if (people === 0) return plural(apps, 'app');
+  return `${plural(people, 'person', 'people')} and ${plural(apps, 'app')}`;
 }
 
 function span({ messages }: Conversation): string {

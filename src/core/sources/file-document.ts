@@ -3,6 +3,7 @@ import type { Document, SourceRef } from '../types.js';
 import { ParseLimitError, runBounded, siblingModule } from './bounded-process.js';
 import { detectFormat } from './formats/detect.js';
 import type { ParseStats, WorkerAnswer, WorkerRequest } from './parse-protocol.js';
+import { fromWire, type WireDocument } from './shared-text.js';
 
 export { textDocument } from './parse-file.js';
 
@@ -52,25 +53,31 @@ export async function parseBounded(
   file: FileBytes,
   limits: ParserLimits,
 ): Promise<{ document: Document; stats: ParseStats }> {
+  try {
+    const { value, stats } = await parseInProcess(fileRequest(file, limits), limits);
+    return { document: fromWire(value as WireDocument), stats };
+  } catch (error) {
+    if (error instanceof ParseLimitError) throw unreadable(file.name, error);
+    throw error;
+  }
+}
+
+/** What the parse process is asked for a file: its bytes, and its format told from the first of them. */
+export function fileRequest(
+  file: FileBytes,
+  limits: Pick<ParserLimits, 'maxExpandedBytes' | 'maxTextBytes'>,
+): WorkerRequest {
   const { bytes, name, source } = file;
   if (bytes.length === 0)
     throw new RecapError('empty_document', `${name} is empty: there is nothing to summarize.`);
-  const format = detectFormat(name, file.contentType, bytes);
-  const request: WorkerRequest = {
+  return {
     kind: 'file',
-    format,
+    format: detectFormat(name, file.contentType, bytes),
     name,
     bytes,
     source,
     limits: { maxExpandedBytes: limits.maxExpandedBytes, maxTextBytes: limits.maxTextBytes },
   };
-  try {
-    const { value, stats } = await parseInProcess(request, limits);
-    return { document: value as Document, stats };
-  } catch (error) {
-    if (error instanceof ParseLimitError) throw unreadable(name, error);
-    throw error;
-  }
 }
 
 /**
@@ -81,12 +88,20 @@ export async function parseInProcess(
   request: WorkerRequest,
   limits: ParserLimits,
 ): Promise<{ value: unknown; stats: ParseStats }> {
-  const maxMemoryMb =
-    limits.maxHeapMb + Math.ceil(limits.maxExpandedBytes / 1024 / 1024) + PROCESS_OVERHEAD_MB;
-  const answer = await runBounded<WorkerAnswer>(PARSE_WORKER, request, { ...limits, maxMemoryMb });
+  const answer = await runParse(request, limits);
   if (answer.ok) return { value: answer.value, stats: answer.stats };
   if ('code' in answer) throw new RecapError(answer.code, answer.userMessage);
   throw new ParseLimitError('failed', answer.failure);
+}
+
+/**
+ * The parse process's answer as it sent it, refusals with what they cost too (for the security tests
+ * and the benchmarks); a ParseLimitError when the process was stopped before it answered.
+ */
+export function runParse(request: WorkerRequest, limits: ParserLimits): Promise<WorkerAnswer> {
+  const maxMemoryMb =
+    limits.maxHeapMb + Math.ceil(limits.maxExpandedBytes / 1024 / 1024) + PROCESS_OVERHEAD_MB;
+  return runBounded<WorkerAnswer>(PARSE_WORKER, request, { ...limits, maxMemoryMb });
 }
 
 function unreadable(name: string, error: ParseLimitError): RecapError {

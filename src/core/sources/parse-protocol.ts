@@ -13,9 +13,11 @@ export interface ParseStats {
   peakMemoryMb: number;
 }
 
-export type WorkerAnswer =
-  | { ok: true; value: unknown; stats: ParseStats }
+/** The process's answer, with what the parse cost whatever its outcome. */
+export type WorkerAnswer = { stats: ParseStats } & (
+  | { ok: true; value: unknown }
   /** A RecapError the parse raised: what to tell the person. */
   | { ok: false; code: RecapErrorCode; userMessage: string }
   /** Any other failure: the parser's own message, for the log. */
-  | { ok: false; failure: string };
+  | { ok: false; failure: string }
+);

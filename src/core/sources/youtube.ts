@@ -6,6 +6,7 @@ import { formatBytes } from '../text.js';
 import type { Document, Segment } from '../types.js';
 import { ParseLimitError } from './bounded-process.js';
 import { type ParserLimits, parseInProcess } from './file-document.js';
+import { sharedText } from './shared-text.js';
 import type { TrackChoice, WatchPageKey, YouTubeJob } from './youtube-answers.js';
 import { youtubeBlocked } from './youtube-player.js';
 import { watchUrl, type YouTubeVideo } from './youtube-url.js';
@@ -162,8 +163,7 @@ class YouTubeRun {
     const language = this.choice?.track.languageCode;
     return {
       ...(title ? { title } : {}),
-      text: segments.map((segment) => segment.text).join(' '),
-      segments,
+      ...sharedText(segments, ' '),
       source: { kind: 'url', url: watchUrl(this.video) },
       ...(language ? { language } : {}),
     };

@@ -15,9 +15,25 @@ export class CallBudget {
     if (this.used + calls <= this.max) return;
     const what =
       parts > 1 ? `${calls} model calls (${parts} parts, then merging their notes)` : `${calls} model calls`;
-    throw new RecapError(
+    throw this.tooLong(`could take up to ${what}`);
+  }
+
+  /**
+   * Refuses, before the document is split, a map-reduce over at least `parts` parts (known from its
+   * length alone) that would already need more calls than are left.
+   */
+  planAtLeast(parts: number, perMerge: number): void {
+    const calls = plannedCalls(parts, perMerge);
+    if (parts <= 1 || this.used + calls <= this.max) return;
+    throw this.tooLong(
+      `would take at least ${calls} model calls (${parts} parts or more, then merging their notes)`,
+    );
+  }
+
+  private tooLong(what: string): RecapError {
+    return new RecapError(
       'input_too_large',
-      `This document is too long for this recap: summarizing it could take up to ${what}, more than the ${this.max} one summary may take (RECAP_MAX_MODEL_CALLS). Send a shorter document, or a part of it.`,
+      `This document is too long for this recap: summarizing it ${what}, more than the ${this.max} one summary may take (RECAP_MAX_MODEL_CALLS). Send a shorter document, or a part of it.`,
     );
   }
 

@@ -35,62 +35,80 @@ const FILL = 0.9;
 const LINE_END_WINDOW = 0.05;
 
 const sentenceSegmenter = new Intl.Segmenter(undefined, { granularity: 'sentence' });
+/** The most characters of a line given to the sentence segmenter at once. */
+const SENTENCE_WINDOW = 16_384;
+
+/** The longest the split runs before it lets the event loop turn (acknowledgements, other requests). */
+const SLICE_MS = 10;
 
 /**
  * Splits text into parts of at most `budget` estimated tokens, at line, sentence or word boundaries
  * (at characters only for a run with no spaces at all), with parts of similar size. Joining the
- * parts gives back the whole text: nothing is dropped.
+ * parts gives back the whole text: nothing is dropped. The parts are slices of `text`, and its units
+ * are kept as offsets: a long document is not copied again, nor held as thousands of small strings.
+ * Linear in the text's length, and it yields to the event loop every few milliseconds.
  */
-export function splitIntoParts(text: string, budget: number, estimate: Estimate): string[] {
+export async function splitIntoParts(text: string, budget: number, estimate: Estimate): Promise<string[]> {
   if (budget < 1) throw new RangeError('the part budget must be positive');
   // Units larger than a sixteenth of the budget are cut smaller, so parts can be cut near any point.
-  const unitBudget = Math.max(1, Math.floor(budget / UNITS_PER_PART));
-  const units: { text: string; tokens: number }[] = [];
-  for (const unit of naturalUnits(text)) {
-    for (const piece of fitUnit(unit, unitBudget, estimate))
-      units.push({ text: piece, tokens: estimate(piece) });
-  }
-  const ends: number[] = [];
+  const cut: Cut = { text, budget: Math.max(1, Math.floor(budget / UNITS_PER_PART)), estimate };
+  const units: Units = { text, ends: [], tokens: [], totals: [] };
   let total = 0;
-  for (const unit of units) {
-    total += unit.tokens;
-    ends.push(total);
+  let sliceStarted = performance.now();
+  for (const [start, end] of naturalUnits(text)) {
+    for (const [pieceEnd, tokens] of fitUnit(cut, start, end)) {
+      total += tokens;
+      units.ends.push(pieceEnd);
+      units.tokens.push(tokens);
+      units.totals.push(total);
+      if (performance.now() - sliceStarted > SLICE_MS) {
+        await nextTurn();
+        sliceStarted = performance.now();
+      }
+    }
   }
   const count = total <= budget ? 1 : Math.ceil(total / (budget * FILL));
-  const cuts = cutPoints(units, ends, total / count, count);
+  const cuts = cutPoints(units, total / count, count);
   const parts: string[] = [];
   let from = 0;
-  for (const cut of [...cuts, units.length]) {
-    const part = units.slice(from, cut);
-    if (part.length > 0) parts.push(...packGreedily(part, budget));
+  for (const cut of [...cuts, units.ends.length]) {
+    if (cut > from) {
+      for (const [start, end] of packGreedily(units, from, cut, budget)) parts.push(text.slice(start, end));
+    }
     from = cut;
   }
   return parts;
 }
 
+/** Consecutive units of a text, by where each ends (a character offset), its tokens and the running total. */
+interface Units {
+  text: string;
+  ends: number[];
+  tokens: number[];
+  totals: number[];
+}
+
+const unitStart = (units: Units, index: number) => (index === 0 ? 0 : (units.ends[index - 1] ?? 0));
+const endsLine = (units: Units, index: number) => units.text.charCodeAt((units.ends[index] ?? 0) - 1) === 10;
+
 /**
  * Unit indexes where parts begin, one near each multiple of `target` tokens: at a line end when one is
  * close, so a speaker's turn stays whole, else at the nearest unit boundary.
  */
-function cutPoints(
-  units: readonly { text: string }[],
-  ends: readonly number[],
-  target: number,
-  count: number,
-): number[] {
+function cutPoints(units: Units, target: number, count: number): number[] {
+  const { totals } = units;
   const cuts: number[] = [];
   let previous = 0;
   for (let k = 1; k < count; k++) {
     const ideal = k * target;
     let nearest = -1;
     let nearestLine = -1;
-    for (let i = previous; i < units.length - 1; i++) {
-      const end = ends[i] ?? 0;
+    for (let i = previous; i < totals.length - 1; i++) {
+      const end = totals[i] ?? 0;
       const distance = Math.abs(end - ideal);
-      if (nearest === -1 || distance < Math.abs((ends[nearest] ?? 0) - ideal)) nearest = i;
-      const endsLine = units[i]?.text.endsWith('\n') ?? false;
-      if (endsLine && distance <= target * LINE_END_WINDOW) {
-        if (nearestLine === -1 || distance < Math.abs((ends[nearestLine] ?? 0) - ideal)) nearestLine = i;
+      if (nearest === -1 || distance < Math.abs((totals[nearest] ?? 0) - ideal)) nearest = i;
+      if (endsLine(units, i) && distance <= target * LINE_END_WINDOW) {
+        if (nearestLine === -1 || distance < Math.abs((totals[nearestLine] ?? 0) - ideal)) nearestLine = i;
       }
       if (end > ideal + target) break;
     }
@@ -103,44 +121,104 @@ function cutPoints(
   return cuts;
 }
 
-/** A safety net for the rare part the cut points left over budget: fill parts one unit at a time. */
-function packGreedily(units: readonly { text: string; tokens: number }[], budget: number): string[] {
-  const parts: string[] = [];
-  let current = '';
+/**
+ * A safety net for the rare part the cut points left over budget: fill parts one unit at a time.
+ * Returns the parts of units `from` to `to` (exclusive) as [start, end] offsets.
+ */
+function packGreedily(units: Units, from: number, to: number, budget: number): [number, number][] {
+  const parts: [number, number][] = [];
+  let start = unitStart(units, from);
   let tokens = 0;
-  for (const unit of units) {
-    if (current !== '' && tokens + unit.tokens > budget) {
-      parts.push(current);
-      current = '';
+  for (let index = from; index < to; index++) {
+    const unit = units.tokens[index] ?? 0;
+    if (index > from && tokens + unit > budget) {
+      const end = unitStart(units, index);
+      parts.push([start, end]);
+      start = end;
       tokens = 0;
     }
-    current += unit.text;
-    tokens += unit.tokens;
+    tokens += unit;
   }
-  if (current !== '') parts.push(current);
+  parts.push([start, units.ends[to - 1] ?? start]);
   return parts;
 }
 
-/** Lines, then sentences within each line, each keeping its trailing whitespace. */
-function* naturalUnits(text: string): Generator<string> {
-  for (const line of text.split(/(?<=\n)/)) {
-    if (line.length <= 200) {
-      yield line;
-      continue;
+/** Lines, then sentences within each line, each keeping its trailing whitespace, by their offsets. */
+function* naturalUnits(text: string): Generator<[number, number]> {
+  let start = 0;
+  while (start < text.length) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline + 1;
+    // A long line is read for sentences a window at a time: the segmenter finds a boundary by
+    // reading up to it, all of a line without one at once.
+    for (let from = start; from < end; ) {
+      const to = end - from <= SENTENCE_WINDOW ? end : cutAtSpace(text, from, from + SENTENCE_WINDOW);
+      if (to - from <= 200) yield [from, to];
+      else {
+        for (const { index, segment } of sentenceSegmenter.segment(text.slice(from, to))) {
+          yield [from + index, from + index + segment.length];
+        }
+      }
+      from = to;
     }
-    for (const { segment } of sentenceSegmenter.segment(line)) yield segment;
+    start = end;
   }
 }
 
-/** Halves a unit at whitespace (or anywhere, when it has none) until each piece fits the budget. */
-function fitUnit(unit: string, budget: number, estimate: Estimate): string[] {
-  if (unit.length < 2 || estimate(unit) <= budget) return [unit];
+/**
+ * The unit from `start` to `end` as pieces that fit the budget, by where each ends and its tokens. A
+ * unit longer than a few budgets' worth of characters (a one-line document) is first cut in pieces of
+ * that length at whitespace, so the halving below works on short pieces only: linear in the length.
+ */
+function* fitUnit(cut: Cut, start: number, end: number): Generator<[number, number]> {
+  const step = cut.budget * CHARS_PER_PIECE_TOKEN;
+  let from = start;
+  while (end - from > step) {
+    const to = cutAtSpace(cut.text, from, from + step);
+    yield* halveToFit(cut, from, to);
+    from = to;
+  }
+  yield* halveToFit(cut, from, end);
+}
+
+/** The text being cut into units, and the budget of tokens each unit must fit. */
+interface Cut {
+  text: string;
+  budget: number;
+  estimate: Estimate;
+}
+
+/** Characters per budgeted token when a long unit is cut before it is estimated (English has about 4). */
+const CHARS_PER_PIECE_TOKEN = 4;
+
+/** Where to cut before `at`: after the last whitespace in its second half, else at `at` (whole characters). */
+function cutAtSpace(text: string, from: number, at: number): number {
+  for (let index = at - 1; index > from + (at - from) / 2; index--) {
+    if (/\s/.test(text.charAt(index))) return index + 1;
+  }
+  const code = text.charCodeAt(at - 1);
+  return code >= 0xd800 && code <= 0xdbff ? at + 1 : at;
+}
+
+/** Halves a piece at whitespace (or anywhere, when it has none) until each half fits the budget. */
+function* halveToFit(cut: Cut, start: number, end: number): Generator<[number, number]> {
+  const unit = cut.text.slice(start, end);
+  const tokens = cut.estimate(unit);
+  if (unit.length < 2 || tokens <= cut.budget) {
+    yield [end, tokens];
+    return;
+  }
   const middle = Math.floor(unit.length / 2);
   const after = unit.slice(middle).search(/\s/);
   const before = unit.slice(0, middle).search(/\s\S*$/);
-  let cut = middle;
-  if (after !== -1 && (before === -1 || after <= middle - before)) cut = middle + after + 1;
-  else if (before !== -1) cut = before + 1;
-  if (cut <= 0 || cut >= unit.length) cut = middle;
-  return [...fitUnit(unit.slice(0, cut), budget, estimate), ...fitUnit(unit.slice(cut), budget, estimate)];
+  let at = -1;
+  if (after !== -1 && (before === -1 || after <= middle - before)) at = middle + after + 1;
+  else if (before !== -1) at = before + 1;
+  if (at <= 0 || at >= unit.length) at = middle;
+  yield* halveToFit(cut, start, start + at);
+  yield* halveToFit(cut, start + at, end);
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

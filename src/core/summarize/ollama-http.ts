@@ -99,7 +99,7 @@ export function createOllamaApi(host: string, fetchImpl: typeof globalThis.fetch
     version: async (signal) => checked(await client(signal, 'json').version(), VersionResponse).version,
     async *chat(request, signal) {
       const stream = await client(signal, 'ndjson').chat({ ...request, stream: true });
-      for await (const piece of stream) yield checked(piece, ChatPiece);
+      for await (const piece of stream) yield piece.done ? checked(piece, ChatPiece) : tokenPiece(piece);
     },
   };
 }
@@ -146,6 +146,16 @@ async function httpError(response: Response): Promise<OllamaHttpError> {
   return new OllamaHttpError(response.status, start || `HTTP ${response.status}`, false);
 }
 
+/**
+ * A piece of an answer before the last: checked by hand rather than by ChatPiece, whose parse of an
+ * object per token was a tenth of all a summary allocated. Only its text is read.
+ */
+function tokenPiece(value: unknown): ChatPiece {
+  const content = (value as { message?: { content?: unknown } }).message?.content;
+  if (typeof content !== 'string') throw new OllamaProtocolError('a piece of the answer had no text');
+  return { done: false, message: { content } };
+}
+
 function checked<T>(value: unknown, schema: z.ZodType<T>): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new OllamaProtocolError(`unexpected answer: ${parsed.error.message}`);
@@ -161,39 +171,47 @@ function jsonOf(text: string): unknown {
 }
 
 /**
- * A stream of JSON lines (NDJSON) rewritten as the library can read it without a word: one JSON
- * object per line, blank lines dropped. It fails with recap's error on a line that is not a JSON
- * object, on Ollama's `{"error": …}` (server/routes.go writes it mid-stream when the runner fails),
- * and when the stream ends without `done: true`.
+ * A stream of JSON lines (NDJSON) passed on as the library can read it without a word: each line a
+ * JSON object, blank lines dropped, a chunk's lines sent on together. It fails with recap's error on
+ * a line that is not a JSON object, on Ollama's `{"error": …}` (server/routes.go writes it mid-stream
+ * when the runner fails), and when the stream ends without `done: true`. A line is read once here and
+ * passed on as it came: a chat streams one line per token, so each line's cost counts.
  */
 function ndjsonGuard(): TransformStream<Uint8Array, Uint8Array> {
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
-  let buffer = '';
+  let pending = '';
   let done = false;
-  const forward = (line: string, controller: TransformStreamDefaultController<Uint8Array>) => {
-    if (line.trim() === '') return;
-    const value = jsonOf(line);
+  /** The complete lines of `text` checked and joined, the unfinished rest kept for the next chunk. */
+  const checkedLines = (text: string): string => {
+    let out = '';
+    let start = 0;
+    for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', start)) {
+      out += checkedLine(text.slice(start, newline));
+      start = newline + 1;
+    }
+    pending = text.slice(start);
+    return out;
+  };
+  const checkedLine = (line: string): string => {
+    if (line.trim() === '') return '';
+    const value = jsonOf(line) as { error?: unknown; done?: unknown } | null;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new OllamaProtocolError(`a line of the answer was not a JSON object: ${line.slice(0, 80)}`);
     }
-    const error = ErrorBody.safeParse(value);
-    if (error.success) throw new OllamaStreamError(error.data.error);
-    if ((value as { done?: unknown }).done === true) done = true;
-    controller.enqueue(encoder.encode(`${JSON.stringify(value)}\n`));
+    if (typeof value.error === 'string') throw new OllamaStreamError(value.error);
+    if (value.done === true) done = true;
+    return `${line}\n`;
+  };
+  const send = (text: string, controller: TransformStreamDefaultController<Uint8Array>) => {
+    if (text !== '') controller.enqueue(encoder.encode(text));
   };
   return new TransformStream({
     transform(chunk, controller) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let newline = buffer.indexOf('\n');
-      while (newline !== -1) {
-        forward(buffer.slice(0, newline), controller);
-        buffer = buffer.slice(newline + 1);
-        newline = buffer.indexOf('\n');
-      }
+      send(checkedLines(pending + decoder.decode(chunk, { stream: true })), controller);
     },
     flush(controller) {
-      forward(buffer + decoder.decode(), controller);
+      send(checkedLine(pending + decoder.decode()), controller);
       if (!done) {
         throw new OllamaStreamEnded('the answer stopped before the model finished (it repeated itself)');
       }

@@ -20,7 +20,7 @@ import {
   TEMPLATE_TOKENS_PER_MESSAGE,
   TEMPLATE_TOKENS_PER_PROMPT,
 } from './prompt.js';
-import { estimateTokens, LIKELY_OVERESTIMATE } from './tokens.js';
+import { estimateTokens, fewestTokens, LIKELY_OVERESTIMATE } from './tokens.js';
 
 export interface SummarizerOptions {
   model: LanguageModel;
@@ -136,21 +136,27 @@ class SummaryJob {
   }
 
   async execute(content: string): Promise<Summary> {
-    const single = this.prompts.single(content, this.title, this.language);
-    const needed = this.estimateMessages(single) + SUMMARY_ANSWER_TOKENS;
-    // The careful estimate errs high; where only it says "too long", one call is worth trying: the
-    // server refuses a prompt that does not fit (or its count shows the cut), and the plan falls back.
-    const optimistic = needed > this.maxContext && this.plan.optimistic && this.likelyFits(needed);
-    if (needed <= this.maxContext || optimistic) {
-      this.limits.calls.plan(1, 1);
-      this.progress({ stage: 'writing' });
-      return this.ask(single, SummarySchema, summaryFormat, SUMMARY_ANSWER_TOKENS, optimistic);
+    // From the length alone first: a document that cannot fit one call is not estimated whole, and
+    // one that needs too many calls is refused before it is split (both read all of it).
+    const fewest = Math.floor(fewestTokens(content) * this.plan.scale);
+    if (this.likelyFits(fewest + SUMMARY_ANSWER_TOKENS)) {
+      const single = this.prompts.single(content, this.title, this.language);
+      const needed = this.estimateMessages(single) + SUMMARY_ANSWER_TOKENS;
+      // The careful estimate errs high; where only it says "too long", one call is worth trying: the
+      // server refuses a prompt that does not fit (or its count shows the cut), and the plan falls back.
+      const optimistic = needed > this.maxContext && this.plan.optimistic && this.likelyFits(needed);
+      if (needed <= this.maxContext || optimistic) {
+        this.limits.calls.plan(1, 1);
+        this.progress({ stage: 'writing' });
+        return this.ask(single, SummarySchema, summaryFormat, SUMMARY_ANSWER_TOKENS, optimistic);
+      }
     }
-    const parts = splitIntoParts(
-      content,
-      this.contentBudget(this.prompts.part('', this.title, this.language, 99, 99), NOTES_ANSWER_TOKENS),
-      this.estimate,
+    const partBudget = this.contentBudget(
+      this.prompts.part('', this.title, this.language, 99, 99),
+      NOTES_ANSWER_TOKENS,
     );
+    this.limits.calls.planAtLeast(Math.ceil(fewest / partBudget), this.notesPerMerge());
+    const parts = await splitIntoParts(content, partBudget, this.estimate);
     this.stats.chunks = parts.length;
     this.limits.calls.plan(plannedCalls(parts.length, this.notesPerMerge()), parts.length);
     if (this.runParts) return this.merge(await this.notesElsewhere(parts, this.runParts));

@@ -42,15 +42,24 @@ export const LIKELY_OVERESTIMATE = 1.15;
 
 const CJK =
   /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]/u;
-const kindCache = new Map<number, Kind>();
+/**
+ * Kinds of the characters met so far beyond ASCII, one byte each (0: not classified yet), by block
+ * of 256 code points: at most 1.1 MB for all of Unicode, however many different characters a hostile
+ * document holds. A Map of every code point met grew without bound (56 MB on random text).
+ */
+const kindBlocks = new Map<number, Uint8Array>();
 
 function kindOf(code: number): Kind {
   if (code < 128) return ASCII_KINDS[code] ?? Kind.Other;
-  let kind = kindCache.get(code);
-  if (kind === undefined) {
-    kind = classify(String.fromCodePoint(code));
-    kindCache.set(code, kind);
+  let block = kindBlocks.get(code >> 8);
+  if (block === undefined) {
+    block = new Uint8Array(256);
+    kindBlocks.set(code >> 8, block);
   }
+  const known = block[code & 0xff] ?? 0;
+  if (known !== 0) return known - 1;
+  const kind = classify(String.fromCodePoint(code));
+  block[code & 0xff] = kind + 1;
   return kind;
 }
 
@@ -74,6 +83,21 @@ const ASCII_KINDS: Kind[] = Array.from({ length: 128 }, (_, code) => {
   if (code > 32 && code < 127) return Kind.Punctuation;
   return Kind.Other;
 });
+
+/**
+ * The most characters (UTF-16 units) the estimate counts as one token: a word of six letters and one
+ * space (a single space adds nothing); every other run counts at least one token per four.
+ */
+const MOST_CHARS_PER_TOKEN = 7;
+
+/**
+ * A floor under `estimateTokens(text)` from the length alone, in constant time: a document whose
+ * floor already cannot fit, or would take more calls than allowed, is refused before anything reads
+ * it through. The floor is one token short per unit counted apart (a lone space), hence the margin.
+ */
+export function fewestTokens(text: string): number {
+  return Math.floor(text.length / (MOST_CHARS_PER_TOKEN + 1));
+}
 
 export function estimateTokens(text: string): number {
   let tokens = 0;
@@ -114,7 +138,7 @@ function runTokens(kind: Kind, chars: number, accented: boolean, bytes: number):
       // Emoji and other symbols outside ASCII often take a token per byte.
       return accented ? bytes : chars;
     case Kind.Newline:
-      return 1;
+      return Math.ceil(chars / SPACES_PER_TOKEN);
     case Kind.Space:
       return chars === 1 ? 0 : Math.ceil(chars / SPACES_PER_TOKEN);
     case Kind.Mark:

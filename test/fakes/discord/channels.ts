@@ -19,6 +19,8 @@
  *   shares the thread's id (threads.mdx, "Forums"); Start Thread without Message: Create Public or
  *   Create Private Threads;
  * - List Public Archived Threads: Read Message History; private ones: also Manage Threads (channel.mdx).
+ * - Delete/Close Channel on a thread: Manage Threads (channel.mdx, "Requires the MANAGE_CHANNELS permission
+ *   for the guild, or MANAGE_THREADS if the channel is a thread"); THREAD_DELETE follows.
  * DMs have no permissions to check.
  */
 import type { ServerResponse } from 'node:http';
@@ -44,6 +46,17 @@ export function channelRoute(ctx: Context, request: Request, response: ServerRes
   const [, , resource, messageId, sub] = parts;
 
   if (parts.length === 2 && method === 'GET') return sendJson(response, 200, channel);
+  if (parts.length === 2 && method === 'DELETE' && THREAD_TYPES.has(Number(channel.type))) {
+    if (lacks('ManageThreads')) return sendError(response, errors.missingPermissions);
+    world.channels.delete(id);
+    ctx.gateway.dispatch('THREAD_DELETE', {
+      id,
+      guild_id: channel.guild_id,
+      parent_id: channel.parent_id,
+      type: channel.type,
+    });
+    return sendJson(response, 200, channel);
+  }
   if (resource === 'typing' && method === 'POST') return noContent(response);
   if (resource === 'messages' && parts.length === 3) {
     if (method === 'GET') {

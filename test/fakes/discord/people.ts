@@ -16,6 +16,11 @@ export interface PostedMessage {
   author?: FakeUser;
   attachments?: Json[];
   replyTo?: string;
+  /**
+   * Sends the reply without `referenced_message`, as Discord does when its "backend did not attempt to
+   * fetch the message that was being replied to" (discord-api-docs resources/message.mdx, Message Object).
+   */
+  withoutReferenced?: boolean;
   channelId?: string;
 }
 
@@ -31,7 +36,8 @@ export function postedMessage(
     ...(fields.replyTo ? { reference: fields.replyTo } : {}),
   });
   message.mentions = mentionedUsers(ctx, fields.content);
-  ctx.dispatchMessage('MESSAGE_CREATE', message);
+  const { referenced_message: _omitted, ...withoutReferenced } = message;
+  ctx.dispatchMessage('MESSAGE_CREATE', fields.withoutReferenced ? withoutReferenced : message);
   return message;
 }
 

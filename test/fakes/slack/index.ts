@@ -68,6 +68,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
     else if (url.pathname.startsWith('/files-pri/')) download(url.pathname, request, response);
     else webApi(url.pathname.replace(/^\/api\//, ''), request, raw, response);
   });
+  const signIn = await startSignInPage();
+  let filesRefused = false;
   const responseUrls = new ResponseUrls(local.url, options.responseUrlTtlMs ?? RESPONSE_URL_TTL_MS);
   const socketMode = new SocketMode(local.server);
   const seeds = new Seeds(workspace, bot, files, local.url);
@@ -93,11 +95,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
   function download(path: string, request: IncomingMessage, response: ServerResponse): unknown {
     const authorization = request.headers.authorization;
     downloads.push({ path, authorization });
+    if (filesRefused || authorization !== `Bearer ${SLACK_BOT_TOKEN}`) return signIn.redirect(path, response);
     const file = files.get(path);
-    if (!file || authorization !== `Bearer ${SLACK_BOT_TOKEN}`) {
-      response.writeHead(403, { 'content-type': 'text/html' });
-      return response.end('<html>Sign in to Slack</html>');
-    }
+    if (!file)
+      return void response.writeHead(404, { 'content-type': 'text/html' }).end('<html>Not found</html>');
     response.writeHead(200, { 'content-type': String(file.info.mimetype ?? 'application/octet-stream') });
     return response.end(file.bytes);
   }
@@ -115,6 +116,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
     responses: responseUrls.accepted,
     /** Every POST to a response_url, with the status the fake answered. */
     responseAttempts: responseUrls.attempts,
+    /** Public messages a response_url replaced (a shortcut's source message, unless replace_original: false). */
+    sourcesReplaced: responseUrls.sourcesReplaced,
     /** chat.postEphemeral messages (never in history). */
     ephemerals: api.ephemerals,
     downloads,
@@ -139,6 +142,15 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
           : { kind: 'status', status: failure.status },
       );
     },
+    /**
+     * From now on the file host refuses the bot's token (the app lost files:read, or the file was
+     * unshared): every download is sent to the sign-in page.
+     */
+    refuseFiles: () => {
+      filesRefused = true;
+    },
+    /** The workspace's sign-in page, where a refused download is redirected: http://127.0.0.1:<port> */
+    signInUrl: signIn.url,
     /** From now on the app has no Messages tab: posts to a person's id answer `messages_tab_disabled`. */
     disableMessagesTab: () => api.appHome.disableMessagesTab(),
     /** The next POST to a response_url fails with this HTTP status, once. */
@@ -206,7 +218,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
         user,
         userName,
         callbackId,
-        responseUrl: responseUrls.issue(),
+        responseUrl: responseUrls.issue(message),
       });
     },
     /** Socket Mode: sends an envelope and resolves with the app's acknowledgement. */
@@ -216,7 +228,29 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
 
     async close(): Promise<void> {
       socketMode.close();
-      await local.close();
+      await Promise.all([local.close(), signIn.close()]);
+    },
+  };
+}
+
+/**
+ * Where Slack's file host sends a download it refuses (no token, a wrong one, a file the token may not
+ * read): not a 403 but a 302 to the workspace's sign-in page, https://<workspace>.slack.com/?redir=…,
+ * which answers 200 with HTML (drewminns/slackdeletron#48, slackapi/node-slack-sdk#1750). Its own
+ * server here, since it is another host than the files'.
+ */
+async function startSignInPage() {
+  const page = await listenLocal((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    response.end(
+      '<!DOCTYPE html><html><head><title>Slack</title></head><body><h1>Sign in to your workspace</h1></body></html>',
+    );
+  });
+  return {
+    url: page.url,
+    close: page.close,
+    redirect(path: string, response: ServerResponse): void {
+      response.writeHead(302, { location: `${page.url}/?redir=${encodeURIComponent(path)}` }).end();
     },
   };
 }

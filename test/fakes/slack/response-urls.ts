@@ -7,6 +7,17 @@
  * a RespondError for any non-2xx ("Throw so that failures (e.g. expired response_url, rate limits) reach
  * the app's error handling", bolt-js src/context/create-respond.ts). So the fake answers HTTP 404; the
  * short text body (`expired_url` or `used_url`) is this fake's own wording, which no client reads.
+ *
+ * `replace_original` depends on where the response_url came from. A slash command's response_url has no
+ * message to replace: the flag is ignored and a new message is posted (slackapi/bolt-js#2287 and
+ * slackapi/bolt-python#1268: `respond({ replace_original: true })` after a command's first response posts
+ * a second message). An interaction on a message (a message shortcut here) replaces *the source message*,
+ * the public one the person acted on, unless the response says a literal `false`: "Responding ... will
+ * replace the current message in its entirety by default. If you explicitly indicate that you want to
+ * create a new message instead, specify a literal false in the replace_original field"
+ * (api.slack.com/interactive-messages, quoted in slack-go/slack#428; reported for an ephemeral reply that
+ * replaced a public message in howdyai/botkit#444). The fake records such a replacement in
+ * `sourcesReplaced`, which no test of a correct app should ever see grow.
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
@@ -28,7 +39,9 @@ export class ResponseUrls {
   readonly accepted: { path: string; body: Json }[] = [];
   /** Every POST to a response_url, accepted or not. */
   readonly attempts: ResponseAttempt[] = [];
-  private readonly issued = new Map<string, { createdAt: number; uses: number }>();
+  /** Public messages a response_url replaced: the message a shortcut ran on. */
+  readonly sourcesReplaced: { path: string; source: Json; body: Json }[] = [];
+  private readonly issued = new Map<string, { createdAt: number; uses: number; source?: Json }>();
   private readonly failures: number[] = [];
 
   constructor(
@@ -36,10 +49,10 @@ export class ResponseUrls {
     private readonly ttlMs: number,
   ) {}
 
-  /** A new response_url, valid from now. */
-  issue(): string {
+  /** A new response_url, valid from now; `source` is the message an interaction ran on, if any. */
+  issue(source?: Json): string {
     const path = `/respond/${randomUUID()}`;
-    this.issued.set(path, { createdAt: Date.now(), uses: 0 });
+    this.issued.set(path, { createdAt: Date.now(), uses: 0, ...(source ? { source } : {}) });
     return `${this.baseUrl}${path}`;
   }
 
@@ -66,6 +79,8 @@ export class ResponseUrls {
     if (Date.now() - url.createdAt > this.ttlMs) return answer(404, 'expired_url');
     if (url.uses >= RESPONSE_URL_USES) return answer(404, 'used_url');
     url.uses += 1;
+    if (url.source && body.replace_original !== false)
+      this.sourcesReplaced.push({ path, source: url.source, body });
     return answer(200);
   }
 }

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { type MentionFacts, mapMention, mapSlashCommand } from '../../../src/bots/discord/map-event.js';
-import { escapeMarkdown, LIMITS, renderSummary, threadName } from '../../../src/bots/discord/render.js';
+import {
+  escapeMarkdown,
+  LIMITS,
+  renderSummary,
+  renderSummaryText,
+  renderThreadHeader,
+  threadName,
+} from '../../../src/bots/discord/render.js';
 import type { SummaryReply } from '../../../src/commands/summarize.js';
 
 const BOT = '42';
@@ -49,6 +56,15 @@ describe('mapSlashCommand', () => {
       problem: expect.stringContaining('is not a link'),
     });
   });
+
+  it('quotes a text that is not a link as one line, cut between characters', () => {
+    const quoted = (link: string) => {
+      const mapped = mapSlashCommand({ link });
+      return mapped.ok ? undefined : mapped.problem.split('`')[1];
+    };
+    expect(quoted(`${'x'.repeat(99)}😀`)).toBe(`${'x'.repeat(99)}…`);
+    expect(quoted('not\n# a\u202E link')).toBe('not # a link');
+  });
 });
 
 describe('reading no more than Discord sends', () => {
@@ -74,6 +90,18 @@ describe('mapMention', () => {
       action: 'answer',
       target: 'referenced',
       request: { ok: true, value: { ask: { kind: 'url', url: 'https://a.example/report.pdf' } } },
+    });
+  });
+
+  it('leaves a replied-to message Discord did not send along for the job to read, by its id', () => {
+    const replyTo = { channelId: '7', messageId: '9' };
+    expect(mapMention(message(`<@${BOT}> what is this?`, { replyTo }), BOT)).toMatchObject({
+      target: 'referenced',
+      request: { ok: true, value: { ask: { kind: 'message', channel: '7', id: '9' } } },
+    });
+    expect(mapMention(message(`<@${BOT}> https://a.example/x`, { replyTo }), BOT)).toMatchObject({
+      target: 'self',
+      request: { ok: true, value: { ask: { kind: 'url', url: 'https://a.example/x' } } },
     });
   });
 
@@ -123,6 +151,26 @@ describe('renderSummary', () => {
       (embed?.title?.length ?? 0) + (embed?.description?.length ?? 0) + (embed?.footer?.text.length ?? 0);
     expect(total).toBeLessThanOrEqual(6000);
     expect(threadName(long, 'x').length).toBeLessThanOrEqual(LIMITS.threadName);
+  });
+
+  it('shows each bullet and the title as one plain line: no headings, subtext or hidden characters', () => {
+    const sneaky = 'Budget\n# approved\n-# quietly\u202Etxt.exe\u200B done';
+    const payload = reply({ title: `Title\n# Big`, bullets: [sneaky, 'Two.', 'Three.', 'Four.', 'Five.'] });
+    const plain = 'Budget # approved -# quietlytxt.exe done';
+    const [embed] = renderSummary(payload).embeds ?? [];
+    expect(embed?.description?.split('\n').slice(0, 5)).toEqual([
+      `• ${plain} ([1:05](https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=65s))`,
+      '• Two.',
+      '• Three.',
+      '• Four.',
+      '• Five.',
+    ]);
+    expect(embed?.title).toBe('Title # Big');
+    expect(renderSummaryText(payload).content?.split('\n').slice(0, 2)).toEqual([
+      '**Title # Big**',
+      `• ${plain} ([1:05](https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=65s))`,
+    ]);
+    expect(renderThreadHeader(payload).content).toBe('📝 Summary of **Title # Big** — in the thread below.');
   });
 
   it('shows model text as text: no markup, no mentions', () => {

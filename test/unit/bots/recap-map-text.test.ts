@@ -15,7 +15,9 @@ import {
   readableText,
 } from '../../../src/bots/discord/recap-text.js';
 import { mapRecapShortcut, mapRecapWords, recapWordsOf } from '../../../src/bots/slack/recap-map.js';
+import { renderRecap as renderSlackRecap } from '../../../src/bots/slack/recap-render.js';
 import { msToTs, plainSlackText, skipOf as slackSkip, tsToMs } from '../../../src/bots/slack/recap-text.js';
+import type { RecapReply } from '../../../src/commands/recap.js';
 
 const place: RecapPlace = {
   inGuild: true,
@@ -169,5 +171,36 @@ describe('Slack: message text for a recap', () => {
   it('turns a ts into milliseconds and back', () => {
     expect(tsToMs('1700000000.123456')).toBe(1_700_000_000_123);
     expect(msToTs(1_700_000_000_123)).toBe('1700000000.123000');
+  });
+});
+
+describe('Slack: a recap as blocks', () => {
+  const reply = (first: string): RecapReply => ({
+    title: 'Recap of #general',
+    covers: 'in the last 24 hours',
+    bullets: [first, 'b', 'c', 'd', 'e'].map((text) => ({
+      text,
+      sources: [{ at: 0, author: 'Ana', link: 'https://test.slack.com/archives/C1/p1' }],
+      more: 0,
+    })),
+    footer: '1 message by 1 person',
+    requestedBy: undefined,
+    model: 'llama3.2',
+    stats: { chunks: 1, modelCalls: 1, promptTokens: 1, numCtx: 2048, ms: 1000 },
+    cached: false,
+  });
+
+  it('keeps a bullet that escaping lengthens within its share of a section, no entity cut in half', () => {
+    const payload = renderSlackRecap(reply(`R${'&'.repeat(2000)}`));
+    const sections = (payload.blocks as { type: string; text?: { text: string } }[]).filter(
+      (block) => block.type === 'section',
+    );
+    const first = sections[0]?.text?.text ?? '';
+    const [text = '', link = ''] = first.split(' <');
+    expect(text.length).toBeLessThanOrEqual(1200 + 2);
+    expect(text).toMatch(/^• R(&amp;)+…$/);
+    expect(link).toBe('https://test.slack.com/archives/C1/p1|00:00>');
+    expect(payload.text.length).toBeLessThanOrEqual(3000);
+    expect(payload.text).toMatch(/(&amp;)+…$/);
   });
 });

@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { boltLogger } from '../../../src/bots/slack/bolt-logger.js';
 import {
   askFromMessage,
+  DIRECT_USAGE,
   mapCommand,
+  mapDirectMessage,
   mapMention,
   plainText,
   slackLinks,
 } from '../../../src/bots/slack/map-event.js';
-import { escapeMrkdwn, LIMITS, renderSummary } from '../../../src/bots/slack/render.js';
+import { escapeMrkdwn, LIMITS, renderParentDone, renderSummary } from '../../../src/bots/slack/render.js';
 import type { SummaryReply } from '../../../src/commands/summarize.js';
 import { collectingLogger } from '../../helpers/logs.js';
 
@@ -68,6 +70,29 @@ describe('mapping Slack requests', () => {
     expect(mapMention({ ts: '1', text, user: 'U9' }, 'C1', 'UBOT')).toMatchObject({ ok: true });
   });
 
+  it('summarizes a link or a file sent in a direct message, and says how to ask for anything else', () => {
+    const im = { channel_type: 'im', ts: '1.000100', user: 'U2' };
+    expect(mapDirectMessage({ ...im, text: 'please <https://a.example/post>' }, 'UBOT')).toEqual(
+      summarize({ kind: 'url', url: 'https://a.example/post' }),
+    );
+    expect(
+      mapDirectMessage({ ...im, subtype: 'file_share', files: [{ id: 'F1', name: 'notes.txt' }] }, 'UBOT'),
+    ).toEqual(summarize({ kind: 'file', file: { id: 'F1', name: 'notes.txt' } }));
+    expect(mapDirectMessage({ ...im, text: 'hello' }, 'UBOT')).toEqual({ ok: false, problem: DIRECT_USAGE });
+    // A reply under a summary ("thanks") is not a request.
+    expect(mapDirectMessage({ ...im, text: 'thanks', thread_ts: '1.000000' }, 'UBOT')).toBeUndefined();
+  });
+
+  it('leaves alone what is not a person’s new message in a direct message', () => {
+    const link = { ts: '1.000100', user: 'U2', text: '<https://a.example/post>' };
+    expect(mapDirectMessage({ ...link, channel_type: 'channel' }, 'UBOT')).toBeUndefined();
+    expect(
+      mapDirectMessage({ ...link, channel_type: 'im', subtype: 'message_changed' }, 'UBOT'),
+    ).toBeUndefined();
+    expect(mapDirectMessage({ ...link, channel_type: 'im', bot_id: 'B1' }, 'UBOT')).toBeUndefined();
+    expect(mapDirectMessage({ ...link, channel_type: 'im', user: 'UBOT' }, 'UBOT')).toBeUndefined();
+  });
+
   it('reads Slack markup as people see it', () => {
     expect(plainText('<https://a.example|A> &lt;b&gt; &amp;')).toBe('A <b> &');
   });
@@ -105,6 +130,28 @@ describe('rendering for Slack', () => {
     expect(section?.text?.text.length).toBeLessThanOrEqual(LIMITS.section);
     expect(context?.elements?.[0]?.text).toMatch(/llama3\.2 · 1 s · from cache$/);
     expect(payload.text).toContain('&lt;!here&gt;');
+  });
+
+  it('shows each bullet and the title as one plain line: no headings, quotes or hidden characters', () => {
+    const sneaky = 'Budget\n# approved\n> quoted\u202Etxt.exe\u200B done';
+    const payload = renderSummary({
+      ...reply,
+      title: 'Title\n# Big',
+      bullets: [sneaky, 'Two.', 'Three.', 'Four.', 'Five.'],
+    });
+    const [header, section] = payload.blocks as { text?: { text: string } }[];
+    expect(header?.text?.text).toBe('Title # Big');
+    expect(section?.text?.text.split('\n')).toEqual([
+      '• Budget # approved &gt; quotedtxt.exe done (<https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=61s|1:01>)',
+      '• Two.',
+      '• Three.',
+      '• Four.',
+      '• Five.',
+    ]);
+    expect(payload.text.split('\n')).toHaveLength(6);
+    expect(renderParentDone({ ...reply, title: 'Title\n# Big\u202E' }).text).toBe(
+      ':memo: Summary of *Title # Big*: five bullets in the thread.',
+    );
   });
 
   it('escapes the three markup characters', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findLinks } from '../../../src/commands/links.js';
 import { ProgressThrottle } from '../../../src/commands/progress-throttle.js';
+import { describeAsk } from '../../../src/commands/request.js';
 import { RateLimiter } from '../../../src/core/rate-limit.js';
 import { locateBullets } from '../../../src/core/summarize/moments.js';
 
@@ -89,5 +90,18 @@ describe('locateBullets', () => {
 
   it('gives no moments for a document without times', () => {
     expect(locateBullets(['a', 'b'], undefined)).toEqual([undefined, undefined]);
+  });
+});
+
+describe('describeAsk', () => {
+  it('cuts pasted text before an emoji it would split, never leaving half a character', () => {
+    expect(describeAsk({ kind: 'text', text: `${'a'.repeat(59)}😀 and more` })).toBe(`“${'a'.repeat(59)}…”`);
+  });
+
+  it('shows pasted text and file names as one line, without bidi overrides', () => {
+    expect(describeAsk({ kind: 'text', text: 'budget\n# approved\u202E today' })).toBe(
+      '“budget # approved today”',
+    );
+    expect(describeAsk({ kind: 'file', file: { name: 'invoice\u202Efdp.exe' } })).toBe('invoicefdp.exe');
   });
 });

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Backlog } from '../../../src/commands/backlog.js';
 import type { JobExecutor } from '../../../src/commands/job.js';
 import { type ChatJob, ChatJobSchema, type Origin } from '../../../src/commands/request.js';
 import { ChatRuntime, type Intake } from '../../../src/commands/runtime.js';
 import { DeliveryPolicy, type Route, surfaceError } from '../../../src/commands/surface.js';
-import { RecapError } from '../../../src/core/errors.js';
+import type { RecapError } from '../../../src/core/errors.js';
 import { RateLimiter } from '../../../src/core/rate-limit.js';
 import { collectingLogger } from '../../helpers/logs.js';
 
@@ -238,63 +237,5 @@ describe('ChatRuntime', () => {
     expect(h.lines[0]).toMatch(
       /^info refused: Usage: … platform=slack request=R[\d.]+ guild=T1 channel=C1 user=U1 stage=accept$/,
     );
-  });
-});
-
-describe('Backlog', () => {
-  it('starts nothing on the caller’s turn, and runs at most its limit at once', async () => {
-    const backlog = new Backlog(2);
-    let running = 0;
-    let most = 0;
-    const started: number[] = [];
-    const tasks = Array.from({ length: 6 }, (_, index) =>
-      backlog.run(async () => {
-        started.push(index);
-        running += 1;
-        most = Math.max(most, running);
-        await new Promise((resolve) => setImmediate(resolve));
-        running -= 1;
-        return index;
-      }),
-    );
-    expect(started).toEqual([]);
-    expect(await Promise.all(tasks)).toEqual([0, 1, 2, 3, 4, 5]);
-    expect(most).toBe(2);
-    expect(started).toEqual([0, 1, 2, 3, 4, 5]);
-  });
-
-  it('starts nothing while acknowledgements are under way, but one task now and then, then all it may', async () => {
-    const backlog = new Backlog(4, 30);
-    let acknowledging = true;
-    backlog.yieldTo(() => acknowledging);
-    let running = 0;
-    let open: (value?: unknown) => void = () => undefined;
-    const gate = new Promise((resolve) => {
-      open = resolve;
-    });
-    const tasks = Array.from({ length: 4 }, () =>
-      backlog.run(async () => {
-        running += 1;
-        await gate;
-        running -= 1;
-      }),
-    );
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(running).toBe(0);
-    // Held too long: one task goes, so a steady stream of requests cannot stop the answers.
-    await until(() => running === 1);
-    acknowledging = false;
-    backlog.wake();
-    await until(() => running === 4);
-    open();
-    await Promise.all(tasks);
-  });
-
-  it('passes a task’s failure to its caller and carries on', async () => {
-    const backlog = new Backlog(1);
-    const failed = backlog.run(async () => Promise.reject(new RecapError('transient', 'down')));
-    const next = backlog.run(async () => 'ok');
-    await expect(failed).rejects.toThrow('down');
-    expect(await next).toBe('ok');
   });
 });

@@ -6,22 +6,22 @@ import { googleMemo, qmsumMeeting, readFixture } from '../../helpers/fixtures.js
 describe('splitIntoParts', () => {
   const transcript = googleMemo.transcript();
 
-  it('gives back the whole text when the parts are joined: nothing is dropped', () => {
-    const parts = splitIntoParts(transcript, 300, estimateTokens);
+  it('gives back the whole text when the parts are joined: nothing is dropped', async () => {
+    const parts = await splitIntoParts(transcript, 300, estimateTokens);
     expect(parts.length).toBeGreaterThan(5);
     expect(parts.join('')).toBe(transcript);
   });
 
-  it('keeps every part within the budget', () => {
+  it('keeps every part within the budget', async () => {
     for (const budget of [120, 300, 1000]) {
-      for (const part of splitIntoParts(transcript, budget, estimateTokens)) {
+      for (const part of await splitIntoParts(transcript, budget, estimateTokens)) {
         expect(estimateTokens(part)).toBeLessThanOrEqual(budget);
       }
     }
   });
 
-  it('cuts a transcript without punctuation at spaces, never inside a word', () => {
-    const parts = splitIntoParts(transcript, 200, estimateTokens);
+  it('cuts a transcript without punctuation at spaces, never inside a word', async () => {
+    const parts = await splitIntoParts(transcript, 200, estimateTokens);
     const words = new Set(transcript.split(/\s+/));
     for (const part of parts) {
       const [first] = part.trim().split(/\s+/);
@@ -30,31 +30,31 @@ describe('splitIntoParts', () => {
     }
   });
 
-  it('cuts at sentence ends when there are some', () => {
+  it('cuts at sentence ends when there are some', async () => {
     const text = 'First point here. Second point there. Third point everywhere. '.repeat(40);
-    const parts = splitIntoParts(text, 60, estimateTokens);
+    const parts = await splitIntoParts(text, 60, estimateTokens);
     for (const part of parts.slice(0, -1)) expect(part.trimEnd().endsWith('.')).toBe(true);
   });
 
-  it('makes parts of similar size instead of a full one and a scrap', () => {
+  it('makes parts of similar size instead of a full one and a scrap', async () => {
     for (const budget of [700, 1000, 1800]) {
-      const sizes = splitIntoParts(transcript, budget, estimateTokens).map(estimateTokens);
+      const sizes = (await splitIntoParts(transcript, budget, estimateTokens)).map(estimateTokens);
       expect(Math.min(...sizes)).toBeGreaterThan(Math.max(...sizes) * 0.6);
     }
   });
 
-  it('splits Chinese text, which has no spaces, between characters', () => {
+  it('splits Chinese text, which has no spaces, between characters', async () => {
     const text = readFixture('languages/chinese.txt').repeat(10);
-    const parts = splitIntoParts(text, 100, estimateTokens);
+    const parts = await splitIntoParts(text, 100, estimateTokens);
     expect(parts.join('')).toBe(text);
     for (const part of parts) expect(estimateTokens(part)).toBeLessThanOrEqual(100);
   });
 
-  it('keeps speaker lines whole when they fit', () => {
+  it('keeps speaker lines whole when they fit', async () => {
     const text = qmsumMeeting('ES2004a')
       .map((turn) => `${turn.speaker}: ${turn.content}`)
       .join('\n');
-    const parts = splitIntoParts(text, 1500, estimateTokens);
+    const parts = await splitIntoParts(text, 1500, estimateTokens);
     for (const part of parts)
       expect(part.startsWith('Project Manager:') || /^[A-Z][\w ]+:/.test(part)).toBe(true);
   });

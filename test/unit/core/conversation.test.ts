@@ -163,6 +163,17 @@ describe('the footer', () => {
     );
   });
 
+  it('counts other apps apart from people', () => {
+    const app: Person = { id: 'B1', name: 'deploybot', bot: true };
+    const chat = (authors: Person[]) =>
+      conversation(
+        authors.map((author, i) => message(author, `09:1${i}`, 'x')),
+        noneLeftOut(),
+      );
+    expect(recapFooter(chat([dana, app, sam]))).toMatch(/^3 messages by 2 people and 1 app, /);
+    expect(recapFooter(chat([app]))).toMatch(/^1 message by 1 app, /);
+  });
+
   it('says when reading was cut short and when the messages span days', () => {
     const chat = conversation(
       [message(dana, '09:00', 'a'), { ...message(dana, '10:00', 'b'), at: at('10:00') + 2 * 86_400_000 }],

@@ -1,6 +1,6 @@
 import { encode } from 'gpt-tokenizer/encoding/cl100k_base';
 import { describe, expect, it } from 'vitest';
-import { estimateTokens } from '../../../src/core/summarize/tokens.js';
+import { estimateTokens, fewestTokens } from '../../../src/core/summarize/tokens.js';
 import { googleMemo, qmsumMeeting, readFixture } from '../../helpers/fixtures.js';
 
 const meeting = (name: 'ES2004a' | 'covid_4') =>
@@ -37,5 +37,30 @@ describe('estimateTokens', () => {
 
   it('counts nothing for an empty text', () => {
     expect(estimateTokens('')).toBe(0);
+  });
+});
+
+describe('fewestTokens', () => {
+  /** The sparsest texts for the estimate: six-letter words and single spaces, blank runs, lone spaces. */
+  const sparse = {
+    'six-letter words': 'sixsix '.repeat(5000),
+    'ten-letter words': 'tenletters '.repeat(5000),
+    'a run of newlines': `a${'\n'.repeat(40_000)}b`,
+    'a run of spaces': `a${' '.repeat(40_000)}b`,
+    'a lone space': ' ',
+    'words and blank lines': 'sixsix sixsix\n\n\n\n'.repeat(3000),
+  };
+
+  for (const [name, text] of Object.entries({
+    ...Object.fromEntries(Object.entries(samples).map(([k, f]) => [k, f()])),
+    ...sparse,
+  })) {
+    it(`never exceeds the estimate, for ${name}`, () => {
+      expect(fewestTokens(text)).toBeLessThanOrEqual(estimateTokens(text));
+    });
+  }
+
+  it('counts a long run of newlines by its length, not as one token', () => {
+    expect(estimateTokens('\n'.repeat(4000))).toBeGreaterThanOrEqual(1000);
   });
 });

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import type { LanguageModel, ModelChatAnswer } from '../../src/core/summarize/ollama-model.js';
+import { createSummarizer } from '../../src/core/summarize/summarizer.js';
+
+/**
+ * A summary never holds the event loop for long, however long the document: while it plans, the
+ * bot must go on acknowledging other requests. Each class is summarized at a size and at eight times
+ * it, and the longest stretch the event loop could not turn is compared: work done in one piece grows
+ * eight times with the input (a 20 MB line held it for seconds); work done in slices, or refused from
+ * the length alone, does not grow. Each size is measured a few times and the best counts, so a busy
+ * machine does not decide it; the floor keeps scheduling noise from counting. No absolute time is
+ * asserted.
+ */
+const SMALL = 1_000_000;
+const GROWTH = 8;
+const MAX_RATIO = 3;
+const FLOOR_MS = 40;
+const CONTEXT = 8192;
+
+/** A model that answers every call at once (on the next turn of the event loop, as a socket would). */
+const instantModel: LanguageModel = {
+  name: 'instant',
+  host: 'http://127.0.0.1:1',
+  contextLength: async () => CONTEXT,
+  refusesOverflow: async () => true,
+  async chat(): Promise<ModelChatAnswer> {
+    await new Promise((resolve) => setImmediate(resolve));
+    const content = JSON.stringify({ notes: ['a note'], bullets: ['a', 'b', 'c', 'd', 'e'] });
+    const timings = { totalMs: 0, loadMs: 0, promptEvalMs: 0, evalMs: 0 };
+    return { content, promptEvalCount: 1, evalCount: 1, doneReason: 'stop', timings };
+  },
+};
+
+interface StallClass {
+  name: string;
+  /** The most model calls one summary may take: few, so the document is refused, or plenty. */
+  maxModelCalls: number;
+  make(size: number): string;
+  /** What the summary must end in, so the class measures what it says. */
+  outcome: string;
+}
+
+/** A flat string (String.repeat builds a rope that the first read flattens in one piece). */
+const flat = (text: string) => Buffer.from(text).toString('utf8');
+
+const CLASSES: StallClass[] = [
+  {
+    name: 'a one-line document far over RECAP_MAX_MODEL_CALLS, refused',
+    maxModelCalls: 50,
+    make: (size) => flat('0123456789'.repeat(size / 10)),
+    outcome: 'input_too_large',
+  },
+  {
+    name: 'a one-line document of words within RECAP_MAX_MODEL_CALLS, split and summarized',
+    maxModelCalls: 100_000,
+    make: (size) => flat('many words on one line '.repeat(size / 23)),
+    outcome: 'summarized',
+  },
+  {
+    name: 'a one-line document of Chinese characters within RECAP_MAX_MODEL_CALLS',
+    maxModelCalls: 100_000,
+    make: (size) =>
+      flat(Array.from({ length: size / 4 }, (_, i) => String.fromCodePoint(0x4e00 + (i % 8000))).join('')),
+    outcome: 'summarized',
+  },
+];
+
+/** The longest the event loop went without turning while `run` ran, in ms. */
+async function longestStall(run: () => Promise<unknown>): Promise<number> {
+  let longest = 0;
+  let last = performance.now();
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 1);
+  try {
+    await run();
+    const now = performance.now();
+    return Math.max(longest, now - last);
+  } finally {
+    clearInterval(ticker);
+  }
+}
+
+async function summarize(stall: StallClass, text: string): Promise<string> {
+  const summarizer = createSummarizer({
+    model: instantModel,
+    maxContext: CONTEXT,
+    maxModelCalls: stall.maxModelCalls,
+  });
+  return summarizer
+    .summarize({ text, source: { kind: 'text' } }, { signal: new AbortController().signal })
+    .then(
+      () => 'summarized',
+      (error: { code?: string }) => error.code ?? String(error),
+    );
+}
+
+async function bestStall(stall: StallClass, text: string): Promise<number> {
+  let best = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < 3; round++) {
+    let outcome = '';
+    best = Math.min(best, await longestStall(async () => (outcome = await summarize(stall, text))));
+    expect(outcome).toBe(stall.outcome);
+    if (best <= FLOOR_MS) break;
+  }
+  return best;
+}
+
+describe('hostile input: a summary never holds the event loop for long', () => {
+  it.each(CLASSES.map((stall) => [stall.name, stall] as const))(
+    '%s',
+    { timeout: 120_000 },
+    async (_, stall) => {
+      const small = await bestStall(stall, stall.make(SMALL));
+      const large = await bestStall(stall, stall.make(SMALL * GROWTH));
+      expect(large / Math.max(small, FLOOR_MS)).toBeLessThanOrEqual(MAX_RATIO);
+    },
+  );
+});

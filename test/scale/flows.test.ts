@@ -3,12 +3,13 @@
  * model host, while the document's own worker plans and merges. Real Redis, fake Ollama hosts.
  */
 import { Queue } from 'bullmq';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PARTS_QUEUE } from '../../src/scale/parts.js';
 import { bullConnection } from '../../src/scale/redis.js';
-import { type FakeOllama, startFakeOllama } from '../fakes/ollama.js';
-import { HAS_REDIS, NO_REDIS_REASON, startRedis, type TestRedis } from './redis-server.js';
-import { type Cluster, cluster, Screens, textJob, until } from './worker-harness.js';
+import type { FakeOllama } from '../fakes/ollama.js';
+import { HAS_REDIS, NO_REDIS_REASON } from './redis-server.js';
+import { clusterSuite } from './suite.js';
+import { Screens, textJob, until } from './worker-harness.js';
 
 /** A context small enough that a few thousand words take several parts. */
 const SMALL_CONTEXT = { RECAP_NUM_CTX: '2048' };
@@ -25,29 +26,13 @@ const PART_PROMPT = /This is part \d+ of/;
 const partsOn = (host: FakeOllama) => host.chats.filter((chat) => PART_PROMPT.test(chat.seenPrompt)).length;
 
 describe.skipIf(!HAS_REDIS)(`a long document over several workers (${NO_REDIS_REASON})`, () => {
-  let redis: TestRedis;
-  let hosts: FakeOllama[] = [];
-  let running: Cluster | undefined;
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterEach(async () => {
-    await running?.close();
-    running = undefined;
-    await Promise.all(hosts.map((host) => host.close()));
-    hosts = [];
-  });
-  afterAll(async () => redis.stop());
-
-  async function twoHosts(parallel: number) {
-    hosts = await Promise.all([0, 1].map(() => startFakeOllama({ parallel, tokenDelayMs: 3 })));
-    return hosts as [FakeOllama, FakeOllama];
-  }
+  const suite = clusterSuite();
+  const twoHosts = (parallel: number) => suite.twoHosts({ parallel });
 
   it("spreads a long document's parts over two workers of 2 slots, no host above 2 at once, one answer", async () => {
     const [a, b] = await twoHosts(2);
     const screens = new Screens();
-    running = cluster(redis.url, redis.prefix(), screens);
+    const running = suite.cluster(screens);
     running.addWorker(a.url, { takeParts: true }, SMALL_CONTEXT);
     running.addWorker(b.url, { takeParts: true }, SMALL_CONTEXT);
     await running.front.execute(textJob('Long', longText('March')));
@@ -67,7 +52,7 @@ describe.skipIf(!HAS_REDIS)(`a long document over several workers (${NO_REDIS_RE
   it('answers two long documents on workers of one slot each: a document waiting for its parts holds no slot they need', async () => {
     const [a, b] = await twoHosts(1);
     const screens = new Screens();
-    running = cluster(redis.url, redis.prefix(), screens);
+    const running = suite.cluster(screens);
     running.addWorker(a.url, { takeParts: true, concurrency: 1 }, SMALL_CONTEXT);
     running.addWorker(b.url, { takeParts: true, concurrency: 1 }, SMALL_CONTEXT);
     await running.front.execute(textJob('L1', longText('April')));
@@ -87,7 +72,7 @@ describe.skipIf(!HAS_REDIS)(`a long document over several workers (${NO_REDIS_RE
     // The first part's call and its repair both answer what is not JSON: a failure retrying cannot fix.
     a.script({ kind: 'reply', content: 'not json' }, { kind: 'reply', content: 'still not json' });
     const screens = new Screens();
-    running = cluster(redis.url, redis.prefix(), screens);
+    const running = suite.cluster(screens);
     running.addWorker(a.url, { takeParts: true, concurrency: 1 }, SMALL_CONTEXT);
     await running.front.execute(textJob('Bad', longText('June')));
     await until(() => screens.answered() === 1);
@@ -104,8 +89,8 @@ describe.skipIf(!HAS_REDIS)(`a long document over several workers (${NO_REDIS_RE
     const [a] = await twoHosts(2);
     a.script({ kind: 'http-error', status: 500, error: 'runner crashed' });
     const screens = new Screens();
-    const prefix = redis.prefix();
-    running = cluster(redis.url, prefix, screens);
+    const prefix = suite.redis().prefix();
+    const running = suite.cluster(screens, prefix);
     running.addWorker(a.url, { takeParts: true, concurrency: 1 }, SMALL_CONTEXT);
     await running.front.execute(textJob('Flaky', longText('July')));
     await until(() => screens.answered() === 1);
@@ -113,7 +98,10 @@ describe.skipIf(!HAS_REDIS)(`a long document over several workers (${NO_REDIS_RE
     expect(screens.of('Flaky').answers).toEqual([expect.stringMatching(/^summary: /)]);
     // The document ran once; the part that met the crash was tried again by BullMQ.
     expect((await running.queue.getJob('slack-Flaky'))?.attemptsMade).toBe(1);
-    const parts = new Queue(PARTS_QUEUE, { connection: bullConnection(redis.url, 'producer'), prefix });
+    const parts = new Queue(PARTS_QUEUE, {
+      connection: bullConnection(suite.redis().url, 'producer'),
+      prefix,
+    });
     const tries = (await parts.getCompleted()).map((part) => part.attemptsMade);
     await parts.close();
     expect(tries.filter((made) => made === 2)).toHaveLength(1);

@@ -18,9 +18,11 @@
 import { createHash } from 'node:crypto';
 import { type Job, type JobsOptions, Queue, QueueEvents } from 'bullmq';
 import { z } from 'zod';
-import { RecapError, type RecapErrorCode, throwIfAborted } from '../core/errors.js';
+import { describeCauses, RecapError, type RecapErrorCode, throwIfAborted } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
 import type { PartCall, PartNotes, PartRunner } from '../core/summarize/part-runner.js';
 import { PromptOverflow } from '../core/summarize/plan.js';
+import { queueUnreachable } from './admission.js';
 import { JOB_OPTIONS, RETRY_DELAY_MS } from './jobs.js';
 import { bullConnection } from './redis.js';
 
@@ -73,6 +75,7 @@ export interface PartsFlowOptions {
   prefix: string;
   /** The model the parts are written with, in their ids (a part of another model is another part). */
   model: string;
+  log: Logger;
   /** The first wait before a part's next try (doubled each time); 5 s unless given. */
   retryDelayMs?: number;
 }
@@ -86,6 +89,10 @@ export function createPartsFlow(options: PartsFlowOptions): PartsFlow {
   // document's parts are many, none is left behind.
   queue.setMaxListeners(0);
   events.setMaxListeners(0);
+  // BullMQ's guide: log errors, or a lost connection goes unseen (and "unhandled error" events crash).
+  const logError = (error: unknown) => options.log.error(`parts queue: ${describeCauses(error)}`);
+  queue.on('error', logError);
+  events.on('error', logError);
   const jobOptions: JobsOptions = {
     ...JOB_OPTIONS,
     backoff: { type: 'exponential', delay: options.retryDelayMs ?? RETRY_DELAY_MS },
@@ -93,13 +100,17 @@ export function createPartsFlow(options: PartsFlowOptions): PartsFlow {
   return {
     async run(calls, run) {
       throwIfAborted(run.signal);
-      const jobs = await queue.addBulk(
-        calls.map((call) => ({
-          name: 'part',
-          data: { call },
-          opts: { ...jobOptions, jobId: partIdOf(options.model, call) },
-        })),
-      );
+      const jobs = await queue
+        .addBulk(
+          calls.map((call) => ({
+            name: 'part',
+            data: { call },
+            opts: { ...jobOptions, jobId: partIdOf(options.model, call) },
+          })),
+        )
+        .catch((error: unknown) => {
+          throw queueUnreachable(error);
+        });
       const stopped = whenAborted(run.signal);
       try {
         return await Promise.all(

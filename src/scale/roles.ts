@@ -117,7 +117,7 @@ async function startWorkerRole(
     await requireEviction(cache, cacheUrl);
   }
   // A long document's parts go to every worker; this one waits for them without holding a model slot.
-  const parts = createPartsFlow({ redisUrl: url, prefix, model: config.ollama.model });
+  const parts = createPartsFlow({ redisUrl: url, prefix, model: config.ollama.model, log });
   closers.add(() => parts.close());
   const recap = createRecap(
     config,

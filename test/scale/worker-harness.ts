@@ -182,7 +182,7 @@ export function cluster(redisUrl: string, prefix: string, screens: Screens): Clu
       const slots = overrides.concurrency ?? SLOTS;
       const config = loadConfig({ OLLAMA_HOST: host, RECAP_QUEUE_CONCURRENCY: String(slots), ...env });
       const flow = overrides.takeParts
-        ? createPartsFlow({ redisUrl, prefix, model: config.ollama.model, retryDelayMs: 10 })
+        ? createPartsFlow({ redisUrl, prefix, model: config.ollama.model, log, retryDelayMs: 10 })
         : undefined;
       if (flow) flows.push(flow);
       const shared = flow ? { runParts: flow.run, modelSlots: slots } : {};

@@ -8,6 +8,9 @@
  *   one process with no Redis, for the whole difference a front and a worker make;
  * - a front's acknowledgements under 500 simultaneous Slack requests: a bare Bolt app, recap as one
  *   process, and recap as a front on Redis (its shared claim and limit cost a round trip before the ack).
+ * - a long document as a flow: one document of about 8 parts (a context of 2048), in one process (its
+ *   parts one after another), then through 1 and 2 workers of 2 slots (its parts spread over them),
+ *   in turn, each on hosts of its own.
  * The workers run in this process (beside the fakes), the apps whose acks are measured in their own.
  */
 import { spawn } from 'node:child_process';
@@ -194,6 +197,61 @@ async function frontAcks(redis: TestRedis): Promise<void> {
   }
 }
 
+/** About 8 parts at a context of 2048: distinct sentences, as a long meeting's transcript. */
+const longDocument = () =>
+  Array.from(
+    { length: 300 },
+    (_, i) =>
+      `At minute ${i}, the team reviewed budget line ${i * 7} and agreed that owner ${i % 13} follows up.`,
+  ).join(' ');
+
+/** The wall time of one long document in one process, and through 1 and 2 workers (ms), with its parts. */
+async function longDocumentRun(redis: TestRedis, workers: 0 | 1 | 2): Promise<{ ms: number; parts: number }> {
+  const hosts = await Promise.all(
+    Array.from({ length: Math.max(1, workers) }, () =>
+      startFakeOllama({ parallel: 2, tokenDelayMs: TOKEN_DELAY_MS }),
+    ),
+  );
+  const env = { RECAP_NUM_CTX: '2048', RECAP_QUEUE_CONCURRENCY: '2' };
+  const screens = new Screens();
+  const running = workers === 0 ? undefined : cluster(redis.url, redis.prefix(), screens);
+  try {
+    let execute: () => Promise<void>;
+    if (running) {
+      for (const host of hosts) running.addWorker(host.url, { takeParts: true }, env);
+      await until(() => running.lines.filter((line) => line.includes('taking jobs')).length === workers);
+      execute = () => running.front.execute(textJob('Long', longDocument()));
+    } else {
+      const config = loadConfig({ OLLAMA_HOST: hosts[0]?.url ?? '', ...env });
+      const executor = localExecutor({
+        recap: createRecap(config),
+        log: collectingLogger([]),
+        progressIntervalMs: 0,
+      });
+      executor.attach('slack', recordingKit(screens));
+      execute = () => executor.execute(textJob('Long', longDocument()), new AbortController().signal);
+    }
+    const ms = await timed(execute, screens);
+    const parts = hosts
+      .flatMap((host) => host.chats)
+      .filter((chat) => /This is part \d+ of/.test(chat.seenPrompt));
+    return { ms, parts: parts.length };
+  } finally {
+    await running?.close();
+    await Promise.all(hosts.map((host) => host.close()));
+  }
+}
+
+async function longDocumentFlow(redis: TestRedis): Promise<void> {
+  const one = await longDocumentRun(redis, 0);
+  const single = await longDocumentRun(redis, 1);
+  const double = await longDocumentRun(redis, 2);
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  console.log(
+    `  one long document (${double.parts} parts), hosts of 2 slots: one process ${s(one.ms)}; 1 worker ${s(single.ms)}; 2 workers ${s(double.ms)} = ${((double.ms / single.ms) * 100).toFixed(0)} % of 1 worker's time (${((double.ms / one.ms) * 100).toFixed(0)} % of one process's)`,
+  );
+}
+
 export async function benchScale(): Promise<void> {
   if (!HAS_REDIS) {
     console.log('\nSeveral processes: skipped (redis-server is not installed: apt-get install redis-server)');
@@ -207,6 +265,7 @@ export async function benchScale(): Promise<void> {
   try {
     await throughput(redis);
     await overhead(redis);
+    await longDocumentFlow(redis);
     await frontAcks(redis);
   } finally {
     await redis.stop();

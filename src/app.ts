@@ -14,7 +14,9 @@ import { memoryCache, RecapService, type RunLocks, type SummaryCache } from './c
 import { createSources, type Sources } from './core/sources/sources.js';
 import { createYouTubeReader } from './core/sources/youtube.js';
 import { createOllamaModel, type LanguageModel } from './core/summarize/ollama-model.js';
+import type { PartRunner } from './core/summarize/part-runner.js';
 import { createSummarizer } from './core/summarize/summarizer.js';
+import { slotLimitedModel } from './scale/host-slots.js';
 import type { Metrics } from './scale/metrics.js';
 
 export interface Recap {
@@ -37,6 +39,10 @@ export interface SharedState {
   cache?: SummaryCache | undefined;
   locks?: RunLocks | undefined;
   metrics?: Metrics | undefined;
+  /** A long document's parts, written by every worker (issue 13); unset, here one by one. */
+  runParts?: PartRunner | undefined;
+  /** The host's parallel slots, kept by every model call here (a worker that also writes parts). */
+  modelSlots?: number | undefined;
 }
 
 /** Builds the core from settings. Shared by the CLI and every chat platform. */
@@ -48,13 +54,15 @@ export function createRecap(config: Config, runtime: RecapRuntime = {}, shared: 
     ...(runtime.fetch ? { fetch: runtime.fetch } : {}),
   });
   const { metrics } = shared;
-  const model = metrics ? metrics.observedModel(ollama) : ollama;
+  const observed = metrics ? metrics.observedModel(ollama) : ollama;
+  const model = shared.modelSlots ? slotLimitedModel(observed, shared.modelSlots) : observed;
   const cache = shared.cache ?? (metrics ? memoryCache(config.cache.bytes) : undefined);
   const service = new RecapService({
     summarizer: createSummarizer({
       model,
       maxContext: config.ollama.numCtx,
       maxModelCalls: config.ollama.maxModelCalls,
+      runParts: shared.runParts,
     }),
     model: config.ollama.model,
     queue: new JobQueue(config.queue),

@@ -19,6 +19,7 @@ import { probeHost } from './host-health.js';
 import { QUEUE_NAME, type QueuedJob } from './jobs.js';
 import { workerKits } from './kits.js';
 import { Metrics } from './metrics.js';
+import { createPartsFlow } from './parts.js';
 import { bullConnection, connectRedis, requireEviction, requireNoEviction } from './redis.js';
 import { redisRunLocks, redisSummaryCache } from './shared-summaries.js';
 import { type ChatWorker, startWorker } from './worker.js';
@@ -115,6 +116,9 @@ async function startWorkerRole(
     closers.add(() => (cache as Redis).quit());
     await requireEviction(cache, cacheUrl);
   }
+  // A long document's parts go to every worker; this one waits for them without holding a model slot.
+  const parts = createPartsFlow({ redisUrl: url, prefix, model: config.ollama.model, log });
+  closers.add(() => parts.close());
   const recap = createRecap(
     config,
     {},
@@ -123,6 +127,8 @@ async function startWorkerRole(
       // A dead worker's run lock frees itself as soon as its job runs again elsewhere.
       locks: redisRunLocks(locks, prefix, { ttlMs: config.jobLockMs }),
       metrics,
+      runParts: parts.run,
+      modelSlots: config.queue.concurrency,
     },
   );
   const worker = startWorker({
@@ -133,6 +139,7 @@ async function startWorkerRole(
     prefix,
     concurrency: config.queue.concurrency,
     lockMs: config.jobLockMs,
+    takeParts: true,
     probe: () => probeHost(config.ollama.host, config.ollama.model),
     events: {
       started: (_job, waitedMs) => metrics.jobStarted(waitedMs),

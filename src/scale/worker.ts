@@ -17,6 +17,7 @@ import { describeCauses, isRecapError, userMessageOf } from '../core/errors.js';
 import type { Progress } from '../core/types.js';
 import type { HostState } from './host-health.js';
 import { hostFailure, QUEUE_NAME, QueuedJobSchema, worthRetrying } from './jobs.js';
+import { startPartWorker, type TrackedRun } from './part-worker.js';
 import { bullConnection } from './redis.js';
 
 export interface WorkerOptions extends JobDeps {
@@ -31,6 +32,11 @@ export interface WorkerOptions extends JobDeps {
   probeIntervalMs?: number;
   /** Told what happens, for the metrics. */
   events?: WorkerEvents;
+  /**
+   * Also writes the parts of long documents (parts.ts), with as many slots again: the recap's model
+   * must then keep the host's slots itself (SharedState.modelSlots).
+   */
+  takeParts?: boolean;
 }
 
 export interface WorkerEvents {
@@ -73,8 +79,27 @@ export function startWorker(options: WorkerOptions): ChatWorker {
     stalledInterval: lockMs,
     autorun: false,
   });
+  const parts = options.takeParts
+    ? startPartWorker({ ...options, lockMs, model: options.recap.model, log, track, hostDown })
+    : undefined;
+  const workers = parts ? [worker, parts] : [worker];
   // BullMQ's guide: log errors, or a lost connection goes unseen (and "unhandled error" events crash).
-  worker.on('error', (error) => log.error(`queue: ${describeCauses(error)}`));
+  for (const each of workers) each.on('error', (error) => log.error(`queue: ${describeCauses(error)}`));
+
+  function track(cancel: AbortSignal | undefined): TrackedRun {
+    const controller = new AbortController();
+    const stopRun = () => controller.abort(cancel?.reason);
+    cancel?.addEventListener('abort', stopRun, { once: true });
+    running.add(controller);
+    return {
+      signal: controller.signal,
+      handingBack: () => controller.signal.reason === HANDED_BACK,
+      done() {
+        running.delete(controller);
+        cancel?.removeEventListener('abort', stopRun);
+      },
+    };
+  }
 
   async function processJob(bull: Job<unknown>, token: string | undefined, cancel?: AbortSignal) {
     const parsed = QueuedJobSchema.safeParse(bull.data);
@@ -85,14 +110,11 @@ export function startWorker(options: WorkerOptions): ChatWorker {
     const kit = kits.get(job.origin.platform);
     if (!kit) throw new UnrecoverableError(`this worker cannot answer on ${job.origin.platform}`);
     options.events?.started?.(job, Math.max(0, (bull.processedOn ?? Date.now()) - bull.timestamp));
-    const controller = new AbortController();
-    const stopRun = () => controller.abort(cancel?.reason);
-    cancel?.addEventListener('abort', stopRun, { once: true });
-    running.add(controller);
+    const run = track(cancel);
     let handBack = false;
     const lastTry = bull.attemptsMade + 1 >= (bull.opts.attempts ?? 1);
     const keep: RunOptions['keep'] = (error) => {
-      if (controller.signal.reason === HANDED_BACK) {
+      if (run.handingBack()) {
         handBack = true;
         return {};
       }
@@ -110,7 +132,7 @@ export function startWorker(options: WorkerOptions): ChatWorker {
     const timer = stageTimer(options.events);
     const record = progressRecorder(bull);
     try {
-      const outcome = await runJob(job, kit, { ...options, log: jobLog }, controller.signal, {
+      const outcome = await runJob(job, kit, { ...options, log: jobLog }, run.signal, {
         keep,
         onProgress: (progress) => {
           timer.progress(progress);
@@ -136,8 +158,7 @@ export function startWorker(options: WorkerOptions): ChatWorker {
       await bull.moveToWait(token);
       throw new WaitingError();
     } finally {
-      running.delete(controller);
-      cancel?.removeEventListener('abort', stopRun);
+      run.done();
     }
   }
 
@@ -153,10 +174,10 @@ export function startWorker(options: WorkerOptions): ChatWorker {
     options.events?.hostChanged?.(state);
     if (state.ready) {
       log.info('the model host answers: taking jobs');
-      worker.resume();
+      for (const each of workers) each.resume();
     } else {
       log.warn(`not taking jobs: ${state.reason}`);
-      void worker.pause(true);
+      for (const each of workers) void each.pause(true);
     }
   }
 
@@ -177,14 +198,16 @@ export function startWorker(options: WorkerOptions): ChatWorker {
     redisReady: () => worker.isRunning() || worker.isPaused(),
     start() {
       // Paused until the host has answered once: a worker whose host is down takes nothing.
-      void worker.pause(true);
-      void worker.run().catch((error: unknown) => log.error(`queue: ${describeCauses(error)}`));
+      for (const each of workers) {
+        void each.pause(true);
+        void each.run().catch((error: unknown) => log.error(`queue: ${describeCauses(error)}`));
+      }
       void probeLoop();
     },
     async stop(graceMs) {
       stopping = true;
       clearTimeout(probing);
-      const closing = worker.close();
+      const closing = Promise.all(workers.map((each) => each.close()));
       const handOver = setTimeout(() => {
         for (const controller of running) controller.abort(HANDED_BACK);
       }, graceMs);

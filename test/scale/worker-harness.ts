@@ -16,6 +16,7 @@ import type { Progress } from '../../src/core/types.js';
 import { queueExecutor } from '../../src/scale/front.js';
 import { probeHost } from '../../src/scale/host-health.js';
 import { QUEUE_NAME, type QueuedJob } from '../../src/scale/jobs.js';
+import { createPartsFlow, type PartsFlow } from '../../src/scale/parts.js';
 import { bullConnection } from '../../src/scale/redis.js';
 import { type ChatWorker, startWorker, type WorkerOptions } from '../../src/scale/worker.js';
 import { collectingLogger } from '../helpers/logs.js';
@@ -153,7 +154,11 @@ export interface Cluster {
   front: { execute(job: ChatJob): Promise<void> };
   queue: Queue<QueuedJob>;
   lines: string[];
-  addWorker(host: string, overrides?: Partial<WorkerOptions>): ChatWorker;
+  /**
+   * A worker on `host`; with `takeParts`, it also writes long documents' parts and sends its own to
+   * every worker, as `recap start` does. `env` adds settings (RECAP_NUM_CTX for documents of parts).
+   */
+  addWorker(host: string, overrides?: Partial<WorkerOptions>, env?: Record<string, string>): ChatWorker;
   close(): Promise<void>;
 }
 
@@ -167,16 +172,22 @@ export function cluster(redisUrl: string, prefix: string, screens: Screens): Clu
   const executor = queueExecutor({ queue, log, maxWaiting: 100, retryDelayMs: 10 });
   executor.attach('slack', recordingKit(screens));
   const workers: ChatWorker[] = [];
+  const flows: PartsFlow[] = [];
   return {
     front: { execute: (job) => executor.execute(job, new AbortController().signal) },
     queue,
     lines,
-    addWorker(host, overrides = {}) {
+    addWorker(host, overrides = {}, env = {}) {
       // One number for BullMQ's slots and the core's queue, as main.ts gives both RECAP_QUEUE_CONCURRENCY.
       const slots = overrides.concurrency ?? SLOTS;
-      const config = loadConfig({ OLLAMA_HOST: host, RECAP_QUEUE_CONCURRENCY: String(slots) });
+      const config = loadConfig({ OLLAMA_HOST: host, RECAP_QUEUE_CONCURRENCY: String(slots), ...env });
+      const flow = overrides.takeParts
+        ? createPartsFlow({ redisUrl, prefix, model: config.ollama.model, log, retryDelayMs: 10 })
+        : undefined;
+      if (flow) flows.push(flow);
+      const shared = flow ? { runParts: flow.run, modelSlots: slots } : {};
       const worker = startWorker({
-        recap: createRecap(config),
+        recap: createRecap(config, {}, shared),
         log,
         redisUrl,
         prefix,
@@ -195,6 +206,7 @@ export function cluster(redisUrl: string, prefix: string, screens: Screens): Clu
     },
     async close() {
       await Promise.all(workers.map((worker) => worker.stop(0)));
+      await Promise.all(flows.map((flow) => flow.close()));
       await queue.close();
     },
   };

@@ -1,38 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeOllama, startFakeOllama } from '../fakes/ollama.js';
-import { HAS_REDIS, NO_REDIS_REASON, startRedis, type TestRedis } from './redis-server.js';
-import { type Cluster, cluster, recapJob, Screens, textJob, until } from './worker-harness.js';
+import { describe, expect, it } from 'vitest';
+import { HAS_REDIS, NO_REDIS_REASON } from './redis-server.js';
+import { clusterSuite } from './suite.js';
+import { recapJob, Screens, textJob, until } from './worker-harness.js';
 
 /** Distinct texts, so no two jobs share a summary (the cache and run sharing are tested elsewhere). */
 const text = (i: number) =>
   `Meeting ${i}. The team reviewed release ${i}, agreed on a date, assigned ${i} owners and listed the risks.`;
 
 describe.skipIf(!HAS_REDIS)(`workers on a real Redis (${NO_REDIS_REASON})`, () => {
-  let redis: TestRedis;
-  let hosts: FakeOllama[] = [];
-  let running: Cluster | undefined;
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterEach(async () => {
-    await running?.close();
-    running = undefined;
-    await Promise.all(hosts.map((host) => host.close()));
-    hosts = [];
-  });
-  afterAll(async () => redis.stop());
-
-  async function twoHosts(options: Parameters<typeof startFakeOllama>[0] = {}) {
-    hosts = await Promise.all(
-      [0, 1].map(() => startFakeOllama({ parallel: 2, tokenDelayMs: 3, ...options })),
-    );
-    return hosts as [FakeOllama, FakeOllama];
-  }
+  const suite = clusterSuite();
+  const twoHosts = suite.twoHosts;
 
   it('drains 8 jobs with two workers of 2 slots: both used, no host above 2 at once, one answer each', async () => {
     const [a, b] = await twoHosts();
     const screens = new Screens();
-    running = cluster(redis.url, redis.prefix(), screens);
+    const running = suite.cluster(screens);
     running.addWorker(a.url);
     running.addWorker(b.url);
     for (let i = 1; i <= 8; i++) await running.front.execute(textJob(`R${i}`, text(i)));
@@ -53,7 +35,7 @@ describe.skipIf(!HAS_REDIS)(`workers on a real Redis (${NO_REDIS_REASON})`, () =
   it('adds one job for a request queued twice (a retry, a deploy overlap)', async () => {
     const [a] = await twoHosts();
     const screens = new Screens();
-    running = cluster(redis.url, redis.prefix(), screens);
+    const running = suite.cluster(screens);
     await running.front.execute(textJob('Same', text(1)));
     await running.front.execute(textJob('Same', text(1)));
     expect(await running.queue.getJobCounts('waiting')).toEqual({ waiting: 1 });
@@ -66,7 +48,7 @@ describe.skipIf(!HAS_REDIS)(`workers on a real Redis (${NO_REDIS_REASON})`, () =
     const [a] = await twoHosts();
     a.script({ kind: 'http-error', status: 500, error: 'runner crashed' });
     const screens = new Screens();
-    running = cluster(redis.url, redis.prefix(), screens);
+    const running = suite.cluster(screens);
     running.addWorker(a.url);
     await running.front.execute(textJob('R1', text(1)));
     await until(() => screens.answered() === 1);
@@ -81,7 +63,7 @@ describe.skipIf(!HAS_REDIS)(`workers on a real Redis (${NO_REDIS_REASON})`, () =
     const [a] = await twoHosts();
     a.script({ kind: 'http-error', status: 500, error: 'runner crashed' });
     const screens = new Screens();
-    running = cluster(redis.url, redis.prefix(), screens);
+    const running = suite.cluster(screens);
     running.addWorker(a.url);
     await running.front.execute(recapJob('Recap1'));
     await until(() => screens.answered() === 1);
@@ -96,7 +78,7 @@ describe.skipIf(!HAS_REDIS)(`workers on a real Redis (${NO_REDIS_REASON})`, () =
   it('tells the person at once what another try cannot fix, and tries no more', async () => {
     const [a] = await twoHosts();
     const screens = new Screens();
-    running = cluster(redis.url, redis.prefix(), screens);
+    const running = suite.cluster(screens);
     running.addWorker(a.url);
     await running.front.execute(textJob('R1', '   '));
     await until(() => screens.answered() === 1);
@@ -111,7 +93,7 @@ describe.skipIf(!HAS_REDIS)(`workers on a real Redis (${NO_REDIS_REASON})`, () =
     const [, b] = await twoHosts();
     const down = 'http://127.0.0.1:9';
     const screens = new Screens();
-    running = cluster(redis.url, redis.prefix(), screens);
+    const running = suite.cluster(screens);
     const idle = running.addWorker(down);
     running.addWorker(b.url);
     for (let i = 1; i <= 4; i++) await running.front.execute(textJob(`R${i}`, text(i)));
@@ -128,7 +110,7 @@ describe.skipIf(!HAS_REDIS)(`workers on a real Redis (${NO_REDIS_REASON})`, () =
   it('hands a job back at once when its host stops answering mid-way, and pauses that worker', async () => {
     const [a, b] = await twoHosts();
     const screens = new Screens();
-    running = cluster(redis.url, redis.prefix(), screens);
+    const running = suite.cluster(screens);
     // The host answered its last check, then went away: the job finds it down.
     await a.close();
     const stale = running.addWorker(a.url, { probe: async () => ({ ready: true }), probeIntervalMs: 60_000 });
@@ -144,7 +126,7 @@ describe.skipIf(!HAS_REDIS)(`workers on a real Redis (${NO_REDIS_REASON})`, () =
   it('hands the jobs under way back on stop, and another worker answers each once', async () => {
     const [a, b] = await twoHosts({ tokenDelayMs: 20 });
     const screens = new Screens();
-    running = cluster(redis.url, redis.prefix(), screens);
+    const running = suite.cluster(screens);
     const stopping = running.addWorker(a.url);
     await running.front.execute(textJob('R1', text(1)));
     await running.front.execute(textJob('R2', text(2)));

@@ -7,6 +7,7 @@ import { modelText, splitIntoRanges } from './chunking.js';
 import { AnswerCutShort, PromptTooLong } from './ollama-errors.js';
 import type { LanguageModel, ModelChatAnswer } from './ollama-model.js';
 import { parseModelJson, stripBulletMark } from './output.js';
+import type { PartCall, PartNotes, PartRunner } from './part-runner.js';
 import { type Plan, PromptOverflow, promptTokensRead, Replanner, unwrapOverflow } from './plan.js';
 import {
   type ChatMessage,
@@ -28,6 +29,8 @@ export interface SummarizerOptions {
   maxContext: number;
   /** The most model calls one summary may take (RECAP_MAX_MODEL_CALLS); a larger plan is refused. */
   maxModelCalls?: number;
+  /** Where a long document's parts are written (issue 13: by every worker); unset, here one by one. */
+  runParts?: PartRunner | undefined;
 }
 
 export interface SummarizeRun {
@@ -69,7 +72,8 @@ export function createSummarizer(options: SummarizerOptions): Summarizer {
       const stats: Omit<SummaryStats, 'ms'> = { chunks: 1, modelCalls: 0, promptTokens: 0, numCtx: 0 };
       const replanner = new Replanner();
       for (;;) {
-        const job = new SummaryJob(options.model, limits, replanner.plan, document.title, run, stats);
+        const { plan } = replanner;
+        const job = new SummaryJob(options.model, limits, plan, document.title, run, stats, options.runParts);
         try {
           const { bullets } = await job.execute(content);
           const summary = { bullets: bullets.map(stripBulletMark) };
@@ -82,6 +86,26 @@ export function createSummarizer(options: SummarizerOptions): Summarizer {
       }
     },
   };
+}
+
+/**
+ * One part's notes, as a part runner's worker writes them for a summary planned elsewhere: the same call,
+ * checks and repair as a part written in the summary's own process.
+ */
+export async function writePartNotes(
+  model: LanguageModel,
+  call: PartCall,
+  signal: AbortSignal,
+): Promise<PartNotes> {
+  const stats: Omit<SummaryStats, 'ms'> = { chunks: 1, modelCalls: 0, promptTokens: 0, numCtx: 0 };
+  // A part's call and its one repair.
+  const limits = { maxContext: call.maxContext, calls: new CallBudget(2) };
+  const plan = { scale: call.scale, optimistic: false };
+  const notes = await new SummaryJob(model, limits, plan, undefined, { signal }, stats).partNotes(
+    call.messages,
+  );
+  const { modelCalls, promptTokens, numCtx } = stats;
+  return { notes, stats: { modelCalls, promptTokens, numCtx } };
 }
 
 class SummaryJob {
@@ -97,6 +121,7 @@ class SummaryJob {
     private readonly title: string | undefined,
     private readonly request: SummarizeRun,
     readonly stats: Omit<SummaryStats, 'ms'>,
+    private readonly runParts?: PartRunner | undefined,
   ) {
     this.language = request.language;
     this.maxContext = limits.maxContext;
@@ -136,14 +161,44 @@ class SummaryJob {
     const parts = await splitIntoRanges(content, partBudget, this.estimate);
     this.stats.chunks = parts.length;
     this.limits.calls.plan(plannedCalls(parts.length, this.notesPerMerge()), parts.length);
+    if (this.runParts) return this.merge(await this.notesElsewhere(parts, this.runParts));
     const notes: string[][] = [];
     for (const [index, [start, end]] of parts.entries()) {
       this.progress({ stage: 'summarizing', part: index + 1, parts: parts.length });
       const part = content.slice(start, end);
       const messages = this.prompts.part(part, this.title, this.language, index + 1, parts.length);
-      notes.push((await this.ask(messages, NotesSchema, notesFormat, NOTES_ANSWER_TOKENS)).notes);
+      notes.push(await this.partNotes(messages));
     }
     return this.merge(notes);
+  }
+
+  /** The map step, one call (and its repair) for one part's notes. */
+  async partNotes(messages: readonly ChatMessage[]): Promise<string[]> {
+    return (await this.ask(messages, NotesSchema, notesFormat, NOTES_ANSWER_TOKENS)).notes;
+  }
+
+  /** The map step through the part runner: all parts at once, their calls counted here as made. */
+  private async notesElsewhere(parts: readonly string[], runParts: PartRunner): Promise<string[][]> {
+    const total = parts.length;
+    const calls: PartCall[] = parts.map((part, index) => ({
+      messages: this.prompts.part(part, this.title, this.language, index + 1, total),
+      scale: this.plan.scale,
+      maxContext: this.maxContext,
+    }));
+    let done = 0;
+    this.progress({ stage: 'summarizing', part: 1, parts: total });
+    const onDone = () => {
+      done += 1;
+      if (done < total) this.progress({ stage: 'summarizing', part: done + 1, parts: total });
+    };
+    const written = await runParts(calls, { signal: this.request.signal, onDone });
+    for (const { stats } of written) {
+      for (let call = 0; call < stats.modelCalls; call++) this.limits.calls.spend();
+      this.stats.modelCalls += stats.modelCalls;
+      this.stats.promptTokens += stats.promptTokens;
+      this.stats.numCtx = Math.max(this.stats.numCtx, stats.numCtx);
+    }
+    return written.map((part) => part.notes);
   }
 
   private likelyFits(needed: number): boolean {

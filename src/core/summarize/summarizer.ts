@@ -161,7 +161,11 @@ class SummaryJob {
     const parts = await splitIntoRanges(content, partBudget, this.estimate);
     this.stats.chunks = parts.length;
     this.limits.calls.plan(plannedCalls(parts.length, this.notesPerMerge()), parts.length);
-    if (this.runParts) return this.merge(await this.notesElsewhere(parts, this.runParts));
+    if (this.runParts) {
+      // Sent all at once to the workers: every part is read here.
+      const texts = parts.map(([start, end]) => content.slice(start, end));
+      return this.merge(await this.notesElsewhere(texts, this.runParts));
+    }
     const notes: string[][] = [];
     for (const [index, [start, end]] of parts.entries()) {
       this.progress({ stage: 'summarizing', part: index + 1, parts: parts.length });

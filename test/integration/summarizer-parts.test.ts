@@ -47,12 +47,21 @@ function concurrentRunner(llm: LanguageModel, given: PartCall[][]): PartRunner {
   };
 }
 
+/** A summarizer at a context of 2048 whose parts go to `concurrentRunner`, and what the runner was given. */
+async function summarizerWithRunner() {
+  const llm = await model();
+  const given: PartCall[][] = [];
+  return {
+    summarizer: createSummarizer({ model: llm, maxContext: 2048, runParts: concurrentRunner(llm, given) }),
+    given,
+  };
+}
+
 describe('a long document through a part runner', () => {
   it('hands parts on for a summary the service may keep, never for one it may not (a recap)', async () => {
-    const llm = await model();
-    const given: PartCall[][] = [];
+    const { summarizer, given } = await summarizerWithRunner();
     const service = new RecapService({
-      summarizer: createSummarizer({ model: llm, maxContext: 2048, runParts: concurrentRunner(llm, given) }),
+      summarizer,
       model: 'llama3.2',
       queue: new JobQueue({ concurrency: 2, maxWaiting: 10 }),
       cacheBytes: 1024 * 1024,
@@ -64,13 +73,7 @@ describe('a long document through a part runner', () => {
   });
 
   it('writes every part here when nothing of the document may be kept or handed on (a recap)', async () => {
-    const llm = await model();
-    const given: PartCall[][] = [];
-    const summarizer = createSummarizer({
-      model: llm,
-      maxContext: 2048,
-      runParts: concurrentRunner(llm, given),
-    });
+    const { summarizer, given } = await summarizerWithRunner();
     const { summary, stats } = await summarizer.summarize(long, {
       signal: new AbortController().signal,
       keepsNothing: true,
@@ -81,13 +84,7 @@ describe('a long document through a part runner', () => {
   });
 
   it('gives every part to the runner at once, merges their notes, and counts their calls and progress', async () => {
-    const llm = await model();
-    const given: PartCall[][] = [];
-    const summarizer = createSummarizer({
-      model: llm,
-      maxContext: 2048,
-      runParts: concurrentRunner(llm, given),
-    });
+    const { summarizer, given } = await summarizerWithRunner();
     const progress: Progress[] = [];
     const { summary, stats } = await summarizer.summarize(long, {
       signal: new AbortController().signal,

@@ -145,6 +145,8 @@ export class RecapService {
         language,
         onProgress: broadcast,
         prompts,
+        // What is never cached (a conversation) is never handed to another process either.
+        keepsNothing: !cacheable,
       });
       const result: SummaryResult = {
         ...(document.title === undefined ? {} : { title: document.title }),

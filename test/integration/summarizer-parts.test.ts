@@ -3,6 +3,8 @@
  * checks and repair as here, while the summarizer keeps the plan, the call budget and the merge.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { JobQueue } from '../../src/core/queue.js';
+import { RecapService } from '../../src/core/service.js';
 import { createOllamaModel, type LanguageModel } from '../../src/core/summarize/ollama-model.js';
 import type { PartCall, PartRunner } from '../../src/core/summarize/part-runner.js';
 import { PromptOverflow } from '../../src/core/summarize/plan.js';
@@ -45,15 +47,44 @@ function concurrentRunner(llm: LanguageModel, given: PartCall[][]): PartRunner {
   };
 }
 
+/** A summarizer at a context of 2048 whose parts go to `concurrentRunner`, and what the runner was given. */
+async function summarizerWithRunner() {
+  const llm = await model();
+  const given: PartCall[][] = [];
+  return {
+    summarizer: createSummarizer({ model: llm, maxContext: 2048, runParts: concurrentRunner(llm, given) }),
+    given,
+  };
+}
+
 describe('a long document through a part runner', () => {
-  it('gives every part to the runner at once, merges their notes, and counts their calls and progress', async () => {
-    const llm = await model();
-    const given: PartCall[][] = [];
-    const summarizer = createSummarizer({
-      model: llm,
-      maxContext: 2048,
-      runParts: concurrentRunner(llm, given),
+  it('hands parts on for a summary the service may keep, never for one it may not (a recap)', async () => {
+    const { summarizer, given } = await summarizerWithRunner();
+    const service = new RecapService({
+      summarizer,
+      model: 'llama3.2',
+      queue: new JobQueue({ concurrency: 2, maxWaiting: 10 }),
+      cacheBytes: 1024 * 1024,
     });
+    await service.summarize(long, { signal: new AbortController().signal, cacheable: false });
+    expect(given).toEqual([]);
+    await service.summarize(long, { signal: new AbortController().signal });
+    expect(given).toHaveLength(1);
+  });
+
+  it('writes every part here when nothing of the document may be kept or handed on (a recap)', async () => {
+    const { summarizer, given } = await summarizerWithRunner();
+    const { summary, stats } = await summarizer.summarize(long, {
+      signal: new AbortController().signal,
+      keepsNothing: true,
+    });
+    expect(given).toEqual([]);
+    expect(stats.chunks).toBeGreaterThan(1);
+    expect(summary.bullets).toHaveLength(5);
+  });
+
+  it('gives every part to the runner at once, merges their notes, and counts their calls and progress', async () => {
+    const { summarizer, given } = await summarizerWithRunner();
     const progress: Progress[] = [];
     const { summary, stats } = await summarizer.summarize(long, {
       signal: new AbortController().signal,

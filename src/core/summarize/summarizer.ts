@@ -39,6 +39,11 @@ export interface SummarizeRun {
   onProgress?: ProgressListener | undefined;
   /** How the model is asked (DOCUMENT_PROMPTS unless the content is of another kind, a conversation). */
   prompts?: PromptSet | undefined;
+  /**
+   * Nothing of the document may be kept or handed on (a conversation recap): its parts are written
+   * here, even where a part runner would send them to other workers through Redis.
+   */
+  keepsNothing?: boolean | undefined;
 }
 
 export interface Summarizer {
@@ -71,9 +76,10 @@ export function createSummarizer(options: SummarizerOptions): Summarizer {
       // Shared by every attempt: a plan that had to be redone still cost its calls.
       const stats: Omit<SummaryStats, 'ms'> = { chunks: 1, modelCalls: 0, promptTokens: 0, numCtx: 0 };
       const replanner = new Replanner();
+      const partsOf = (run: SummarizeRun) => (run.keepsNothing ? undefined : options.runParts);
       for (;;) {
         const { plan } = replanner;
-        const job = new SummaryJob(options.model, limits, plan, document.title, run, stats, options.runParts);
+        const job = new SummaryJob(options.model, limits, plan, document.title, run, stats, partsOf(run));
         try {
           const { bullets } = await job.execute(content);
           const summary = { bullets: bullets.map(stripBulletMark) };

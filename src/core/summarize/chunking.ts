@@ -1,5 +1,5 @@
 import type { Document, Segment } from '../types.js';
-import { RenderedSegments, type TextLike } from './rendered-text.js';
+import { type LineBlocks, RenderedSegments } from './rendered-text.js';
 
 /** How a document reads to the model: timed segments as `[m:ss] Speaker: text` lines, else its text. */
 export function renderForModel(document: Document): string {
@@ -57,27 +57,34 @@ export async function splitIntoParts(text: string, budget: number, estimate: Est
 
 /** `splitIntoParts` as [start, end] offsets: each part is read from `text` only when it is sent. */
 export async function splitIntoRanges(
-  text: TextLike,
+  text: string | LineBlocks,
   budget: number,
   estimate: Estimate,
 ): Promise<[number, number][]> {
   if (budget < 1) throw new RangeError('the part budget must be positive');
   // Units larger than a sixteenth of the budget are cut smaller, so parts can be cut near any point.
-  const cut: Cut = { text, budget: Math.max(1, Math.floor(budget / UNITS_PER_PART)), estimate };
-  const units: Units = { text, ends: [], tokens: [], totals: [] };
+  const unitBudget = Math.max(1, Math.floor(budget / UNITS_PER_PART));
+  const units: Units = { ends: [], tokens: [], totals: [], endsLine: [] };
   let total = 0;
   let sliceStarted = performance.now();
-  for (const [start, end] of naturalUnits(text)) {
-    for (const [pieceEnd, tokens] of fitUnit(cut, start, end)) {
-      total += tokens;
-      units.ends.push(pieceEnd);
-      units.tokens.push(tokens);
-      units.totals.push(total);
-      if (performance.now() - sliceStarted > SLICE_MS) {
-        await nextTurn();
-        sliceStarted = performance.now();
+  // Blocks end at line ends, where units end anyway: read block by block, the units are the same.
+  let offset = 0;
+  for (const block of typeof text === 'string' ? [text] : text.blocks()) {
+    const cut: Cut = { text: block, budget: unitBudget, estimate };
+    for (const [start, end] of naturalUnits(block)) {
+      for (const [pieceEnd, tokens] of fitUnit(cut, start, end)) {
+        total += tokens;
+        units.ends.push(offset + pieceEnd);
+        units.tokens.push(tokens);
+        units.totals.push(total);
+        units.endsLine.push(block.charCodeAt(pieceEnd - 1) === 10);
+        if (performance.now() - sliceStarted > SLICE_MS) {
+          await nextTurn();
+          sliceStarted = performance.now();
+        }
       }
     }
+    offset += block.length;
   }
   const count = total <= budget ? 1 : Math.ceil(total / (budget * FILL));
   const cuts = cutPoints(units, total / count, count);
@@ -90,16 +97,18 @@ export async function splitIntoRanges(
   return parts;
 }
 
-/** Consecutive units of a text, by where each ends (a character offset), its tokens and the running total. */
+/**
+ * Consecutive units of a text, by where each ends (a character offset), its tokens, the running total
+ * and whether it ends a line.
+ */
 interface Units {
-  text: TextLike;
   ends: number[];
   tokens: number[];
   totals: number[];
+  endsLine: boolean[];
 }
 
 const unitStart = (units: Units, index: number) => (index === 0 ? 0 : (units.ends[index - 1] ?? 0));
-const endsLine = (units: Units, index: number) => units.text.charCodeAt((units.ends[index] ?? 0) - 1) === 10;
 
 /**
  * Unit indexes where parts begin, one near each multiple of `target` tokens: at a line end when one is
@@ -117,7 +126,7 @@ function cutPoints(units: Units, target: number, count: number): number[] {
       const end = totals[i] ?? 0;
       const distance = Math.abs(end - ideal);
       if (nearest === -1 || distance < Math.abs((totals[nearest] ?? 0) - ideal)) nearest = i;
-      if (endsLine(units, i) && distance <= target * LINE_END_WINDOW) {
+      if (units.endsLine[i] && distance <= target * LINE_END_WINDOW) {
         if (nearestLine === -1 || distance < Math.abs((totals[nearestLine] ?? 0) - ideal)) nearestLine = i;
       }
       if (end > ideal + target) break;
@@ -154,7 +163,7 @@ function packGreedily(units: Units, from: number, to: number, budget: number): [
 }
 
 /** Lines, then sentences within each line, each keeping its trailing whitespace, by their offsets. */
-function* naturalUnits(text: TextLike): Generator<[number, number]> {
+function* naturalUnits(text: string): Generator<[number, number]> {
   let start = 0;
   while (start < text.length) {
     const newline = text.indexOf('\n', start);
@@ -193,7 +202,7 @@ function* fitUnit(cut: Cut, start: number, end: number): Generator<[number, numb
 
 /** The text being cut into units, and the budget of tokens each unit must fit. */
 interface Cut {
-  text: TextLike;
+  text: string;
   budget: number;
   estimate: Estimate;
 }
@@ -202,7 +211,7 @@ interface Cut {
 const CHARS_PER_PIECE_TOKEN = 4;
 
 /** Where to cut before `at`: after the last whitespace in its second half, else at `at` (whole characters). */
-function cutAtSpace(text: TextLike, from: number, at: number): number {
+function cutAtSpace(text: string, from: number, at: number): number {
   for (let index = at - 1; index > from + (at - from) / 2; index--) {
     if (/\s/.test(text.charAt(index))) return index + 1;
   }

@@ -1,29 +1,33 @@
 import type { Segment } from '../types.js';
 
 /**
- * The reading of text the split needs (a string has all of it): a long timed document is read this
- * way through `RenderedSegments`, without being rendered whole.
+ * Text the split reads as blocks of whole lines, and whose parts are read back by their offsets. A
+ * string is one block; a long timed document is read this way through `RenderedSegments`, without
+ * being rendered whole.
  */
-export interface TextLike {
+export interface LineBlocks {
   readonly length: number;
-  charCodeAt(index: number): number;
-  charAt(index: number): string;
-  indexOf(search: '\n', from: number): number;
+  /** The text as consecutive flat strings, each ending just after a newline but the last. */
+  blocks(): Iterable<string>;
   slice(start: number, end: number): string;
 }
 
+/** Lines are rendered into blocks of about this many characters for the split (a longer line is one). */
+const BLOCK_CHARS = 65_536;
+
 /**
  * A timed document as the model reads it (its non-empty segments as `[m:ss] Speaker: text` lines,
- * joined by newlines), rendered a line at a time when read. Rendering a transcript whole for a
+ * joined by newlines), rendered only a block of lines at a time. Rendering a transcript whole for a
  * summary in parts was one more copy of its text per job, left behind as garbage once the summary
- * ended (issue 10): only each part is rendered now, when it is sent.
+ * ended (issue 10): the split reads a block at a time, and each part is rendered when it is sent.
+ * Every read renders whole lines into one flat string: the split and the token estimate read
+ * strings character by character, which through an indirection (or a concatenation that V8 flattens
+ * on each slice) made the split of a long caption line take seconds.
  */
-export class RenderedSegments implements TextLike {
+export class RenderedSegments implements LineBlocks {
   /** Where each line starts in the rendered text; one more entry: the text's length plus one. */
   private readonly starts: number[] = [];
   private readonly lines: Segment[] = [];
-  private cached = -1;
-  private cachedLine = '';
 
   constructor(
     segments: readonly Segment[],
@@ -43,37 +47,36 @@ export class RenderedSegments implements TextLike {
 
   readonly length: number;
 
-  charCodeAt(index: number): number {
-    if (index < 0 || index >= this.length) return Number.NaN;
-    const line = this.lineAt(index);
-    const within = index - (this.starts[line] ?? 0);
-    const text = this.line(line);
-    return within === text.length ? 10 : text.charCodeAt(within);
-  }
-
-  charAt(index: number): string {
-    const code = this.charCodeAt(index);
-    return Number.isNaN(code) ? '' : this.slice(index, index + 1);
-  }
-
-  indexOf(_search: '\n', from: number): number {
-    if (from >= this.length) return -1;
-    const end = (this.starts[this.lineAt(Math.max(0, from)) + 1] ?? 0) - 1;
-    return end >= this.length ? -1 : end;
+  *blocks(): Iterable<string> {
+    let block: string[] = [];
+    let size = 0;
+    for (const [index, segment] of this.lines.entries()) {
+      const line = this.render(segment);
+      block.push(line);
+      size += line.length + 1;
+      if (size >= BLOCK_CHARS && index < this.lines.length - 1) {
+        yield `${block.join('\n')}\n`;
+        block = [];
+        size = 0;
+      }
+    }
+    if (block.length > 0) yield block.join('\n');
   }
 
   slice(start: number, end: number): string {
     const from = Math.max(0, start);
     const to = Math.min(this.length, end);
     if (to <= from) return '';
-    let out = '';
+    const pieces: string[] = [];
     for (let line = this.lineAt(from); line < this.lines.length; line++) {
       const lineStart = this.starts[line] ?? 0;
       if (lineStart >= to) break;
-      const text = `${this.line(line)}\n`;
-      out += text.slice(Math.max(0, from - lineStart), to - lineStart);
+      const segment = this.lines[line] as Segment;
+      const text = this.render(segment);
+      pieces.push(text.slice(Math.max(0, from - lineStart), to - lineStart));
+      if (to > lineStart + text.length) pieces.push('\n');
     }
-    return out;
+    return pieces.join('');
   }
 
   /** The whole rendered text: for a document that fits one call. */
@@ -81,20 +84,8 @@ export class RenderedSegments implements TextLike {
     return this.slice(0, this.length);
   }
 
-  private line(index: number): string {
-    if (index !== this.cached) {
-      const segment = this.lines[index];
-      this.cachedLine = segment === undefined ? '' : this.render(segment);
-      this.cached = index;
-    }
-    return this.cachedLine;
-  }
-
-  /** The line holding offset `index` (binary search: the split reads in order, parts out of order). */
+  /** The line holding offset `index` (binary search: parts are read in any order). */
   private lineAt(index: number): number {
-    if (this.cached !== -1 && index >= (this.starts[this.cached] ?? 0)) {
-      if (index < (this.starts[this.cached + 1] ?? 0)) return this.cached;
-    }
     let low = 0;
     let high = this.lines.length - 1;
     while (low < high) {

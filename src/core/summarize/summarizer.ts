@@ -20,7 +20,7 @@ import {
   TEMPLATE_TOKENS_PER_MESSAGE,
   TEMPLATE_TOKENS_PER_PROMPT,
 } from './prompt.js';
-import type { TextLike } from './rendered-text.js';
+import type { RenderedSegments } from './rendered-text.js';
 import { estimateTokens, fewestTokens, LIKELY_OVERESTIMATE } from './tokens.js';
 
 export interface SummarizerOptions {
@@ -143,7 +143,7 @@ class SummaryJob {
     );
   }
 
-  async execute(content: string | TextLike): Promise<Summary> {
+  async execute(content: string | RenderedSegments): Promise<Summary> {
     // From the length alone first: a document that cannot fit one call is not estimated whole, and
     // one that needs too many calls is refused before it is split (both read all of it).
     const fewest = Math.floor(fewestTokens(content) * this.plan.scale);

@@ -10,12 +10,15 @@ import { estimateTokens } from '../../../src/core/summarize/tokens.js';
 import type { Segment } from '../../../src/core/types.js';
 import { qmsumMeeting } from '../../helpers/fixtures.js';
 
-/** A meeting as timed segments, with blank ones (dropped from the rendering) among them. */
+/** A meeting as timed segments, three times over (several blocks), with blank ones among them. */
 function meetingSegments(): Segment[] {
-  return qmsumMeeting('ES2004a').flatMap(({ speaker, content }, index) => [
-    { text: content, startMs: index * 4000, speaker },
-    ...(index % 7 === 0 ? [{ text: '  ', startMs: index * 4000 + 1 }] : []),
-  ]);
+  const turns = qmsumMeeting('ES2004a');
+  return [0, 1, 2].flatMap((round) =>
+    turns.flatMap(({ speaker, content }, index) => {
+      const startMs = (round * turns.length + index) * 4000;
+      return [{ text: content, startMs, speaker }, ...(index % 7 === 0 ? [{ text: '  ', startMs }] : [])];
+    }),
+  );
 }
 
 /** The rendering made whole the way it was before: non-empty lines joined by newlines. */
@@ -31,18 +34,19 @@ describe('RenderedSegments', () => {
   const whole = renderedWhole(segments);
   const lazy = new RenderedSegments(segments, renderSegment);
 
-  it('reads exactly as the whole rendering: length, characters, line ends and slices', () => {
+  it('reads exactly as the whole rendering: its length, blocks of whole lines, and slices', () => {
     expect(lazy.length).toBe(whole.length);
     expect(lazy.toString()).toBe(whole);
-    for (let index = -1; index <= whole.length; index += 37) {
-      expect(lazy.charCodeAt(index)).toEqual(whole.charCodeAt(index));
-      expect(lazy.charAt(index)).toBe(whole.charAt(index));
-      expect(lazy.indexOf('\n', Math.max(0, index))).toBe(whole.indexOf('\n', Math.max(0, index)));
-    }
+    const blocks = [...lazy.blocks()];
+    expect(blocks.length).toBeGreaterThan(1);
+    expect(blocks.join('')).toBe(whole);
+    for (const block of blocks.slice(0, -1)) expect(block.endsWith('\n')).toBe(true);
     for (const [start, end] of [
       [0, 1],
       [5, 5000],
       [1234, 1300],
+      [whole.indexOf('\n') - 3, whole.indexOf('\n') + 1],
+      [whole.indexOf('\n'), 90_000],
       [whole.length - 10, whole.length + 5],
       [7000, 6000],
     ] as const) {

@@ -9,7 +9,11 @@
  * The fake answers at once, so the summaries allocate far faster than with a real model, and V8 lets
  * garbage pile up before a full collection accordingly: the peak varies from run to run by when that
  * collection came. The last column runs the same with a collection every 250 ms: what the jobs
- * themselves hold.
+ * themselves hold. The middle columns say what the peak was made of, sampled every 10 ms: V8's heap
+ * (the documents waiting, and garbage not yet collected), buffers outside it (bytes of files and of
+ * the parse processes' messages), and the rest: memory the C allocator took for such buffers and
+ * keeps after they are freed (glibc keeps freed chunks below its mmap threshold, which rises to the
+ * size of the largest buffer freed).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,6 +35,8 @@ type Kind = 'txt' | 'vtt';
 interface Measured {
   idleMb: number;
   peakMb: number;
+  /** Of the largest resident size sampled, above idle: V8's heap, buffers outside it, and the rest. */
+  atPeak: { heapMb: number; externalMb: number; otherMb: number };
   inputMb: number;
   summaries: number;
   ms: number;
@@ -67,7 +73,7 @@ export async function benchMemory(): Promise<void> {
       `\nMemory: ${FILES} files of ${FILE_BYTES / 1024 / 1024} MB at once through sources and the service (fake Ollama), in a fresh process`,
     );
     console.log(
-      'files   input MB   idle MB   peak above idle MB   MB per MB of input   summaries   time s    cpu s   same, collected every 250 ms',
+      'files   input MB   idle MB   peak above idle MB   MB per MB of input   of which heap / external / other   summaries   time s    cpu s   same, collected every 250 ms',
     );
     for (const kind of ['txt', 'vtt'] as const) {
       for (let index = 0; index < FILES; index++) {
@@ -82,6 +88,7 @@ export async function benchMemory(): Promise<void> {
           result.idleMb.toFixed(0).padStart(9),
           result.peakMb.toFixed(0).padStart(20),
           (result.peakMb / result.inputMb).toFixed(2).padStart(20),
+          shares(result).padStart(34),
           `${result.summaries}/${FILES}`.padStart(11),
           (result.ms / 1000).toFixed(1).padStart(8),
           (result.cpuMs / 1000).toFixed(1).padStart(8),
@@ -94,6 +101,13 @@ export async function benchMemory(): Promise<void> {
     await fake.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The peak's parts per MB of input, as `heap / external / other`. */
+function shares({ atPeak, inputMb }: Measured): string {
+  return [atPeak.heapMb, atPeak.externalMb, atPeak.otherMb]
+    .map((mb) => (mb / inputMb).toFixed(2))
+    .join(' / ');
 }
 
 async function measure(kind: Kind, dir: string, ollamaUrl: string, collect: boolean): Promise<Measured> {
@@ -138,7 +152,8 @@ async function child(kind: Kind, dir: string, ollamaUrl: string, collect: boolea
   await job(`warm-up.${kind}`, async () => Buffer.from(sample));
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
-  const idle = process.memoryUsage().rss;
+  const idle = process.memoryUsage();
+  const sampler = samplePeak();
   // The second run collects every 250 ms: what the jobs hold, without the garbage V8 lets pile up.
   const collector = collect ? setInterval(() => gc?.(), 250) : undefined;
   const started = performance.now();
@@ -148,15 +163,38 @@ async function child(kind: Kind, dir: string, ollamaUrl: string, collect: boolea
   clearInterval(collector);
   const cpu = process.cpuUsage();
   const peak = process.resourceUsage().maxRSS * 1024;
+  const sampled = sampler.stop();
   const inputBytes = names.reduce((sum, name) => sum + readFileSync(join(dir, name)).length, 0);
   const mb = (bytes: number) => bytes / 1024 / 1024;
   return {
-    idleMb: mb(idle),
-    peakMb: mb(peak - idle),
+    idleMb: mb(idle.rss),
+    peakMb: mb(peak - idle.rss),
+    atPeak: {
+      heapMb: mb(sampled.heapTotal - idle.heapTotal),
+      externalMb: mb(sampled.external - idle.external),
+      otherMb: mb(
+        sampled.rss - sampled.heapTotal - sampled.external - (idle.rss - idle.heapTotal - idle.external),
+      ),
+    },
     inputMb: mb(inputBytes),
     summaries: results.filter((result) => result?.bullets.length === 5).length,
     ms,
     cpuMs: (cpu.user + cpu.system) / 1000,
+  };
+}
+
+/** The memory figures at the largest resident size seen, sampled every 10 ms until `stop`. */
+function samplePeak(): { stop(): NodeJS.MemoryUsage } {
+  let peak = process.memoryUsage();
+  const timer = setInterval(() => {
+    const now = process.memoryUsage();
+    if (now.rss > peak.rss) peak = now;
+  }, 10);
+  return {
+    stop() {
+      clearInterval(timer);
+      return peak;
+    },
   };
 }
 

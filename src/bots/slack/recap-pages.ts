@@ -85,7 +85,9 @@ export async function readEarlierThreads(pages: Pages, sinceTs: string): Promise
   const before = { ...pages, latest: sinceTs, oldest: undefined };
   for await (const page of pagesOf(before)) {
     const since = tsToMs(sinceTs);
-    return page.filter((message) => message.latest_reply !== undefined && tsToMs(message.latest_reply) > since);
+    return page.filter(
+      (message) => message.latest_reply !== undefined && tsToMs(message.latest_reply) > since,
+    );
   }
   return [];
 }

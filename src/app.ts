@@ -1,5 +1,5 @@
 import { Backlog } from './commands/backlog.js';
-import type { JobExecutor } from './commands/job.js';
+import type { JobExecutor, JobOutcome } from './commands/job.js';
 import { localExecutor } from './commands/job.js';
 import { recapRefusal } from './commands/recap-policy.js';
 import type { Platform } from './commands/request.js';
@@ -97,6 +97,8 @@ export interface ChatRuntimeSeams {
   shared?: SharedAdmission;
   /** Told how long each acknowledgement took (ms from the request's arrival). */
   onAcknowledged?: (platform: Platform, ms: number) => void;
+  /** Told how each job run in this process ended (for the metrics). */
+  onJobFinished?: (outcome: JobOutcome) => void;
 }
 
 /**
@@ -121,6 +123,7 @@ export function createChatRuntime(
         progressIntervalMs: seams.progressIntervalMs,
         backlog,
         recapLimits: config.recaps,
+        onFinished: seams.onJobFinished,
       }),
     backlog,
     rateLimiter: new RateLimiter(config.userLimit),

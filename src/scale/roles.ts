@@ -14,7 +14,7 @@ import { describeCauses } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { RedisAdmission } from './admission.js';
 import { queueExecutor } from './front.js';
-import { type Readiness, startHealthServer } from './health-server.js';
+import { platformChecks, type Readiness, startHealthServer } from './health-server.js';
 import { probeHost } from './host-health.js';
 import { QUEUE_NAME, type QueuedJob } from './jobs.js';
 import { workerKits } from './kits.js';
@@ -87,7 +87,7 @@ async function startRoles(
       () => true as const,
       (error: unknown) => `Redis did not answer: ${describeCauses(error).split('\n')[0]}`,
     ),
-    ...Object.fromEntries(platforms.map((platform, index) => [`platform${index + 1}`, platform.ready()])),
+    ...platformChecks(platforms),
     ...(worker
       ? { ollama: await worker.check().then((host) => (host.ready ? (true as const) : host.reason)) }
       : {}),

@@ -27,7 +27,7 @@ import { startFakeSlack } from '../test/fakes/slack.js';
 import { startBurstSender } from '../test/helpers/burst-sender.js';
 import { collectingLogger } from '../test/helpers/logs.js';
 import { watch } from '../test/helpers/spawn.js';
-import { get, sample } from '../test/scale/cluster.js';
+import { freePort, get, sample } from '../test/scale/cluster.js';
 import { HAS_REDIS, startRedis, type TestRedis } from '../test/scale/redis-server.js';
 import { cluster, recordingKit, Screens, textJob, until } from '../test/scale/worker-harness.js';
 import { slackApps } from './acks/apps.js';
@@ -190,10 +190,8 @@ function metricsP99(text: string, name: string): string {
 /** One burst to one app, started for it on fakes of its own, with the same sender and the same requests. */
 async function ackRun(app: AckApp, redis: TestRedis): Promise<AckRun> {
   const [slack, ollama] = await Promise.all([startFakeSlack(), startFakeOllama()]);
-  const [port, metricsPort] = [
-    20_000 + Math.floor(Math.random() * 20_000),
-    40_000 + Math.floor(Math.random() * 20_000),
-  ];
+  // Free ports, as the tests take them: a random one was sometimes taken by another process.
+  const [port, metricsPort] = await Promise.all([freePort(), freePort()]);
   const chosen = slackApps({ apiUrl: slack.apiUrl, port, ollamaUrl: ollama.url }).find(
     (a) => a.name === app.name,
   );

@@ -9,7 +9,7 @@
  * acknowledgement, in the backlog, one round trip for every request waiting.
  */
 import { describeCauses, userMessageOf } from '../core/errors.js';
-import type { LogFields, Logger } from '../core/log.js';
+import { type Logger, lazyChild } from '../core/log.js';
 import { Backlog } from './backlog.js';
 import type { JobExecutor } from './job.js';
 import {
@@ -286,24 +286,4 @@ export class ChatRuntime {
     this.running.add(tracked);
     void tracked.finally(() => this.running.delete(tracked));
   }
-}
-
-/**
- * A request's logger, made when it first writes: a request of a burst writes nothing before the burst is
- * over, and making pino's child for each one took 3 % of a burst of 500 in a front's profile.
- */
-function lazyChild(log: Logger, fields: () => LogFields): Logger {
-  let child: Logger | undefined;
-  const made = () => {
-    child ??= log.child(fields());
-    return child;
-  };
-  return {
-    ...(log.level ? { level: log.level } : {}),
-    debug: (message, more) => made().debug(message, more),
-    info: (message, more) => made().info(message, more),
-    warn: (message, more) => made().warn(message, more),
-    error: (message, more) => made().error(message, more),
-    child: (more) => made().child(more),
-  };
 }

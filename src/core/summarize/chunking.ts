@@ -91,7 +91,8 @@ export async function splitIntoRanges(
   const parts: [number, number][] = [];
   let from = 0;
   for (const cut of [...cuts, units.ends.length]) {
-    if (cut > from) parts.push(...packGreedily(units, from, cut, budget));
+    // Not spread into push(): a span of many parts would pass each as an argument.
+    if (cut > from) for (const part of packGreedily(units, from, cut, budget)) parts.push(part);
     from = cut;
   }
   return parts;

@@ -34,11 +34,10 @@ describe('Discord: /summarize', () => {
     const { token } = harness.discord.slashCommand({ link: 'https://youtu.be/okManualEn1?si=share' });
     const calls = () => callsFor(harness as DiscordHarness, token);
 
-    // Each of YouTube's answers (watch page, player response, captions) is parsed in a process of its
-    // own: on a loaded machine that takes longer than one ordinary wait.
+    // Each of YouTube's answers (watch page, player response, captions) is parsed in a process of its own.
     const header = await waitFor(
       () => calls().find((c) => c.method === 'PATCH' && String(c.body?.content).startsWith('📝')),
-      25_000,
+      "the reply's header",
     );
     expect(calls()[0]).toMatchObject({
       method: 'POST',

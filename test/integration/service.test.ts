@@ -8,6 +8,7 @@ import { createSummarizer } from '../../src/core/summarize/summarizer.js';
 import type { Document, Progress } from '../../src/core/types.js';
 import { type FakeOllama, startFakeOllama } from '../fakes/ollama.js';
 import { googleMemo } from '../helpers/fixtures.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let fake: FakeOllama | undefined;
 afterEach(async () => {
@@ -211,8 +212,3 @@ describe('RecapService', () => {
     expect(warnings).not.toContain('MaxListenersExceededWarning');
   });
 });
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  if (!condition()) throw new Error('condition not met');
-}

@@ -174,7 +174,7 @@ describe('Slack: under a burst', () => {
       await Promise.all(asks.map((form) => h.postCommand(form)));
       await waitFor(
         () => h.slack.calls.filter((c) => String(c.args.text).startsWith(':memo:')).length === 30,
-        20_000,
+        'the 30 summaries',
       );
       expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
     } finally {

@@ -187,12 +187,16 @@ describe('Discord: /summarize', () => {
   });
 
   it('still delivers the summary when the gateway closes in the middle of the job, and resumes', async () => {
-    harness = await startDiscordHarness({ ollama: { answerDelayMs: 800 } });
+    harness = await startDiscordHarness();
+    // The model holds its answer until the session has resumed, however long that takes.
+    const answer = harness.ollama.hold();
     harness.discord.slashCommand({
       text: 'Quarterly planning: revenue targets, two new hires, and the office move in June.',
     });
-    await waitFor(() => (harness?.ollama.chats.length ?? 0) > 0);
+    await waitFor(() => (harness?.ollama.chats.length ?? 0) > 0, 'the chat on the model');
     harness.discord.closeGateway(4000);
+    await waitFor(() => harness?.discord.gatewayLog.some((entry) => entry.t === 'RESUMED'), 'the resume');
+    answer();
     const summary = await waitFor(() =>
       harness?.discord.rest.find((c) => c.method === 'POST' && embedOf(c)?.description),
     );
@@ -235,9 +239,11 @@ describe('Discord: /summarize', () => {
   });
 
   it('acknowledges, then says it is busy, when the queue is full', async () => {
-    harness = await startDiscordHarness({ env: { RECAP_QUEUE_MAX: '0' }, ollama: { answerDelayMs: 500 } });
+    harness = await startDiscordHarness({ env: { RECAP_QUEUE_MAX: '0' } });
+    // The first request holds the one place until the second has been turned away.
+    harness.ollama.hold();
     harness.discord.slashCommand({ text: 'First: the office lease renewal and the parking plan.' });
-    await waitFor(() => (harness?.ollama.chats.length ?? 0) > 0);
+    await waitFor(() => (harness?.ollama.chats.length ?? 0) > 0, 'the first chat on the model');
     const { token } = harness.discord.slashCommand({
       text: 'Second: a different meeting about the hiring plan.',
     });

@@ -24,11 +24,20 @@ const botMessages = (h: SlackHarness, channel = CHANNEL) =>
   ((h.slack.workspace.messages.get(channel) ?? []) as Stored[]).filter((m) => m.user === h.slack.bot.userId);
 const isSummary = (m: Stored) => JSON.stringify(m.blocks ?? '').split('• ').length - 1 === 5;
 
-/** A mention with a link, answered by a model slow enough to act while it works; returns the placeholder's ts. */
-async function mentionWhileWorking(): Promise<{ h: SlackHarness; placeholder: string; thread: string }> {
+/**
+ * A mention with a link, its chat held on the model so the test can act while it works: the placeholder's
+ * ts, and `answer()` to let the model answer.
+ */
+async function mentionWhileWorking(): Promise<{
+  h: SlackHarness;
+  placeholder: string;
+  thread: string;
+  answer: () => void;
+}> {
   web = await startFakeWeb();
-  const h = await startSlackHarness({ ollama: { answerDelayMs: 1500 } });
+  const h = await startSlackHarness();
   harness = h;
+  const answer = h.ollama.hold();
   const thread = h.slack.nextTs();
   await h.postEvent(
     h.slack.eventBody({
@@ -39,24 +48,29 @@ async function mentionWhileWorking(): Promise<{ h: SlackHarness; placeholder: st
       channel: CHANNEL,
     }),
   );
-  await waitFor(() => h.ollama.chats.length > 0);
-  const placeholder = await waitFor(() => botMessages(h).find((m) => m.text?.startsWith(WAITING))?.ts);
-  return { h, placeholder, thread };
+  await waitFor(() => h.ollama.chats.length > 0, 'the chat on the model');
+  const placeholder = await waitFor(
+    () => botMessages(h).find((m) => m.text?.startsWith(WAITING))?.ts,
+    'the placeholder',
+  );
+  return { h, placeholder, thread, answer };
 }
 
 describe('Slack: the answer when its place changes under it', () => {
   it('answers in the thread when the placeholder was deleted while the model worked', async () => {
-    const { h, placeholder, thread } = await mentionWhileWorking();
+    const { h, placeholder, thread, answer } = await mentionWhileWorking();
     h.slack.deleteMessage(CHANNEL, placeholder);
+    answer();
     const summary = await waitFor(() => botMessages(h).find(isSummary));
     expect(summary).toMatchObject({ thread_ts: thread });
     expect(botMessages(h).filter((m) => m.text?.startsWith(WAITING))).toEqual([]);
   });
 
   it('answers in the thread and marks the placeholder when it can be neither updated nor deleted', async () => {
-    const { h, placeholder, thread } = await mentionWhileWorking();
+    const { h, placeholder, thread, answer } = await mentionWhileWorking();
     h.slack.failNext('chat.update', { error: 'cant_update_message' });
     h.slack.failNext('chat.delete', { error: 'cant_delete_message' });
+    answer();
     const summary = await waitFor(() => botMessages(h).find(isSummary));
     expect(summary).toMatchObject({ thread_ts: thread });
     await waitFor(() => !h.slack.workspace.find(CHANNEL, placeholder)?.text?.startsWith(WAITING));
@@ -64,16 +78,18 @@ describe('Slack: the answer when its place changes under it', () => {
   });
 
   it('waits out a 429 on the answer and puts the summary in the placeholder', async () => {
-    const { h, placeholder } = await mentionWhileWorking();
+    const { h, placeholder, answer } = await mentionWhileWorking();
     h.slack.rateLimitNext('chat.update', 1);
+    answer();
     await waitFor(() => isSummary(h.slack.workspace.find(CHANNEL, placeholder) as Stored));
     expect(botMessages(h)).toHaveLength(1);
   });
 
   it('answers in a direct message when the placeholder is gone and recap was removed from the channel', async () => {
-    const { h, placeholder } = await mentionWhileWorking();
+    const { h, placeholder, answer } = await mentionWhileWorking();
     h.slack.deleteMessage(CHANNEL, placeholder);
     h.slack.setMembers(CHANNEL, ['U0000001', 'U0000002', 'U0000003']);
+    answer();
     // The thread and an ephemeral message need recap in the channel: the last resort is the App Home DM.
     const direct = await waitFor(() => botMessages(h, 'D0000001').find(isSummary));
     expect(direct.text).toMatch(/^About what you asked for in <#C0000001>/);

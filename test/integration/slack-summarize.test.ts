@@ -25,12 +25,14 @@ afterEach(async () => {
 describe('Slack: /summarize', () => {
   it('acknowledges at once, posts a parent message, shows progress on it, and puts five bullets in its thread', async () => {
     web = await startFakeWeb();
-    harness = await startSlackHarness({ ollama: { answerDelayMs: 300 } });
+    harness = await startSlackHarness();
+    const answer = harness.ollama.hold();
     const link = `${web.url}/news/bike-lanes`;
     const response = await harness.postCommand(harness.slack.commandForm(`<${link}|the bike lane story>`));
     expect(response.status).toBe(200);
-    // The acknowledgement did not wait for the summary.
+    // The acknowledgement did not wait for the summary (the model holds it until now).
     expect(harness.slack.calls.filter((c) => blocksOf(c).length > 0)).toEqual([]);
+    answer();
 
     const summary = await summaryCall(harness);
     const parent = harness.slack.callsTo('chat.postMessage')[0];

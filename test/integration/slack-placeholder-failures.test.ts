@@ -3,18 +3,15 @@
  * model works, chat.update and chat.delete refused, a 429 on the answer, an archived channel. Each ends
  * with the summary, or what went wrong, where the person sees it, and no placeholder left waiting.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startFakeWeb } from '../fakes/web.js';
 import { waitFor } from '../helpers/discord-harness.js';
+import { closedAfterEach } from '../helpers/per-test.js';
 import { type SlackHarness, startSlackHarness } from '../helpers/slack-harness.js';
 
-let harness: SlackHarness | undefined;
-let web: Awaited<ReturnType<typeof startFakeWeb>> | undefined;
-afterEach(async () => {
-  await harness?.close();
-  await web?.close();
-  harness = web = undefined;
-});
+const closing = closedAfterEach();
+const startHarness = closing(startSlackHarness);
+const startWeb = closing(startFakeWeb);
 
 type Stored = { ts: string; user?: string; text?: string; thread_ts?: string; blocks?: unknown };
 const CHANNEL = 'C0000001';
@@ -34,9 +31,8 @@ async function mentionWhileWorking(): Promise<{
   thread: string;
   answer: () => void;
 }> {
-  web = await startFakeWeb();
-  const h = await startSlackHarness();
-  harness = h;
+  const web = await startWeb();
+  const h = await startHarness();
   const answer = h.ollama.hold();
   const thread = h.slack.nextTs();
   await h.postEvent(
@@ -96,8 +92,8 @@ describe('Slack: the answer when its place changes under it', () => {
   });
 
   it('tells the person privately when the channel is archived', async () => {
-    web = await startFakeWeb();
-    harness = await startSlackHarness();
+    const web = await startWeb();
+    const harness = await startHarness();
     const h = harness;
     h.slack.seedChannel('C0000005', { archived: true, members: [h.slack.bot.userId, 'U0000001'] });
     await h.postCommand(h.slack.commandForm(`${web.url}/notes.txt`, 'C0000005'));

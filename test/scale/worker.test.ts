@@ -13,11 +13,16 @@ describe.skipIf(!HAS_REDIS)(`workers on a real Redis (${NO_REDIS_REASON})`, () =
 
   it('drains 8 jobs with two workers of 2 slots: both used, no host above 2 at once, one answer each', async () => {
     const [a, b] = await twoHosts();
+    // Both hosts hold their chats until each worker has filled its two slots: neither can finish a job,
+    // so each takes two, however fast the other started (a worker takes no job beyond its slots).
+    const holds = [a.hold(), b.hold()];
     const screens = new Screens();
     const running = suite.cluster(screens);
     running.addWorker(a.url);
     running.addWorker(b.url);
     for (let i = 1; i <= 8; i++) await running.front.execute(textJob(`R${i}`, text(i)));
+    await until(() => a.chats.length === 2 && b.chats.length === 2);
+    for (const release of holds) release();
     await until(() => screens.answered() === 8);
     expect(Object.values(screens.answers()).map((answers) => answers.length)).toEqual(Array(8).fill(1));
     expect(

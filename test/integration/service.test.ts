@@ -172,7 +172,9 @@ describe('RecapService', () => {
   });
 
   it('cancels a shared run when its last follower leaves, so the model stops writing', async () => {
-    const { fake, service } = await setUp({ tokenDelayMs: 20 });
+    const { fake, service } = await setUp();
+    // The model is still writing when the follower leaves.
+    fake.hold();
     const leaving = new AbortController();
     const left = service.summarize(memo, { signal: leaving.signal });
     await waitFor(() => fake.chats.length === 1);
@@ -182,13 +184,16 @@ describe('RecapService', () => {
   });
 
   it('starts a new run for a request that comes while the last follower is leaving the old one', async () => {
-    const { fake, service } = await setUp({ tokenDelayMs: 5 });
+    const { fake, service } = await setUp();
+    // The model is still writing the first run when its follower leaves and the next request comes.
+    const answer = fake.hold();
     const leaving = new AbortController();
     const left = service.summarize(memo, { signal: leaving.signal });
     await waitFor(() => fake.chats.length === 1);
     leaving.abort();
     const next = service.summarize(memo, { signal: never() });
     await expect(left).rejects.toMatchObject({ code: 'cancelled' });
+    answer();
     await expect(next).resolves.toMatchObject({ bullets: expect.any(Array), cached: false });
     expect(fake.chats).toHaveLength(2);
   });

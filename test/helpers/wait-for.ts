@@ -8,17 +8,18 @@
 export const WAIT_LIMIT_MS = 25_000;
 
 /**
- * Resolves with the first truthy `find()`, looked at every 10 ms (the records have no event of their
- * own); rejects at the limit, naming `what` (by default, the condition's own source).
+ * Resolves with the first truthy `find()` (awaited when it is a promise), looked at every 10 ms (the
+ * records have no event of their own); rejects at the limit, naming `what` (by default, the condition's
+ * own source).
  */
 export async function waitFor<T>(
-  find: () => T | undefined | false,
+  find: () => T | undefined | false | Promise<T | undefined | false>,
   what = conditionText(find),
   limitMs = WAIT_LIMIT_MS,
 ): Promise<T> {
   const started = Date.now();
   for (;;) {
-    const found = find();
+    const found = await find();
     if (found) return found;
     if (Date.now() - started > limitMs) throw new Error(`waited ${limitMs} ms for ${what}, in vain`);
     await new Promise((resolve) => setTimeout(resolve, 10));

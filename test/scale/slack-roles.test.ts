@@ -11,6 +11,7 @@ import {
   slackSignature,
   startFakeSlack,
 } from '../fakes/slack.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { budget, freePort, get, logLines, Processes, sample } from './cluster.js';
 import { HAS_REDIS, NO_REDIS_REASON, startRedis, type TestRedis } from './redis-server.js';
 
@@ -173,13 +174,18 @@ describe.skipIf(!HAS_REDIS)(`Slack fronts and workers as processes (${NO_REDIS_R
         true,
       );
       // And the second worker counted what it did, as its log tells it: two answers made, one from the cache.
-      const metrics = (await get(metricsW2, '/metrics')).text;
+      // It counts a job as its run returns, after the answer reached Slack; the queue has the job completed
+      // after that: wait for the queue, not for Slack.
+      const scrape = async () => (await get(metricsW2, '/metrics')).text;
+      const metrics = await waitFor(async () => {
+        const text = await scrape();
+        return sample(text, 'recap_jobs{state="completed"}') === 4 && text;
+      }, 'the four jobs completed in the queue');
       const delivered = logLines(w2, 'stage', 'deliver');
       const fromCache = delivered.filter((line) => String(line.msg).includes(', cached)'));
       expect([delivered.length, fromCache.length]).toEqual([3, 1]);
       expect(sample(metrics, 'recap_jobs_total{outcome="delivered"}')).toBe(3);
       expect(sample(metrics, 'recap_cache_lookups_total{result="hit"}')).toBe(1);
-      expect(sample(metrics, 'recap_jobs{state="completed"}')).toBe(4);
       expect(sample(metrics, `recap_ollama_up{host="${hostB.url}"}`)).toBe(1);
       expect((await get(metricsW2, '/readyz')).status).toBe(200);
     },

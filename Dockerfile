@@ -38,10 +38,10 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 USER node
-# 3000: Slack's HTTP mode (PORT); 9464: /healthz, /readyz and /metrics (METRICS_PORT, with REDIS_URL).
+# 3000: Slack's HTTP mode (PORT); 9464: /healthz, /readyz and /metrics (METRICS_PORT).
 EXPOSE 3000 9464
-# /healthz answers once the role has started (it needs REDIS_URL: the single process serves no health
-# endpoint). The image has no curl: node asks.
+# /healthz answers once the process has started (a role, or the single process). The image has no curl:
+# node asks.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.METRICS_PORT}/healthz`, { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/dist/main.js"]

@@ -7,26 +7,31 @@
  *   it to a worker taking it) against the model's time for it; and, in turn with each, the same job in
  *   one process with no Redis, for the whole difference a front and a worker make;
  * - a front's acknowledgements under 500 simultaneous Slack requests: a bare Bolt app, recap as one
- *   process, and recap as a front on Redis (its shared claim and limit cost a round trip before the ack).
+ *   process, and recap as a front on Redis (which asks Redis after its acknowledgements), as the sender
+ *   sees them and as the app itself takes them (bench/acks/server-timing.mjs).
  * - a long document as a flow: one document of about 8 parts (a context of 2048), in one process (its
- *   parts one after another), then through 1 and 2 workers of 2 slots (its parts spread over them),
+ *   parts one after another), then through 1, 2 and 4 workers of 2 slots (its parts spread over them),
  *   in turn, each on hosts of its own.
  * The workers run in this process (beside the fakes), the apps whose acks are measured in their own.
  */
 import { spawn } from 'node:child_process';
-import { availableParallelism, loadavg } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createRecap } from '../src/app.js';
 import { localExecutor } from '../src/commands/job.js';
 import { loadConfig } from '../src/config.js';
 import { startFakeOllama } from '../test/fakes/ollama.js';
-import { type FakeSlack, startFakeSlack } from '../test/fakes/slack.js';
+import { startFakeSlack } from '../test/fakes/slack.js';
 import { startBurstSender } from '../test/helpers/burst-sender.js';
 import { collectingLogger } from '../test/helpers/logs.js';
 import { watch } from '../test/helpers/spawn.js';
+import { freePort, get, sample } from '../test/scale/cluster.js';
 import { HAS_REDIS, startRedis, type TestRedis } from '../test/scale/redis-server.js';
 import { cluster, recordingKit, Screens, textJob, until } from '../test/scale/worker-harness.js';
 import { slackApps } from './acks/apps.js';
-import { ackStats, slackRequests } from './acks/load.js';
+import { ackStats, type Latencies, slackRequests } from './acks/load.js';
 
 const JOBS = Number(process.env.SCALE_JOBS ?? 80);
 const TOKEN_DELAY_MS = 8;
@@ -151,50 +156,142 @@ async function overhead(redis: TestRedis): Promise<void> {
   }
 }
 
+const ACK_BURST = 500;
+const ACK_WARM_UP = 5;
+const SERVER_TIMING = fileURLToPath(new URL('./acks/server-timing.mjs', import.meta.url));
+
+interface AckApp {
+  label: string;
+  name: 'bare' | 'recap';
+  /** A front on Redis: its settings, and the port of its /metrics. */
+  front?: boolean;
+}
+
+interface AckRun {
+  /** As the sender sees it: from its connection to the response's status line. */
+  sent: Latencies;
+  /** In the app: from the request's arrival at its HTTP server to the response written. */
+  server: number[];
+  /** A front's own `recap_ack_seconds`, as /metrics exports it. */
+  metrics?: string;
+}
+
+/** The bucket of a histogram on /metrics that holds its 99th percentile, as "≤ N ms (of M)". */
+function metricsP99(text: string, name: string): string {
+  const count = sample(text, `${name}_count{platform="slack"}`) ?? 0;
+  for (const line of text.split('\n')) {
+    const bucket = /^\w+_bucket\{le="([^"]+)",platform="slack"\} (\d+)$/.exec(line);
+    if (line.startsWith(`${name}_bucket`) && bucket && Number(bucket[2]) >= 0.99 * count)
+      return `p99 ≤ ${Number(bucket[1]) * 1000} ms of ${count}`;
+  }
+  return `none of ${count}`;
+}
+
+/** One burst to one app, started for it on fakes of its own, with the same sender and the same requests. */
+async function ackRun(app: AckApp, redis: TestRedis): Promise<AckRun> {
+  const [slack, ollama] = await Promise.all([startFakeSlack(), startFakeOllama()]);
+  // Free ports, as the tests take them: a random one was sometimes taken by another process.
+  const [port, metricsPort] = await Promise.all([freePort(), freePort()]);
+  const chosen = slackApps({ apiUrl: slack.apiUrl, port, ollamaUrl: ollama.url }).find(
+    (a) => a.name === app.name,
+  );
+  if (!chosen) throw new Error(`no ${app.name} app`);
+  const timings = join(mkdtempSync(join(tmpdir(), 'recap-acks-')), 'server.json');
+  const front = app.front
+    ? { ROLE: 'front', REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix(), METRICS_PORT: String(metricsPort) }
+    : {};
+  const [command = process.execPath, ...args] = chosen.command;
+  const child = watch(
+    spawn(command, ['--import', SERVER_TIMING, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...chosen.env, ...front, ACK_TIMING_FILE: timings },
+      stdio: 'pipe',
+    }),
+    null,
+  );
+  try {
+    await child.waitForOutput(chosen.ready.pattern, { stream: chosen.ready.stream, limitMs: 60_000 });
+    // A front serves /metrics once it has started every part.
+    if (app.front) await child.waitForOutput(/started as front/, { stream: 'stderr', limitMs: 60_000 });
+    const sender = await startBurstSender();
+    const sent = await sender
+      .send(port, slackRequests(slack, port, ACK_WARM_UP, 'warm-up'))
+      .then(() => sender.send(port, slackRequests(slack, port, ACK_BURST, 'burst')))
+      .finally(() => sender.close());
+    const metrics = app.front
+      ? metricsP99((await get(metricsPort, '/metrics')).text, 'recap_ack_seconds')
+      : undefined;
+    child.child.kill('SIGTERM');
+    await child.exit(30_000).catch(() => child.child.kill('SIGKILL'));
+    // None when the app had to be killed (it writes them as it exits).
+    const server = existsSync(timings)
+      ? (JSON.parse(readFileSync(timings, 'utf8')) as number[]).slice(ACK_WARM_UP)
+      : [];
+    return { sent, server, ...(metrics ? { metrics } : {}) };
+  } finally {
+    child.child.kill('SIGKILL');
+    rmSync(dirname(timings), { recursive: true, force: true });
+    await Promise.all([slack.close(), ollama.close()]);
+  }
+}
+
+const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(0).padStart(5) : ' none');
+
+/** One table of the acks section: each app's pooled p50, p99 and max, against the bare app's, and each round's p99. */
+function ackTable(
+  heading: string,
+  rows: { label: string; rounds: Latencies[]; note?: string | undefined }[],
+) {
+  console.log(`    ${heading.padEnd(50)}   p50   p99   max  ÷ bare  over 3 s  p99 by round`);
+  const bare = ackStats(rows[0]?.rounds.flat() ?? []).p99;
+  for (const row of rows) {
+    const stats = ackStats(row.rounds.flat());
+    const ratio = `${(stats.p99 / bare).toFixed(2)}×`.padStart(7);
+    const byRound = row.rounds.map((round) => ms(ackStats(round).p99).trim()).join(', ');
+    console.log(
+      `      ${row.label.padEnd(48)} ${ms(stats.p50)} ${ms(stats.p99)} ${ms(stats.max)} ${ratio} ${String(stats.late).padStart(9)}  ${byRound}${row.note ? `  ${row.note}` : ''}`,
+    );
+  }
+}
+
+/**
+ * The same burst to a bare Bolt app, recap as one process and recap as a front on Redis, SCALE_ACK_ROUNDS
+ * (default 2) times each, the order turning every round, pooled; the p99 of each round shows the spread.
+ */
 async function frontAcks(redis: TestRedis): Promise<void> {
-  console.log('  acknowledgements of 500 simultaneous Slack /summarize (ms):   p50    p99    max  over 3 s');
-  const apps = [
-    { label: 'bare Bolt app', name: 'bare' as const, extra: {} },
-    { label: 'recap, one process', name: 'recap' as const, extra: {} },
-    {
-      label: 'recap front on Redis',
-      name: 'recap' as const,
-      extra: { ROLE: 'front', REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix() },
-    },
+  const apps: AckApp[] = [
+    { label: 'bare Bolt app', name: 'bare' },
+    { label: 'recap, one process', name: 'recap' },
+    { label: 'recap front on Redis', name: 'recap', front: true },
   ];
-  for (const app of apps) {
-    const [slack, ollama] = await Promise.all([startFakeSlack(), startFakeOllama()]);
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const chosen = slackApps({ apiUrl: slack.apiUrl, port, ollamaUrl: ollama.url }).find(
-      (a) => a.name === app.name,
-    );
-    if (!chosen) throw new Error(`no ${app.name} app`);
-    const [command = process.execPath, ...args] = chosen.command;
-    const child = watch(
-      spawn(command, args, {
-        env: { PATH: process.env.PATH ?? '', ...chosen.env, ...app.extra },
-        stdio: 'pipe',
-      }),
-      null,
-    );
-    try {
-      await child.waitForOutput(chosen.ready.pattern, { stream: chosen.ready.stream, limitMs: 60_000 });
-      const sender = await startBurstSender();
-      const stats = await sender
-        .send(port, slackRequests(slack as FakeSlack, port, 5, 'warm-up'))
-        .then(() => sender.send(port, slackRequests(slack, port, 500, 'burst')))
-        .then(ackStats)
-        .finally(() => sender.close());
-      const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(0).padStart(6) : '  none');
-      console.log(
-        `    ${app.label.padEnd(56)} ${ms(stats.p50)} ${ms(stats.p99)} ${ms(stats.max)} ${String(stats.late).padStart(9)}`,
-      );
-    } finally {
-      child.child.kill('SIGTERM');
-      await child.exit(30_000).catch(() => child.child.kill('SIGKILL'));
-      await Promise.all([slack.close(), ollama.close()]);
+  const rounds = Number(process.env.SCALE_ACK_ROUNDS ?? 2);
+  const runs = new Map<AckApp, AckRun[]>(apps.map((app) => [app, []]));
+  const loadBefore = loadavg()[0] ?? Number.NaN;
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < apps.length; i++) {
+      const app = apps[(i + round) % apps.length] as AckApp;
+      runs.get(app)?.push(await ackRun(app, redis));
     }
   }
+  console.log(
+    `  acknowledgements of ${ACK_BURST} simultaneous Slack /summarize, ${rounds} rounds pooled (ms; load ${loadBefore.toFixed(1)} before, ${loadavg()[0]?.toFixed(1)} after)`,
+  );
+  const table = (pick: (run: AckRun) => Latencies, note?: (own: AckRun[]) => string | undefined) =>
+    apps.map((app) => {
+      const own = runs.get(app) ?? [];
+      return { label: app.label, rounds: own.map(pick), note: note?.(own) };
+    });
+  ackTable(
+    'as the sender sees it (connection → status line)',
+    table((run) => run.sent),
+  );
+  const metrics = (own: AckRun[]) => {
+    const exported = own.flatMap((run) => run.metrics ?? []);
+    return exported.length ? `(/metrics recap_ack_seconds: ${exported.join('; ')})` : undefined;
+  };
+  ackTable(
+    'in the app (arrival → response written)',
+    table((run) => run.server, metrics),
+  );
 }
 
 /** About 8 parts at a context of 2048: distinct sentences, as a long meeting's transcript. */
@@ -205,8 +302,11 @@ const longDocument = () =>
       `At minute ${i}, the team reviewed budget line ${i * 7} and agreed that owner ${i % 13} follows up.`,
   ).join(' ');
 
-/** The wall time of one long document in one process, and through 1 and 2 workers (ms), with its parts. */
-async function longDocumentRun(redis: TestRedis, workers: 0 | 1 | 2): Promise<{ ms: number; parts: number }> {
+/** The wall time of one long document in one process, and through 1, 2 or 4 workers (ms), with its parts. */
+async function longDocumentRun(
+  redis: TestRedis,
+  workers: 0 | 1 | 2 | 4,
+): Promise<{ ms: number; parts: number }> {
   const hosts = await Promise.all(
     Array.from({ length: Math.max(1, workers) }, () =>
       startFakeOllama({ parallel: 2, tokenDelayMs: TOKEN_DELAY_MS }),
@@ -246,9 +346,11 @@ async function longDocumentFlow(redis: TestRedis): Promise<void> {
   const one = await longDocumentRun(redis, 0);
   const single = await longDocumentRun(redis, 1);
   const double = await longDocumentRun(redis, 2);
+  const quadruple = await longDocumentRun(redis, 4);
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const share = (ms: number, of: number) => `${((ms / of) * 100).toFixed(0)} %`;
   console.log(
-    `  one long document (${double.parts} parts), hosts of 2 slots: one process ${s(one.ms)}; 1 worker ${s(single.ms)}; 2 workers ${s(double.ms)} = ${((double.ms / single.ms) * 100).toFixed(0)} % of 1 worker's time (${((double.ms / one.ms) * 100).toFixed(0)} % of one process's)`,
+    `  one long document (${double.parts} parts), hosts of 2 slots: one process ${s(one.ms)}; 1 worker ${s(single.ms)}; 2 workers ${s(double.ms)} = ${share(double.ms, single.ms)} of 1 worker's time (${share(double.ms, one.ms)} of one process's); 4 workers ${s(quadruple.ms)} = ${share(quadruple.ms, single.ms)} of 1 worker's time (${share(quadruple.ms, one.ms)} of one process's; aim: about a quarter on 4 hosts)`,
   );
 }
 
@@ -262,11 +364,12 @@ export async function benchScale(): Promise<void> {
   console.log(
     `\nSeveral processes (load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores)`,
   );
+  // SCALE_ONLY=acks (or throughput, overhead, flow, comma-separated) runs those sections only.
+  const only = process.env.SCALE_ONLY?.split(',');
+  const sections = { throughput, overhead, flow: longDocumentFlow, acks: frontAcks };
   try {
-    await throughput(redis);
-    await overhead(redis);
-    await longDocumentFlow(redis);
-    await frontAcks(redis);
+    for (const [name, section] of Object.entries(sections))
+      if (!only || only.includes(name)) await section(redis);
   } finally {
     await redis.stop();
   }

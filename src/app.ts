@@ -1,15 +1,15 @@
 import { Backlog } from './commands/backlog.js';
-import type { JobExecutor } from './commands/job.js';
+import type { JobExecutor, JobOutcome } from './commands/job.js';
 import { localExecutor } from './commands/job.js';
 import { recapRefusal } from './commands/recap-policy.js';
-import type { Origin } from './commands/request.js';
-import { ChatRuntime } from './commands/runtime.js';
+import type { Platform } from './commands/request.js';
+import { ChatRuntime, type SharedAdmission } from './commands/runtime.js';
 import type { Config } from './config.js';
 import { createAddressPolicy } from './core/fetch/address-policy.js';
 import { createSafeFetch, type Resolver, type SafeFetch } from './core/fetch/safe-fetch.js';
 import type { Logger } from './core/log.js';
 import { JobQueue } from './core/queue.js';
-import { type PersonLimit, RateLimiter } from './core/rate-limit.js';
+import { RateLimiter } from './core/rate-limit.js';
 import { memoryCache, RecapService, type RunLocks, type SummaryCache } from './core/service.js';
 import { createSources, type Sources } from './core/sources/sources.js';
 import { createYouTubeReader } from './core/sources/youtube.js';
@@ -93,10 +93,12 @@ export interface ChatRuntimeSeams {
   progressIntervalMs?: number;
   /** Several processes: jobs go to a queue (given the runtime's backlog) instead of running here. */
   executor?: (backlog: Backlog) => JobExecutor;
-  /** Several fronts: one limit and one claim per request among them all. */
-  rateLimiter?: PersonLimit;
-  claim?: (origin: Origin) => Promise<boolean>;
-  onAcknowledged?: (origin: Origin) => void;
+  /** Several fronts: one claim per request and one limit per person among them all, on Redis. */
+  shared?: SharedAdmission;
+  /** Told how long each acknowledgement took (ms from the request's arrival). */
+  onAcknowledged?: (platform: Platform, ms: number) => void;
+  /** Told how each job run in this process ended (for the metrics). */
+  onJobFinished?: (outcome: JobOutcome) => void;
 }
 
 /**
@@ -121,10 +123,11 @@ export function createChatRuntime(
         progressIntervalMs: seams.progressIntervalMs,
         backlog,
         recapLimits: config.recaps,
+        onFinished: seams.onJobFinished,
       }),
     backlog,
-    rateLimiter: seams.rateLimiter ?? new RateLimiter(config.userLimit),
-    claim: seams.claim,
+    rateLimiter: new RateLimiter(config.userLimit),
+    shared: seams.shared,
     onAcknowledged: seams.onAcknowledged,
     log,
     gate: (origin, command) =>

@@ -90,17 +90,29 @@ async function startRoles(
 /** Everything in this process, in memory, as recap has always run. Returns how to stop it. */
 async function startOneProcess(config: Config, log: Logger): Promise<() => Promise<void>> {
   const { createChatRuntime, createRecap } = await import('./app.js');
-  const recap = createRecap(config);
+  const observed =
+    config.metricsPort === undefined
+      ? undefined
+      : (await import('./scale/one-process.js')).observeOneProcess(config, config.metricsPort, log);
+  const recap = createRecap(config, {}, observed ? { metrics: observed.metrics } : {});
   void checkModel(recap, log);
-  const runtime = createChatRuntime(config, recap, log);
+  const runtime = createChatRuntime(config, recap, log, observed?.seams);
   const platforms = await startPlatforms(config, runtime, recap, log).catch(async (error: unknown) => {
     await runtime.stop();
     throw error;
   });
-  return async () => {
+  const stop = async () => {
     // The jobs under way first (each person is told), while the platforms can still carry the message.
     await runtime.stop();
     await Promise.allSettled(platforms.map((platform) => platform.stop()));
+  };
+  const health = await observed?.serve(platforms).catch(async (error: unknown) => {
+    await stop();
+    throw error;
+  });
+  return async () => {
+    await stop();
+    await health?.close();
   };
 }
 

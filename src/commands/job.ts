@@ -53,7 +53,9 @@ export interface JobDeps {
 export const DEFAULT_RECAP_LIMITS: RecapLimits = { maxMessages: 1000, maxWindowMs: 7 * 86_400_000 };
 
 /** The executor of a single process: each job runs here, through the core's queue. */
-export function localExecutor(deps: JobDeps): JobExecutor {
+export function localExecutor(
+  deps: JobDeps & { onFinished?: ((outcome: JobOutcome) => void) | undefined },
+): JobExecutor {
   const kits = new Map<Platform, PlatformKit>();
   // Every answer, progress update and notice takes its turn behind incoming requests.
   const calls = deps.backlog ?? new Backlog(16);
@@ -71,7 +73,8 @@ export function localExecutor(deps: JobDeps): JobExecutor {
       }
       // A job starts (reads, hashes, queues) only when its turn in the backlog comes, behind pending acknowledgements.
       await calls.run(async () => undefined);
-      await runJob(job, kit, { ...deps, policy }, signal);
+      const outcome = await runJob(job, kit, { ...deps, policy }, signal);
+      deps.onFinished?.(outcome);
     },
   };
 }

@@ -23,3 +23,23 @@ export function formatFields(fields: LogFields): string {
   const pairs = Object.entries(fields).filter(([, value]) => value !== undefined);
   return pairs.length === 0 ? '' : ` ${pairs.map(([key, value]) => `${key}=${String(value)}`).join(' ')}`;
 }
+
+/**
+ * A child logger made when it first writes: a chat request of a burst writes nothing before the burst is
+ * over, and making pino's child for each one took 3 % of a front's burst of 500 (its profile).
+ */
+export function lazyChild(log: Logger, fields: () => LogFields): Logger {
+  let child: Logger | undefined;
+  const made = () => {
+    child ??= log.child(fields());
+    return child;
+  };
+  return {
+    ...(log.level ? { level: log.level } : {}),
+    debug: (message, more) => made().debug(message, more),
+    info: (message, more) => made().info(message, more),
+    warn: (message, more) => made().warn(message, more),
+    error: (message, more) => made().error(message, more),
+    child: (more) => made().child(more),
+  };
+}

@@ -8,21 +8,12 @@ export interface RateLimitOptions {
 }
 
 /**
- * A per-person limit, as the chat runtime asks it: in memory for one process (`RateLimiter`), or shared on
- * Redis by every front (src/scale/redis-rate-limit.ts), where the answer takes a round trip.
- */
-export interface PersonLimit {
-  /** Counts a request by `key`; when over the limit, returns what to tell the person instead. */
-  refusal(key: string): string | undefined | Promise<string | undefined>;
-}
-
-/**
  * A per-person limit in front of the shared queue, so one person cannot fill it for everyone:
  * at most `limit` requests in any `windowMs`. People are kept in the order they last asked (the oldest
  * first), so forgetting those idle for a whole window looks only at the front of the line: each request
  * costs the same however many people are remembered.
  */
-export class RateLimiter implements PersonLimit {
+export class RateLimiter {
   private readonly seen = new Map<string, number[]>();
   private readonly now: () => number;
 

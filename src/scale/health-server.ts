@@ -11,6 +11,11 @@ import type { Metrics } from './metrics.js';
 /** Each check: true, or what is wrong. */
 export type Readiness = Record<string, true | string>;
 
+/** Each chat platform's connection as a check of its own (`platform1`, `platform2`). */
+export function platformChecks(platforms: readonly { ready(): true | string }[]): Readiness {
+  return Object.fromEntries(platforms.map((platform, index) => [`platform${index + 1}`, platform.ready()]));
+}
+
 export interface HealthServer {
   port: number;
   close(): Promise<void>;

@@ -4,7 +4,7 @@
  * observers below, so the core and the runtime know nothing of Prometheus.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { Origin } from '../commands/request.js';
+import type { Platform } from '../commands/request.js';
 import { isRecapError } from '../core/errors.js';
 import type { SummaryCache } from '../core/service.js';
 import type { LanguageModel } from '../core/summarize/ollama-model.js';
@@ -15,7 +15,7 @@ export class Metrics {
   readonly registry = new Registry();
   private readonly ack = new Histogram({
     name: 'recap_ack_seconds',
-    help: 'From a request reaching the front to its acknowledgement',
+    help: 'From a request reaching the front to its acknowledgement written (Slack over HTTP, Discord)',
     labelNames: ['platform'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
@@ -81,8 +81,8 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  acknowledged(origin: Origin, now = Date.now()): void {
-    this.ack.observe({ platform: origin.platform }, Math.max(0, now - origin.receivedAt) / 1000);
+  acknowledged(platform: Platform, ms: number): void {
+    this.ack.observe({ platform }, Math.max(0, ms) / 1000);
   }
 
   jobStarted(waitedMs: number): void {

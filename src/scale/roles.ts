@@ -12,9 +12,9 @@ import { DEFAULT_POLICY } from '../commands/surface.js';
 import type { Config, RedisConfig } from '../config.js';
 import { describeCauses } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import { RedisPersonLimit, redisClaims } from './admission.js';
+import { RedisAdmission } from './admission.js';
 import { queueExecutor } from './front.js';
-import { type Readiness, startHealthServer } from './health-server.js';
+import { platformChecks, type Readiness, startHealthServer } from './health-server.js';
 import { probeHost } from './host-health.js';
 import { QUEUE_NAME, type QueuedJob } from './jobs.js';
 import { workerKits } from './kits.js';
@@ -87,7 +87,7 @@ async function startRoles(
       () => true as const,
       (error: unknown) => `Redis did not answer: ${describeCauses(error).split('\n')[0]}`,
     ),
-    ...Object.fromEntries(platforms.map((platform, index) => [`platform${index + 1}`, platform.ready()])),
+    ...platformChecks(platforms),
     ...(worker
       ? { ollama: await worker.check().then((host) => (host.ready ? (true as const) : host.reason)) }
       : {}),
@@ -179,9 +179,8 @@ async function startFrontRole(
         maxWaiting: config.queue.maxWaiting,
         policy: { ...DEFAULT_POLICY, schedule: (call) => backlog.run(call) },
       }),
-    rateLimiter: new RedisPersonLimit(redis, prefix, config.userLimit),
-    claim: redisClaims(redis, prefix),
-    onAcknowledged: (origin) => metrics.acknowledged(origin),
+    shared: new RedisAdmission(redis, prefix, config.userLimit),
+    onAcknowledged: (platform, ms) => metrics.acknowledged(platform, ms),
   });
   const platforms = await startPlatforms(runtime, recap).catch(async (error: unknown) => {
     await runtime.stop();

@@ -1,4 +1,4 @@
-import { createChatRuntime, createRecap } from '../../src/app.js';
+import { type ChatRuntimeSeams, createChatRuntime, createRecap } from '../../src/app.js';
 import { type DiscordBot, startDiscordBot } from '../../src/bots/discord/bot.js';
 import type { ChatRuntime } from '../../src/commands/runtime.js';
 import { loadConfig } from '../../src/config.js';
@@ -30,6 +30,8 @@ export async function startDiscordHarness(
     userLimit?: number;
     /** What the logger says LOG_LEVEL is (it keeps every line whatever it says). */
     logLevel?: LogLevel;
+    /** The chat runtime's seams (a front's shared admission, for one). */
+    seams?: ChatRuntimeSeams;
   } = {},
 ): Promise<DiscordHarness> {
   const [discord, ollama] = await Promise.all([
@@ -49,7 +51,7 @@ export async function startDiscordHarness(
   const logs: string[] = [];
   const log = collectingLogger(logs, {}, options.logLevel);
   const recap = createRecap(config);
-  const runtime = createChatRuntime(config, recap, log, { progressIntervalMs: 0 });
+  const runtime = createChatRuntime(config, recap, log, { progressIntervalMs: 0, ...options.seams });
   const bot = await startDiscordBot({
     token: BOT_TOKEN,
     restApi: discord.restApi,

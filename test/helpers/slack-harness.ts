@@ -1,4 +1,4 @@
-import { createChatRuntime, createRecap } from '../../src/app.js';
+import { type ChatRuntimeSeams, createChatRuntime, createRecap } from '../../src/app.js';
 import { type SlackApp, startSlackApp } from '../../src/bots/slack/app.js';
 import type { ChatRuntime } from '../../src/commands/runtime.js';
 import { loadConfig } from '../../src/config.js';
@@ -42,6 +42,8 @@ export async function startSlackHarness(
     fileHosts?: (slack: FakeSlack) => string[];
     /** The fake Slack's own options (its rate-limit tiers, for one). */
     fake?: FakeSlackOptions;
+    /** The chat runtime's seams (an executor of the test's own, the ack-latency observer). */
+    seams?: ChatRuntimeSeams;
   } = {},
 ): Promise<SlackHarness> {
   const [slack, ollama] = await Promise.all([startFakeSlack(options.fake), startFakeOllama(options.ollama)]);
@@ -55,7 +57,7 @@ export async function startSlackHarness(
   const logs: string[] = [];
   const log = collectingLogger(logs);
   const recap = createRecap(config);
-  const runtime = createChatRuntime(config, recap, log, { progressIntervalMs: 0 });
+  const runtime = createChatRuntime(config, recap, log, { progressIntervalMs: 0, ...options.seams });
   const app = await startSlackApp({
     botToken: SLACK_BOT_TOKEN,
     ...(options.socketMode ? { appToken: SLACK_APP_TOKEN } : { signingSecret: SIGNING_SECRET }),

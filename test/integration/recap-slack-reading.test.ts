@@ -115,6 +115,29 @@ describe('Slack: what a recap reads', () => {
     );
   });
 
+  it('reads a thread started before the window whose replies fall inside it, with its parent', async () => {
+    const h = await start();
+    const [older, quiet] = h.slack.seedHistory('C0000001', [
+      { user: 'U0000001', text: 'Should we delay the launch?', at: ago(26 * 60) },
+      { user: 'U0000001', text: 'old thread, no new replies', at: ago(25 * 60) },
+    ]);
+    if (!older || !quiet) throw new Error('nothing seeded');
+    h.slack.seedHistory('C0000001', [
+      { user: 'U0000002', text: 'yesterday reply', at: ago(24 * 60 + 30), thread: older },
+      { user: 'U0000003', text: 'reply to the quiet one', at: ago(24 * 60 + 20), thread: quiet },
+      { user: 'U0000002', text: 'Yes, by one week', at: ago(30), thread: older },
+      { user: 'U0000001', text: 'in the channel today', at: ago(20) },
+    ]);
+    await recapCommand(h, '2h');
+    await privateRecap(h);
+    expect(transcriptLines(h.ollama).map(saidIn)).toEqual([
+      'Should we delay the launch?',
+      'Yes, by one week',
+      'in the channel today',
+    ]);
+    expect(transcriptLines(h.ollama)[1]).toContain('replying to [1]');
+  });
+
   it('skips its own and system messages, counting them, and marks other apps', async () => {
     const h = await start();
     h.slack.seedHistory('C0000001', [
@@ -208,7 +231,8 @@ describe('Slack: reading history under limits', () => {
     // The summary was posted while the recap still waited for its second page.
     expect(historyCalls(h)).toHaveLength(2);
     expect(await footerOf(h)).toMatch(/^250 messages by 1 person, /);
-    expect(historyCalls(h)).toHaveLength(3);
+    // The second page again, then the page before the window, for threads begun earlier.
+    expect(historyCalls(h)).toHaveLength(4);
   });
 
   it('reads 15 messages a call at Tier 1, as a commercially distributed app outside the Marketplace, and recaps what arrived', async () => {

@@ -150,12 +150,16 @@ async function listen(
   log: Logger,
 ): Promise<Server> {
   const server = createServer((request, response) => {
+    const arrivedAt = performance.now();
     if (signedInTheFuture(request)) {
       response.writeHead(401).end();
       return;
     }
     // The response is Slack's acknowledgement: the work after earlier requests waits for it.
     void runtime.acknowledging(new Promise((resolve) => response.once('close', resolve)));
+    response.once('finish', () => {
+      if (response.statusCode < 300) runtime.acknowledged('slack', performance.now() - arrivedAt);
+    });
     receiver.requestListener(request, response);
   });
   await new Promise<void>((resolve, reject) => {

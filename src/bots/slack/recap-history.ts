@@ -10,7 +10,7 @@ import { type ConversationReader, type RecapRequest, windowFor } from '../../com
 import type { ConversationMessage, LeftOut } from '../../core/conversation/conversation.js';
 import { RecapError } from '../../core/errors.js';
 import { SlackNames } from './recap-names.js';
-import { type Pages, readChannel, readThread } from './recap-pages.js';
+import { type Pages, readChannel, readEarlierThreads, readThread } from './recap-pages.js';
 import { Patience, RateLimitedTooLong } from './recap-patience.js';
 import {
   authorOf,
@@ -122,23 +122,44 @@ async function readConversation(
     most: Math.min(last ?? limits.maxMessages, limits.maxMessages),
     countOver: last === undefined || last > limits.maxMessages,
   };
-  return withBusiestThreads({ ...pages, bot }, messages, leftOut, keep);
+  const earlier = pages.oldest === undefined ? [] : await earlierThreads(pages, pages.oldest, leftOut);
+  return withBusiestThreads({ ...pages, bot }, { topLevel: messages, earlier }, leftOut, keep);
 }
 
-/** A channel recap reads the replies of its busiest threads too, within the message limit. */
+/**
+ * Threads started before the scope with replies inside it ("today" in a thread begun yesterday); none
+ * when the reading was cut short, or when RECAP_MAX_WINDOW cut the scope (they lie beyond the limit).
+ */
+async function earlierThreads(pages: Pages, sinceTs: string, leftOut: LeftOut): Promise<HistoryMessage[]> {
+  if (leftOut.cutByRateLimit || leftOut.onlyLastMs !== undefined) return [];
+  try {
+    return await readEarlierThreads(pages, sinceTs);
+  } catch (error) {
+    if (!(error instanceof RateLimitedTooLong)) throw error;
+    leftOut.cutByRateLimit = true;
+    return [];
+  }
+}
+
+/**
+ * A channel recap reads the replies of its busiest threads too, within the message limit: those started
+ * in the scope and those started `earlier` with replies in it (their parent is read with them, for what
+ * the replies answer).
+ */
 async function withBusiestThreads(
   pages: Pages & { bot: BotIdentity },
-  topLevel: Read['messages'],
+  threads: { topLevel: Read['messages']; earlier: HistoryMessage[] },
   leftOut: LeftOut,
   keep: { most: number; countOver: boolean },
 ): Promise<Read> {
-  const busiest = topLevel
-    .map(({ message }) => message)
+  const { topLevel, earlier } = threads;
+  const busiest = [...topLevel.map(({ message }) => message), ...earlier]
     .filter((message) => (message.reply_count ?? 0) > 0)
     .sort((a, b) => (b.reply_count ?? 0) - (a.reply_count ?? 0))
     .slice(0, BUSIEST_THREADS);
   const replies: Read['messages'] = [];
   for (const parent of busiest) {
+    const before = replies.length;
     try {
       await readThread(pages, parent.ts, (reply) => {
         // A reply also sent to the channel was read there already.
@@ -153,6 +174,8 @@ async function withBusiestThreads(
       leftOut.cutByRateLimit = true;
       break;
     }
+    if (replies.length > before && earlier.includes(parent) && !skipOf(parent, pages.bot))
+      replies.push({ message: parent });
   }
   const all = [...topLevel, ...replies].sort((a, b) => tsToMs(a.message.ts) - tsToMs(b.message.ts));
   const over = Math.max(0, all.length - keep.most);

@@ -7,7 +7,7 @@
 import type { WebClient } from '@slack/web-api';
 import { RecapError } from '../../core/errors.js';
 import { type Patience, RateLimitedTooLong } from './recap-patience.js';
-import { HistoryMessage } from './recap-text.js';
+import { HistoryMessage, tsToMs } from './recap-text.js';
 
 const PAGE = 200;
 
@@ -74,6 +74,22 @@ export async function readChannel(
     progress();
     if (!wanting()) return;
   }
+}
+
+/**
+ * Threads started in the page of history just before `sinceTs` that have a reply after it: Slack has no
+ * call that finds them (python-slack-sdk#1306: read history and compare each parent's `latest_reply`),
+ * so one page is read, not the whole past. Newest first.
+ */
+export async function readEarlierThreads(pages: Pages, sinceTs: string): Promise<HistoryMessage[]> {
+  const before = { ...pages, latest: sinceTs, oldest: undefined };
+  for await (const page of pagesOf(before)) {
+    const since = tsToMs(sinceTs);
+    return page.filter(
+      (message) => message.latest_reply !== undefined && tsToMs(message.latest_reply) > since,
+    );
+  }
+  return [];
 }
 
 /**

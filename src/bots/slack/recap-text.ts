@@ -20,6 +20,8 @@ export const HistoryMessage = z
     subtype: z.string().optional(),
     thread_ts: z.string().optional(),
     reply_count: z.number().optional(),
+    /** A thread's parent: the ts of its newest reply. */
+    latest_reply: z.string().optional(),
     files: z.array(SlackFile).optional(),
   })
   .loose();

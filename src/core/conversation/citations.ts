@@ -20,7 +20,7 @@ const MIN_SHARED_WORDS = 2;
 export function resolveCitations(bullets: readonly string[], transcript: Transcript): CitedBullet[] {
   const people = authorsOf(transcript.numbered);
   return bullets.map((bullet) => {
-    const { text, numbers } = extractCitations(bullet);
+    const { text, numbers } = extractCitations(bullet, transcript.numbered.length);
     const sources = [...new Set(numbers)]
       .sort((a, b) => a - b)
       .map((number) => transcript.numbered[number - 1])
@@ -29,8 +29,11 @@ export function resolveCitations(bullets: readonly string[], transcript: Transcr
   });
 }
 
-/** The numbers in every `[n]`, `[n, m]` or `[n-m]` of a bullet, and its text without them. */
-export function extractCitations(bullet: string): { text: string; numbers: number[] } {
+/**
+ * The numbers in every `[n]`, `[n, m]` or `[n-m]` of a bullet, and its text without them. A bracket
+ * that names no message but reads as a year ("released in [2024]") is the bullet's text, not a citation.
+ */
+function extractCitations(bullet: string, messageCount: number): { text: string; numbers: number[] } {
   const numbers: number[] = [];
   let text = '';
   let from = 0;
@@ -38,7 +41,7 @@ export function extractCitations(bullet: string): { text: string; numbers: numbe
     const close = bullet.indexOf(']', open);
     const inside = close === -1 ? undefined : bullet.slice(open + 1, close);
     const cited = inside !== undefined && inside.length <= MAX_CITATION_CHARS ? numbersIn(inside) : undefined;
-    if (cited === undefined || close === -1) {
+    if (cited === undefined || close === -1 || isYear(cited, messageCount)) {
       text += bullet.slice(from, open + 1);
       from = open + 1;
       continue;
@@ -64,6 +67,12 @@ function numbersIn(inside: string): number[] | undefined {
     for (let number = first; number <= last; number++) numbers.push(number);
   }
   return numbers.length > 0 ? numbers : undefined;
+}
+
+/** One number of four digits that is no message's: a year the model kept from the conversation. */
+function isYear(numbers: readonly number[], messageCount: number): boolean {
+  const [only] = numbers;
+  return numbers.length === 1 && only !== undefined && only > messageCount && only >= 1000 && only <= 2999;
 }
 
 function tidy(text: string): string {

@@ -121,6 +121,12 @@ describe('citations', () => {
     expect(bullet?.text).toBe('Budget approved [see notes]');
   });
 
+  it('keeps a year in brackets that names no message as the text it is', () => {
+    const [bullet] = resolveCitations(['Budget as in [2024] approved [3] [1999, 3]'], chat);
+    expect(bullet?.text).toBe('Budget as in [2024] approved');
+    expect(bullet?.sources.map((m) => m.author.name)).toEqual(['Ana']);
+  });
+
   it("adds the named person's own message when the bullet cites only someone else", () => {
     const [bullet] = resolveCitations(['Sam will write the release notes tonight [1]'], chat);
     expect(bullet?.sources.map((m) => m.author.name)).toEqual(['Dana', 'Sam']);

@@ -182,7 +182,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     if (options.record !== false) chats.push(record);
     if (record.refused)
       return sendJson(response, 400, { error: 'the input length exceeds the context length' });
-    if (held) await Promise.race([held, new Promise((resolve) => request.socket.once('close', resolve))]);
+    if (held) await releasedOrLeft(held, request);
     if (request.socket.destroyed) {
       record.aborted = true;
       return;
@@ -358,6 +358,17 @@ function slots(count: number) {
       return release;
     },
   };
+}
+
+/** Until `held` is released, or the client has left (its connection closed). */
+async function releasedOrLeft(held: Promise<void>, request: IncomingMessage): Promise<void> {
+  let left: () => void = () => undefined;
+  const leaving = new Promise<void>((resolve) => {
+    left = resolve;
+    request.socket.once('close', left);
+  });
+  await Promise.race([held, leaving]);
+  request.socket.off('close', left);
 }
 
 function sendText(response: ServerResponse, status: number, text: string): void {

@@ -9,8 +9,8 @@ export interface Closable {
 }
 
 /**
- * Call once a file (it registers the afterEach); wrap each starter: `const startWeb =
- * closing(startFakeWeb)`, then `const web = await startWeb()` in a test.
+ * Call once a file, as it registers the afterEach (`const closing = closedAfterEach()`), then wrap each
+ * starter (`const startWeb = closing(startFakeWeb)`) and start in a test: `const web = await startWeb()`.
  */
 export function closedAfterEach() {
   const started: Closable[] = [];

@@ -70,9 +70,9 @@ function exited(pid: number): boolean {
   }
 }
 
-/** Keeps this process busy, handling no event, until these children have all exited (a minute at most). */
+/** Keeps this process busy, handling no event, until these children have all exited (20 s at most). */
 function busyUntilExited(pids: number[]): void {
-  const limit = Date.now() + 60_000;
+  const limit = Date.now() + 20_000;
   while (!pids.every(exited) && Date.now() < limit) {
     // Busy on purpose: the children's answers and exits pile up unread.
   }

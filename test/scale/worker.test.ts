@@ -59,7 +59,12 @@ describe.skipIf(!HAS_REDIS)(`workers on a real Redis (${NO_REDIS_REASON})`, () =
     await until(() => screens.answered() === 1);
     expect(screens.of('R1').progress).toContain('retrying');
     expect(screens.of('R1').answers).toEqual([expect.stringMatching(/^summary: /)]);
-    // The attempt that failed and the one that worked (BullMQ counts a completion as an attempt made).
+    // The attempt that failed and the one that worked (BullMQ counts a completion as an attempt made, as
+    // it marks the job completed, after the answer is out).
+    await until(
+      async () => (await running.queue.getJob('slack-R1'))?.finishedOn !== undefined,
+      'R1 completed',
+    );
     expect((await running.queue.getJob('slack-R1'))?.attemptsMade).toBe(2);
     expect(a.chats).toHaveLength(2);
   });

@@ -30,6 +30,7 @@ describe.skipIf(url === '')('chat platforms with a real model (npm run test:olla
           const embeds = call.body?.embeds as { description?: string }[] | undefined;
           return call.method === 'POST' && embeds?.[0]?.description?.includes('• ');
         }),
+      'the summary posted in Discord',
       8 * MINUTES,
     );
     const embeds = (summary.body?.embeds ?? []) as { description?: string }[];
@@ -51,6 +52,7 @@ describe.skipIf(url === '')('chat platforms with a real model (npm run test:olla
     const blocks = (call: WebApiCall) => (call.args.blocks as Block[] | undefined) ?? [];
     const summary = await waitFor(
       () => harness.slack.calls.find((call) => call.method === 'chat.postMessage' && blocks(call).length > 0),
+      'the summary posted in Slack',
       8 * MINUTES,
     );
     const section = blocks(summary).find((block) => block.type === 'section')?.text?.text ?? '';

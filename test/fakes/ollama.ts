@@ -100,6 +100,12 @@ export interface FakeOllama {
   readonly maxInFlight: number;
   /** Answers for the next chat requests, in order; after them the default model answers. */
   script(...items: ChatScript[]): void;
+  /**
+   * Holds every chat that takes a slot from now on, recorded but not yet answered (a model still
+   * reading a long prompt), until the returned function is called. A client that leaves frees its
+   * slot as it would anyway, and its chat is recorded as aborted.
+   */
+  hold(): () => void;
   close(): Promise<void>;
 }
 
@@ -112,6 +118,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
   const requests: string[] = [];
   const scripts: ChatScript[] = [];
   const slot = slots(options.parallel ?? 1);
+  let held: Promise<void> | undefined;
   let inFlight = 0;
   let maxInFlight = 0;
   let loaded: { model: string; numCtx: number } | undefined;
@@ -175,6 +182,11 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     if (options.record !== false) chats.push(record);
     if (record.refused)
       return sendJson(response, 400, { error: 'the input length exceeds the context length' });
+    if (held) await releasedOrLeft(held, request);
+    if (request.socket.destroyed) {
+      record.aborted = true;
+      return;
+    }
     const script = scripts.shift();
     if (script?.kind === 'http-error') return sendJson(response, script.status, { error: script.error });
     if (script?.kind === 'silent') {
@@ -250,6 +262,17 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       return maxInFlight;
     },
     script: (...items) => scripts.push(...items),
+    hold() {
+      let release: () => void = () => undefined;
+      const holding = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      held = holding;
+      return () => {
+        if (held === holding) held = undefined;
+        release();
+      };
+    },
     close: local.close,
   };
 }
@@ -335,6 +358,17 @@ function slots(count: number) {
       return release;
     },
   };
+}
+
+/** Until `held` is released, or the client has left (its connection closed). */
+async function releasedOrLeft(held: Promise<void>, request: IncomingMessage): Promise<void> {
+  let left: () => void = () => undefined;
+  const leaving = new Promise<void>((resolve) => {
+    left = resolve;
+    request.socket.once('close', left);
+  });
+  await Promise.race([held, leaving]);
+  request.socket.off('close', left);
 }
 
 function sendText(response: ServerResponse, status: number, text: string): void {

@@ -41,8 +41,3 @@ export function expectNoPings(h: DiscordHarness): void {
       replied_user: false,
     });
 }
-
-/** Closes what a test started, in order (for afterEach). */
-export async function closeAll(...started: ({ close(): Promise<unknown> } | undefined)[]): Promise<void> {
-  for (const item of started) await item?.close();
-}

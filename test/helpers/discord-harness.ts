@@ -7,6 +7,8 @@ import { BOT_TOKEN, type FakeDiscord, type FakeDiscordOptions, startFakeDiscord 
 import { type FakeOllama, type FakeOllamaOptions, startFakeOllama } from '../fakes/ollama.js';
 import { collectingLogger } from './logs.js';
 
+export { waitFor } from './wait-for.js';
+
 export interface DiscordHarness {
   discord: FakeDiscord;
   ollama: FakeOllama;
@@ -70,14 +72,4 @@ export async function startDiscordHarness(
       await Promise.all([discord.close(), ollama.close()]);
     },
   };
-}
-
-export async function waitFor<T>(find: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const found = find();
-    if (found) return found;
-    if (Date.now() - started > timeoutMs) throw new Error('timed out waiting for the condition');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }

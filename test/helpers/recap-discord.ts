@@ -2,24 +2,18 @@
  * What the Discord recap tests share: the harness per test, a past seeded relative to now, and the
  * recap as the person saw it, read from the fake's record of REST calls and the fake Ollama's prompts.
  */
-import { afterEach, expect } from 'vitest';
+import { expect } from 'vitest';
 import type { RestCall } from '../fakes/discord.js';
 import { type DiscordHarness, startDiscordHarness, waitFor } from './discord-harness.js';
+import { closedAfterEach } from './per-test.js';
 
 export * from './recap.js';
 
 type Embed = { title?: string; description?: string; footer?: { text: string } };
 
+/** Starts a harness for the test, closed after it. */
 export function recapHarnessPerTest() {
-  let harness: DiscordHarness | undefined;
-  afterEach(async () => {
-    await harness?.close();
-    harness = undefined;
-  });
-  return async (options: Parameters<typeof startDiscordHarness>[0] = {}) => {
-    harness = await startDiscordHarness(options);
-    return harness;
-  };
+  return closedAfterEach()(startDiscordHarness);
 }
 
 export const embedOf = (call: RestCall | undefined) => ((call?.body?.embeds as Embed[] | undefined) ?? [])[0];

@@ -2,9 +2,9 @@
  * What the Slack recap tests share: the harness per test, the ways to ask, and the recap as the person
  * saw it, read from the fake Slack's records (response_url posts, ephemeral messages, Web API calls).
  */
-import { afterEach } from 'vitest';
 import type { WebApiCall } from '../fakes/slack.js';
 import { waitFor } from './discord-harness.js';
+import { closedAfterEach } from './per-test.js';
 import { type SlackHarness, startSlackHarness } from './slack-harness.js';
 
 export * from './recap.js';
@@ -12,16 +12,9 @@ export * from './recap.js';
 export type Block = { type: string; text?: { text: string }; elements?: { text: string }[] };
 type Json = Record<string, unknown>;
 
+/** Starts a harness for the test, closed after it. */
 export function slackHarnessPerTest() {
-  let harness: SlackHarness | undefined;
-  afterEach(async () => {
-    await harness?.close();
-    harness = undefined;
-  });
-  return async (options: Parameters<typeof startSlackHarness>[0] = {}) => {
-    harness = await startSlackHarness(options);
-    return harness;
-  };
+  return closedAfterEach()(startSlackHarness);
 }
 
 /** `/recap <text>` from a person in a channel (ana in #general by default). */

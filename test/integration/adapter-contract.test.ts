@@ -42,7 +42,8 @@ interface Driver {
   closable: string[];
   /** Entries whose private reply goes through an expiring credential. */
   credentialed: string[];
-  start(options: { slowModel?: boolean }): Promise<Session>;
+  /** `heldModel`: the model holds every chat unanswered, so recap is still at work when it stops. */
+  start(options: { heldModel?: boolean }): Promise<Session>;
 }
 
 const NOTES = 'Standup notes: the launch moves to May, Ana owns the pricing page, support hires two people.';
@@ -65,8 +66,9 @@ const discord: Driver = {
   // A mention where the bot may not post is answered in a direct message (the fake opens DM channels).
   closable: ['slash', 'message-command', 'mention'],
   credentialed: ['slash', 'message-command'],
-  async start({ slowModel }) {
-    const h: DiscordHarness = await startDiscordHarness(slowModel ? { ollama: { answerDelayMs: 3000 } } : {});
+  async start({ heldModel }) {
+    const h: DiscordHarness = await startDiscordHarness();
+    if (heldModel) h.ollama.hold();
     const tokens = new Map<string, string>();
     // A private status can no longer be touched once its token has expired (Discord drops it when the
     // person dismisses it): from then on it does not count as left waiting.
@@ -137,9 +139,10 @@ const slack: Driver = {
   // Mentions and direct messages reach recap only where it is.
   closable: ['command', 'shortcut'],
   credentialed: ['command'],
-  async start({ slowModel }) {
+  async start({ heldModel }) {
     const web = await startFakeWeb();
-    const h: SlackHarness = await startSlackHarness(slowModel ? { ollama: { answerDelayMs: 3000 } } : {});
+    const h: SlackHarness = await startSlackHarness();
+    if (heldModel) h.ollama.hold();
     let channel = 'C0000001';
     const file = (what: What) => h.slack.addFile(...FILES[what]);
     const bot = h.slack.bot.userId;
@@ -257,7 +260,7 @@ describe.each([discord, slack])('$name: every request ends visibly', (driver) =>
     });
 
     it('says recap is restarting when it stops during the job', async () => {
-      session = await driver.start({ slowModel: true });
+      session = await driver.start({ heldModel: true });
       await session.ask(entry, 'readable');
       const s = session;
       await waitFor(() => s.working());
@@ -279,7 +282,7 @@ describe.each([discord, slack])('$name: every request ends visibly', (driver) =>
 
   describe.each(driver.credentialed)('%s, once its private reply has expired', (entry) => {
     it('still tells the person that recap is restarting', async () => {
-      session = await driver.start({ slowModel: true });
+      session = await driver.start({ heldModel: true });
       await session.ask(entry, 'readable');
       const s = session;
       await waitFor(() => s.working());

@@ -1,47 +1,37 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EMPTY_THREAD_NOTE } from '../../src/bots/discord/surface.js';
 import type { RestCall } from '../fakes/discord.js';
 import { listenLocal } from '../fakes/http.js';
 import { startFakeWeb } from '../fakes/web.js';
-import {
-  bulletsOf,
-  callsFor,
-  closeAll,
-  embedOf,
-  expectNoPings,
-  sends,
-  summaryIn,
-} from '../helpers/discord-calls.js';
+import { bulletsOf, callsFor, embedOf, expectNoPings, sends, summaryIn } from '../helpers/discord-calls.js';
 import { type DiscordHarness, startDiscordHarness, waitFor } from '../helpers/discord-harness.js';
+import { closedAfterEach } from '../helpers/per-test.js';
 
 /** Discord: where the answer goes (threads, the reply, the bot's own messages) and how it still arrives when a route fails. */
 
-let harness: DiscordHarness | undefined;
-let web: Awaited<ReturnType<typeof startFakeWeb>> | undefined;
-afterEach(async () => {
-  await closeAll(harness, web);
-  harness = web = undefined;
-});
+const closing = closedAfterEach();
+const startHarness = closing(startDiscordHarness);
+const startWeb = closing(startFakeWeb);
 
 describe('Discord: where the answer goes', () => {
   it('answers a slash command in a direct message in the reply itself (no threads there)', async () => {
-    harness = await startDiscordHarness();
+    const harness = await startHarness();
     const { token } = harness.discord.slashCommand(
       { text: 'Notes from the planning call: launch in May.' },
       { channelId: harness.discord.dmChannelId },
     );
     const final = await waitFor(() =>
-      callsFor(harness as DiscordHarness, token).find((c) => c.method === 'PATCH' && embedOf(c)?.description),
+      callsFor(harness, token).find((c) => c.method === 'PATCH' && embedOf(c)?.description),
     );
     expect(bulletsOf(embedOf(final))).toHaveLength(5);
     expect(harness.discord.rest.filter((c) => c.path.endsWith('/threads'))).toEqual([]);
   });
 
   it('answers a mention inside a thread in that thread', async () => {
-    harness = await startDiscordHarness();
+    const harness = await startHarness();
     const starter = harness.discord.existingMessage({ content: 'Discussion about the report' });
     const threadId = harness.discord.threadOn(starter);
-    await waitFor(() => harness?.bot.client.channels.cache.get(threadId));
+    await waitFor(() => harness.bot.client.channels.cache.get(threadId));
     const file = harness.discord.attachment(
       'notes.txt',
       Buffer.from('The vendor contract renews in March at the same price.'),
@@ -53,34 +43,34 @@ describe('Discord: where the answer goes', () => {
       channelId: threadId,
     });
     const final = await waitFor(() =>
-      harness?.discord.rest.find((c) => c.method === 'PATCH' && embedOf(c)?.description),
+      harness.discord.rest.find((c) => c.method === 'PATCH' && embedOf(c)?.description),
     );
     expect(final.path.startsWith(`/channels/${threadId}/messages/`)).toBe(true);
     expect(harness.discord.rest.filter((c) => c.path.endsWith('/threads'))).toEqual([]);
   });
 
   it('answers in the reply itself when it may not create threads', async () => {
-    harness = await startDiscordHarness();
+    const harness = await startHarness();
     harness.discord.denyThreads();
     const { token } = harness.discord.slashCommand({
       text: 'The support rota changes next week; Ana covers Mondays.',
     });
     const final = await waitFor(() =>
-      callsFor(harness as DiscordHarness, token).find((c) => c.method === 'PATCH' && embedOf(c)?.description),
+      callsFor(harness, token).find((c) => c.method === 'PATCH' && embedOf(c)?.description),
     );
     expect(bulletsOf(embedOf(final))).toHaveLength(5);
   });
 
   it('uses the thread already started on a message instead of failing', async () => {
-    web = await startFakeWeb();
-    harness = await startDiscordHarness();
+    const web = await startWeb();
+    const harness = await startHarness();
     const shared = harness.discord.existingMessage({ content: `${web.url}/notes.txt` });
     const threadId = harness.discord.threadOn(shared);
-    await waitFor(() => harness?.bot.client.channels.cache.get(threadId));
+    await waitFor(() => harness.bot.client.channels.cache.get(threadId));
     const { token } = harness.discord.messageCommand(shared);
     await summaryIn(harness, String(shared.id));
     const done = await waitFor(() =>
-      callsFor(harness as DiscordHarness, token).find((c) => String(c.body?.content).startsWith('✅')),
+      callsFor(harness, token).find((c) => String(c.body?.content).startsWith('✅')),
     );
     expect(done.body?.content).toBe(`✅ Done: the summary is in <#${shared.id}>.`);
   });
@@ -109,7 +99,7 @@ describe('Discord: no empty thread left behind', () => {
   }
 
   it('deletes the thread it started when the answer could not be posted in it', async () => {
-    harness = await startDiscordHarness();
+    const harness = await startHarness();
     harness.discord.setRolePermissions('bot', [
       'ViewChannel',
       'SendMessages',
@@ -125,7 +115,7 @@ describe('Discord: no empty thread left behind', () => {
   });
 
   it('says in the thread why it is empty when it may not delete it (no Manage Threads)', async () => {
-    harness = await startDiscordHarness();
+    const harness = await startHarness();
     const { inThread } = await failedThread(harness);
     expect(inThread.map((c) => c.method)).toEqual(['POST', 'DELETE', 'POST']);
     expect(inThread.at(-1)?.body?.content).toBe(EMPTY_THREAD_NOTE);
@@ -134,9 +124,11 @@ describe('Discord: no empty thread left behind', () => {
 
 describe('Discord: shutting down', () => {
   it('tells the person whose summary was under way that recap is restarting', async () => {
-    harness = await startDiscordHarness({ ollama: { answerDelayMs: 5000 } });
+    const harness = await startHarness();
+    // The model is still writing when recap stops (the chat ends as recap lets go of it).
+    harness.ollama.hold();
     const { token } = harness.discord.slashCommand({ text: 'A long planning meeting about next year.' });
-    await waitFor(() => (harness?.ollama.chats.length ?? 0) > 0);
+    await waitFor(() => (harness.ollama.chats.length ?? 0) > 0, 'the chat on the model');
     await harness.runtime.stop();
     const notice = harness.discord.rest.find((c) => c.method === 'POST' && c.path.endsWith(token));
     expect(notice?.body).toMatchObject({
@@ -157,33 +149,38 @@ describe('Discord: when the interaction token expires first', () => {
     );
 
   it('stops using a token Discord has refused, and answers through the bot', async () => {
-    harness = await startDiscordHarness({
-      // Discord's token dies long before recap's clock says so: only Discord's answer can tell.
-      discord: { interactionTtlMs: 400 },
-      ollama: { answerDelayMs: 250 },
-      env: { RECAP_NUM_CTX: '2048' },
-    });
-    const file = harness.discord.attachment('notes.txt', longNotes(), 'text/plain');
-    const { token } = harness.discord.slashCommand({ file });
-    const original = await waitFor(() =>
-      [...(harness as DiscordHarness).discord.messages.values()].find((m) => m.webhook_id),
+    const harness = await startHarness({ env: { RECAP_NUM_CTX: '2048' } });
+    const h = harness;
+    const answer = h.ollama.hold();
+    const file = h.discord.attachment('notes.txt', longNotes(), 'text/plain');
+    const { token } = h.discord.slashCommand({ file });
+    const original = await waitFor(
+      () => [...h.discord.messages.values()].find((m) => m.webhook_id),
+      'the reply to the command',
     );
-    const summary = await summaryIn(harness, String(original.id));
+    await waitFor(() => h.ollama.chats.length > 0, 'the first part on the model');
+    // Discord's token dies long before recap's clock says so: only Discord's answer can tell.
+    h.discord.expireInteraction(token);
+    const beforeExpiry = callsFor(h, token).length;
+    answer();
+    const summary = await summaryIn(h, String(original.id));
     expect(bulletsOf(embedOf(summary))).toHaveLength(5);
-    expect(harness.ollama.chats.length).toBeGreaterThan(2);
-    const expiredAt = (harness.discord.interactions.get(token)?.dispatchedAt ?? 0) + 400;
-    await waitFor(() =>
-      harness?.discord.rest.find(
-        (c) => c.method === 'PATCH' && c.path === `/channels/${original.channel_id}/messages/${original.id}`,
-      ),
+    expect(h.ollama.chats.length).toBeGreaterThan(2);
+    await waitFor(
+      () =>
+        h.discord.rest.find(
+          (c) =>
+            c.method === 'PATCH' && c.path === `/channels/${original.channel_id}/messages/${original.id}`,
+        ),
+      'the reply edited with the bot token',
     );
     // One call learned that the token was gone; none followed it.
-    expect(callsFor(harness, token).filter((c) => c.at > expiredAt)).toHaveLength(1);
+    expect(callsFor(h, token).slice(beforeExpiry)).toHaveLength(1);
   });
 
   it('Apps → Summarize: a summary posted in the thread stays a success when the token has expired', async () => {
-    web = await startFakeWeb();
-    harness = await startDiscordHarness({
+    const web = await startWeb();
+    const harness = await startHarness({
       discord: { interactionTtlMs: 300 },
       ollama: { answerDelayMs: 500 },
     });
@@ -191,7 +188,7 @@ describe('Discord: when the interaction token expires first', () => {
     harness.discord.messageCommand(target);
     const summary = await summaryIn(harness, String(target.id));
     expect(bulletsOf(embedOf(summary))).toHaveLength(5);
-    await waitFor(() => harness?.logs.some((line) => line.startsWith('info summarized')));
+    await waitFor(() => harness.logs.some((line) => line.startsWith('info summarized')));
     expect(sends(harness.discord.rest).filter((c) => String(c.body?.content).startsWith('⚠️'))).toEqual([]);
     expect(harness.discord.rest.filter((c) => c.path === '/users/@me/channels')).toEqual([]);
   });
@@ -199,7 +196,7 @@ describe('Discord: when the interaction token expires first', () => {
 
 describe('Discord: where the bot may not post', () => {
   it('after the token has expired, edits its own reply as text when it may neither post nor embed there', async () => {
-    harness = await startDiscordHarness({
+    const harness = await startHarness({
       discord: { interactionTtlMs: 1000 },
       interactionTtlMs: 1000,
       ollama: { answerDelayMs: 1500 },
@@ -211,11 +208,9 @@ describe('Discord: where the bot may not post', () => {
       'bot',
     );
     harness.discord.slashCommand({ text: 'Roadmap review: the launch moves to May; Ana owns pricing.' });
-    const original = await waitFor(() =>
-      [...(harness as DiscordHarness).discord.messages.values()].find((m) => m.webhook_id),
-    );
+    const original = await waitFor(() => [...harness.discord.messages.values()].find((m) => m.webhook_id));
     const edit = await waitFor(() =>
-      harness?.discord.rest.find(
+      harness.discord.rest.find(
         (c) =>
           c.method === 'PATCH' &&
           c.path === `/channels/${original.channel_id}/messages/${original.id}` &&
@@ -241,7 +236,7 @@ describe('Discord: credentials', () => {
       response.end('Notes: the vendor contract renews in March at the same price.');
     });
     try {
-      harness = await startDiscordHarness();
+      const harness = await startHarness();
       const file = {
         id: '1300000000000000777',
         filename: 'notes.txt',
@@ -251,7 +246,7 @@ describe('Discord: credentials', () => {
         content_type: 'text/plain',
       };
       harness.discord.slashCommand({ file });
-      await waitFor(() => harness?.logs.some((line) => line.startsWith('info summarized')));
+      await waitFor(() => harness.logs.some((line) => line.startsWith('info summarized')));
       expect(requests).toEqual([{ authorization: undefined }]);
     } finally {
       await cdn.close();

@@ -1,25 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startFakeWeb } from '../fakes/web.js';
-import {
-  bulletsOf,
-  closeAll,
-  embedOf,
-  expectNoPings,
-  type Json,
-  threadCreatedOn,
-} from '../helpers/discord-calls.js';
+import { bulletsOf, embedOf, expectNoPings, type Json, threadCreatedOn } from '../helpers/discord-calls.js';
 import { type DiscordHarness, startDiscordHarness, waitFor } from '../helpers/discord-harness.js';
 import { fixturePath } from '../helpers/fixtures.js';
+import { closedAfterEach } from '../helpers/per-test.js';
 
 /** Discord: mentioning the bot, in a reply or with a link or file of its own. */
 
-let harness: DiscordHarness | undefined;
-let web: Awaited<ReturnType<typeof startFakeWeb>> | undefined;
-afterEach(async () => {
-  await closeAll(harness, web);
-  harness = web = undefined;
-});
+const closing = closedAfterEach();
+const startHarness = closing(startDiscordHarness);
+const startWeb = closing(startFakeWeb);
 
 /** A person replies to `shared`, mentioning the bot (Discord sends the replied-to message along unless told not to). */
 function replyMentioning(
@@ -37,17 +28,17 @@ function replyMentioning(
 
 describe('Discord: mentions', () => {
   it('summarizes the message replied to, in a thread on it', async () => {
-    web = await startFakeWeb();
-    harness = await startDiscordHarness();
+    const web = await startWeb();
+    const harness = await startHarness();
     const shared = harness.discord.existingMessage({ content: `${web.url}/report.pdf` });
     replyMentioning(harness, shared, 'summary please');
     await threadCreatedOn(harness, String(shared.id));
     const placeholder = await waitFor(() =>
-      harness?.discord.rest.find((c) => c.method === 'POST' && c.path === `/channels/${shared.id}/messages`),
+      harness.discord.rest.find((c) => c.method === 'POST' && c.path === `/channels/${shared.id}/messages`),
     );
     expect(placeholder.body?.content).toBe('⏳ Reading…');
     const final = await waitFor(() =>
-      harness?.discord.rest.find(
+      harness.discord.rest.find(
         (c) =>
           c.method === 'PATCH' &&
           c.path.startsWith(`/channels/${shared.id}/messages/`) &&
@@ -59,13 +50,13 @@ describe('Discord: mentions', () => {
   });
 
   it('reads the message replied to when Discord did not send it along, and summarizes it', async () => {
-    web = await startFakeWeb();
-    harness = await startDiscordHarness();
+    const web = await startWeb();
+    const harness = await startHarness();
     const shared = harness.discord.existingMessage({ content: `${web.url}/report.pdf` });
     replyMentioning(harness, shared, 'summary please', { withoutReferenced: true });
     await threadCreatedOn(harness, String(shared.id));
     const final = await waitFor(() =>
-      harness?.discord.rest.find((c) => c.method === 'PATCH' && embedOf(c)?.description),
+      harness.discord.rest.find((c) => c.method === 'PATCH' && embedOf(c)?.description),
     );
     expect(bulletsOf(embedOf(final))).toHaveLength(5);
     expect(
@@ -74,13 +65,13 @@ describe('Discord: mentions', () => {
   });
 
   it('asks Discord nothing for the reply of a person over their limit, not even the message replied to', async () => {
-    harness = await startDiscordHarness({ userLimit: 1 });
+    const harness = await startHarness({ userLimit: 1 });
     harness.discord.slashCommand({ text: 'First request about the budget review.' });
-    await waitFor(() => harness?.discord.rest.find((c) => c.method === 'POST' && embedOf(c)?.description));
+    await waitFor(() => harness.discord.rest.find((c) => c.method === 'POST' && embedOf(c)?.description));
     const shared = harness.discord.existingMessage({ content: 'https://example.com/report.pdf' });
     const mention = replyMentioning(harness, shared, 'summary please', { withoutReferenced: true });
     const refusal = await waitFor(() =>
-      harness?.discord.rest.find(
+      harness.discord.rest.find(
         (c) =>
           c.method === 'POST' && (c.body?.message_reference as Json | undefined)?.message_id === mention.id,
       ),
@@ -90,12 +81,12 @@ describe('Discord: mentions', () => {
   });
 
   it('says so in the thread when the message replied to has nothing to summarize', async () => {
-    harness = await startDiscordHarness();
+    const harness = await startHarness();
     const shared = harness.discord.existingMessage({ content: '   ' });
     replyMentioning(harness, shared, 'and this?', { withoutReferenced: true });
     await threadCreatedOn(harness, String(shared.id));
     const error = await waitFor(() =>
-      harness?.discord.rest.find((c) => c.method === 'PATCH' && String(c.body?.content).startsWith('⚠️')),
+      harness.discord.rest.find((c) => c.method === 'PATCH' && String(c.body?.content).startsWith('⚠️')),
     );
     expect(error.body?.content).toContain(
       'The message you replied to has no link, file or text to summarize.',
@@ -103,7 +94,7 @@ describe('Discord: mentions', () => {
   });
 
   it('summarizes an attachment in the message that mentions the bot', async () => {
-    harness = await startDiscordHarness();
+    const harness = await startHarness();
     const file = harness.discord.attachment(
       'minutes.docx',
       readFileSync(fixturePath('files/minutes.docx')),
@@ -115,14 +106,14 @@ describe('Discord: mentions', () => {
     });
     const thread = await threadCreatedOn(harness, String(message.id));
     expect(thread.body?.name).toBe('Summary: minutes.docx');
-    await waitFor(() => harness?.discord.rest.find((c) => c.method === 'PATCH' && embedOf(c)?.description));
+    await waitFor(() => harness.discord.rest.find((c) => c.method === 'PATCH' && embedOf(c)?.description));
     expect(harness.ollama.chats[0]?.messages.at(-1)?.content).toContain(
       'Action: Ben updates the pricing page.',
     );
   });
 
   it('pings nobody even when the transcript is full of @everyone', async () => {
-    harness = await startDiscordHarness();
+    const harness = await startHarness();
     const file = harness.discord.attachment(
       'all-hands.txt',
       Buffer.from(
@@ -132,14 +123,14 @@ describe('Discord: mentions', () => {
     );
     harness.discord.postMessage({ content: `<@${harness.discord.bot.id}> tl;dr?`, attachments: [file] });
     const final = await waitFor(() =>
-      harness?.discord.rest.find((c) => c.method === 'PATCH' && embedOf(c)?.description),
+      harness.discord.rest.find((c) => c.method === 'PATCH' && embedOf(c)?.description),
     );
     expect(embedOf(final)?.description).not.toMatch(/(?<!\\)@everyone|(?<!\\)<@/);
     expectNoPings(harness);
   });
 
   it('ignores bots, itself, and messages that do not mention it', async () => {
-    harness = await startDiscordHarness();
+    const harness = await startHarness();
     harness.discord.postMessage({
       content: `<@${harness.discord.bot.id}> https://example.com/a`,
       author: harness.discord.otherBot,
@@ -152,7 +143,7 @@ describe('Discord: mentions', () => {
     const marker = harness.discord.postMessage({ content: `<@${harness.discord.bot.id}> hello` });
     // The last message is answered with the usage text: everything before it was seen and ignored.
     const reply = await waitFor(() =>
-      harness?.discord.rest.find(
+      harness.discord.rest.find(
         (c) =>
           c.method === 'POST' && (c.body?.message_reference as Json | undefined)?.message_id === marker.id,
       ),
@@ -162,7 +153,7 @@ describe('Discord: mentions', () => {
   });
 
   it('tells the person what went wrong in the thread when the file cannot be read', async () => {
-    harness = await startDiscordHarness();
+    const harness = await startHarness();
     const file = harness.discord.attachment(
       'scan.pdf',
       readFileSync(fixturePath('files/scanned.pdf')),
@@ -170,7 +161,7 @@ describe('Discord: mentions', () => {
     );
     harness.discord.postMessage({ content: `<@${harness.discord.bot.id}>`, attachments: [file] });
     const error = await waitFor(() =>
-      harness?.discord.rest.find((c) => c.method === 'PATCH' && String(c.body?.content).startsWith('⚠️')),
+      harness.discord.rest.find((c) => c.method === 'PATCH' && String(c.body?.content).startsWith('⚠️')),
     );
     expect(error.body?.content).toMatch(/looks like a scan/);
   });

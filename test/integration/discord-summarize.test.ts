@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { registerCommands } from '../../src/bots/discord/register.js';
 import { BOT_TOKEN, startFakeDiscord } from '../fakes/discord.js';
 import { startFakeWeb } from '../fakes/web.js';
-import { type FakeYouTube, startFakeYouTube } from '../fakes/youtube.js';
+import { startFakeYouTube } from '../fakes/youtube.js';
 import {
   bulletsOf,
   callsFor,
-  closeAll,
   embedOf,
   expectNoPings,
   type Json,
@@ -16,29 +15,26 @@ import {
 } from '../helpers/discord-calls.js';
 import { type DiscordHarness, startDiscordHarness, waitFor } from '../helpers/discord-harness.js';
 import { fixturePath } from '../helpers/fixtures.js';
+import { closedAfterEach } from '../helpers/per-test.js';
 
 /** Discord: /summarize and Apps → Summarize end to end (discord.js against the fake), and registering the commands. */
 
-let harness: DiscordHarness | undefined;
-let youtube: FakeYouTube | undefined;
-let web: Awaited<ReturnType<typeof startFakeWeb>> | undefined;
-afterEach(async () => {
-  await closeAll(harness, youtube, web);
-  harness = youtube = web = undefined;
-});
+const closing = closedAfterEach();
+const startHarness = closing(startDiscordHarness);
+const startWeb = closing(startFakeWeb);
+const startYouTube = closing(startFakeYouTube);
 
 describe('Discord: /summarize', () => {
   it('defers at once, shows progress, and posts five bullets linked to their moments in a thread on the reply', async () => {
-    youtube = await startFakeYouTube();
-    harness = await startDiscordHarness({ env: { YOUTUBE_BASE_URL: youtube.url } });
+    const youtube = await startYouTube();
+    const harness = await startHarness({ env: { YOUTUBE_BASE_URL: youtube.url } });
     const { token } = harness.discord.slashCommand({ link: 'https://youtu.be/okManualEn1?si=share' });
-    const calls = () => callsFor(harness as DiscordHarness, token);
+    const calls = () => callsFor(harness, token);
 
-    // Each of YouTube's answers (watch page, player response, captions) is parsed in a process of its
-    // own: on a loaded machine that takes longer than one ordinary wait.
+    // Each of YouTube's answers (watch page, player response, captions) is parsed in a process of its own.
     const header = await waitFor(
       () => calls().find((c) => c.method === 'PATCH' && String(c.body?.content).startsWith('📝')),
-      25_000,
+      "the reply's header",
     );
     expect(calls()[0]).toMatchObject({
       method: 'POST',
@@ -51,7 +47,7 @@ describe('Discord: /summarize', () => {
     );
 
     const original = [...harness.discord.messages.values()].find(
-      (m) => m.webhook_id && m.channel_id === harness?.discord.textChannelId,
+      (m) => m.webhook_id && m.channel_id === harness.discord.textChannelId,
     );
     const threadCall = await threadCreatedOn(harness, String(original?.id));
     expect(threadCall.body?.name).toBe('Summary: Leaked Internal Google AI Memo');
@@ -71,7 +67,7 @@ describe('Discord: /summarize', () => {
   });
 
   it('summarizes an attached transcript, downloaded through the safe fetcher', async () => {
-    harness = await startDiscordHarness();
+    const harness = await startHarness();
     const file = harness.discord.attachment(
       'standup.vtt',
       readFileSync(fixturePath('files/teams-meeting.vtt')),
@@ -79,7 +75,7 @@ describe('Discord: /summarize', () => {
     );
     harness.discord.slashCommand({ file });
     const summary = await waitFor(() =>
-      harness?.discord.rest.find((c) => c.method === 'POST' && embedOf(c)?.description),
+      harness.discord.rest.find((c) => c.method === 'POST' && embedOf(c)?.description),
     );
     expect(bulletsOf(embedOf(summary))).toHaveLength(5);
     expect(embedOf(summary)?.description).toContain('Source: standup.vtt');
@@ -89,19 +85,19 @@ describe('Discord: /summarize', () => {
   });
 
   it('summarizes text, in the language asked for', async () => {
-    harness = await startDiscordHarness();
+    const harness = await startHarness();
     harness.discord.slashCommand({
       text: 'The team agreed to move the launch to May and hire two support engineers.',
       language: 'Spanish',
     });
-    await waitFor(() => harness?.discord.rest.find((c) => c.method === 'POST' && embedOf(c)?.description));
+    await waitFor(() => harness.discord.rest.find((c) => c.method === 'POST' && embedOf(c)?.description));
     expect(harness.ollama.chats[0]?.messages.at(-1)?.content).toContain('Write in Spanish.');
   });
 
   it('explains, privately and without deferring, when nothing was given to summarize', async () => {
-    harness = await startDiscordHarness();
+    const harness = await startHarness();
     const { token } = harness.discord.slashCommand({});
-    const callback = await waitFor(() => callsFor(harness as DiscordHarness, token)[0]);
+    const callback = await waitFor(() => callsFor(harness, token)[0]);
     expect(callback.body).toMatchObject({
       type: 4,
       data: { flags: 64, content: expect.stringContaining('`link`') },
@@ -126,24 +122,24 @@ describe('Discord: /summarize', () => {
   ])(
     'answers %s with a private message saying what to do, and removes the public reply',
     async (_name, options, message) => {
-      youtube = await startFakeYouTube();
-      harness = await startDiscordHarness({ env: { YOUTUBE_BASE_URL: youtube.url } });
+      const youtube = await startYouTube();
+      const harness = await startHarness({ env: { YOUTUBE_BASE_URL: youtube.url } });
       const { token } = harness.discord.slashCommand(options(harness));
       const followUp = await waitFor(() =>
-        callsFor(harness as DiscordHarness, token).find((c) => c.method === 'POST' && c.path.endsWith(token)),
+        callsFor(harness, token).find((c) => c.method === 'POST' && c.path.endsWith(token)),
       );
       expect(followUp.body).toMatchObject({ flags: 64, content: expect.stringMatching(message) });
       expect(String(followUp.body?.content)).not.toMatch(/\n\s+at /);
-      await waitFor(() => callsFor(harness as DiscordHarness, token).some((c) => c.method === 'DELETE'));
+      await waitFor(() => callsFor(harness, token).some((c) => c.method === 'DELETE'));
     },
   );
 
   it('says the model is down and how to fix it', async () => {
-    harness = await startDiscordHarness();
+    const harness = await startHarness();
     await harness.ollama.close();
     const { token } = harness.discord.slashCommand({ text: 'Some meeting notes about the budget.' });
     const followUp = await waitFor(() =>
-      callsFor(harness as DiscordHarness, token).find((c) => c.method === 'POST' && c.path.endsWith(token)),
+      callsFor(harness, token).find((c) => c.method === 'POST' && c.path.endsWith(token)),
     );
     expect(followUp.body?.content).toMatch(
       /Can't reach Ollama at http:\/\/127\.0\.0\.1:\d+\. Is `ollama serve` running/,
@@ -151,16 +147,16 @@ describe('Discord: /summarize', () => {
   });
 
   it('acknowledges at once even when the link is slow to answer', async () => {
-    web = await startFakeWeb({ hangOn: '/slow' });
-    harness = await startDiscordHarness({ env: { FETCH_TIMEOUT_MS: '60000' } });
+    const web = await startWeb({ hangOn: '/slow' });
+    const harness = await startHarness({ env: { FETCH_TIMEOUT_MS: '60000' } });
     const { token } = harness.discord.slashCommand({ link: `${web.url}/slow` });
-    await waitFor(() => web?.requests.includes('/slow'));
+    await waitFor(() => web.requests.includes('/slow'));
     expect(harness.discord.interactions.get(token)?.acknowledgedAt).toBeDefined();
     expect(callsFor(harness, token)[0]?.body).toMatchObject({ type: 5 });
   });
 
   it('posts the result as an ordinary message when the run outlasts the interaction token', async () => {
-    harness = await startDiscordHarness({
+    const harness = await startHarness({
       discord: { interactionTtlMs: 1000 },
       interactionTtlMs: 1000,
       // The model answers only after the token has expired.
@@ -169,33 +165,35 @@ describe('Discord: /summarize', () => {
     const { token } = harness.discord.slashCommand({
       text: 'A long discussion about the roadmap, the budget and the hiring plan for next year.',
     });
-    const original = await waitFor(() =>
-      [...(harness as DiscordHarness).discord.messages.values()].find((m) => m.webhook_id),
-    );
+    const original = await waitFor(() => [...harness.discord.messages.values()].find((m) => m.webhook_id));
     const summary = await summaryIn(harness, String(original.id));
     expect(bulletsOf(embedOf(summary))).toHaveLength(5);
     // Past its lifetime the token is not used: the header is edited with the bot's own token.
     const header = await waitFor(() =>
-      harness?.discord.rest.find(
+      harness.discord.rest.find(
         (c) => c.method === 'PATCH' && c.path === `/channels/${original.channel_id}/messages/${original.id}`,
       ),
     );
     expect(header.body?.content).toMatch(/^📝/);
     const late = callsFor(harness, token).filter(
-      (c) => c.at > (harness?.discord.interactions.get(token)?.dispatchedAt ?? 0) + 1000,
+      (c) => c.at > (harness.discord.interactions.get(token)?.dispatchedAt ?? 0) + 1000,
     );
     expect(late).toEqual([]);
   });
 
   it('still delivers the summary when the gateway closes in the middle of the job, and resumes', async () => {
-    harness = await startDiscordHarness({ ollama: { answerDelayMs: 800 } });
+    const harness = await startHarness();
+    // The model holds its answer until the session has resumed, however long that takes.
+    const answer = harness.ollama.hold();
     harness.discord.slashCommand({
       text: 'Quarterly planning: revenue targets, two new hires, and the office move in June.',
     });
-    await waitFor(() => (harness?.ollama.chats.length ?? 0) > 0);
+    await waitFor(() => (harness.ollama.chats.length ?? 0) > 0, 'the chat on the model');
     harness.discord.closeGateway(4000);
+    await waitFor(() => harness.discord.gatewayLog.some((entry) => entry.t === 'RESUMED'), 'the resume');
+    answer();
     const summary = await waitFor(() =>
-      harness?.discord.rest.find((c) => c.method === 'POST' && embedOf(c)?.description),
+      harness.discord.rest.find((c) => c.method === 'POST' && embedOf(c)?.description),
     );
     expect(bulletsOf(embedOf(summary))).toHaveLength(5);
     const resumed = harness.discord.gatewayLog.find((entry) => entry.t === 'RESUMED');
@@ -204,11 +202,11 @@ describe('Discord: /summarize', () => {
   });
 
   it('limits how often one person can ask, before the shared queue', async () => {
-    harness = await startDiscordHarness({ userLimit: 1 });
+    const harness = await startHarness({ userLimit: 1 });
     harness.discord.slashCommand({ text: 'First request about the budget review.' });
-    await waitFor(() => harness?.discord.rest.find((c) => c.method === 'POST' && embedOf(c)?.description));
+    await waitFor(() => harness.discord.rest.find((c) => c.method === 'POST' && embedOf(c)?.description));
     const { token } = harness.discord.slashCommand({ text: 'Second request about the budget review.' });
-    const refusal = await waitFor(() => callsFor(harness as DiscordHarness, token)[0]);
+    const refusal = await waitFor(() => callsFor(harness, token)[0]);
     expect(refusal.body).toMatchObject({
       type: 4,
       data: { flags: 64, content: expect.stringContaining('Please wait') },
@@ -217,7 +215,7 @@ describe('Discord: /summarize', () => {
   });
 
   it("keeps serving others when one person's request fails", async () => {
-    harness = await startDiscordHarness();
+    const harness = await startHarness();
     const bad = harness.discord.slashCommand({
       file: harness.discord.attachment('virus.exe', Buffer.from('MZ\0\0'), 'application/octet-stream'),
     });
@@ -225,34 +223,34 @@ describe('Discord: /summarize', () => {
       text: 'The roadmap review moved to Thursday; design owns the new onboarding flow.',
     });
     await waitFor(() =>
-      callsFor(harness as DiscordHarness, bad.token).find(
-        (c) => c.method === 'POST' && c.path.endsWith(bad.token),
-      ),
+      callsFor(harness, bad.token).find((c) => c.method === 'POST' && c.path.endsWith(bad.token)),
     );
     const summary = await waitFor(() =>
-      harness?.discord.rest.find((c) => c.method === 'POST' && embedOf(c)?.description),
+      harness.discord.rest.find((c) => c.method === 'POST' && embedOf(c)?.description),
     );
     expect(bulletsOf(embedOf(summary))).toHaveLength(5);
   });
 
   it('acknowledges, then says it is busy, when the queue is full', async () => {
-    harness = await startDiscordHarness({ env: { RECAP_QUEUE_MAX: '0' }, ollama: { answerDelayMs: 500 } });
+    const harness = await startHarness({ env: { RECAP_QUEUE_MAX: '0' } });
+    // The first request holds the one place until the second has been turned away.
+    harness.ollama.hold();
     harness.discord.slashCommand({ text: 'First: the office lease renewal and the parking plan.' });
-    await waitFor(() => (harness?.ollama.chats.length ?? 0) > 0);
+    await waitFor(() => (harness.ollama.chats.length ?? 0) > 0, 'the first chat on the model');
     const { token } = harness.discord.slashCommand({
       text: 'Second: a different meeting about the hiring plan.',
     });
     const busy = await waitFor(() =>
-      callsFor(harness as DiscordHarness, token).find((c) => c.method === 'POST' && c.path.endsWith(token)),
+      callsFor(harness, token).find((c) => c.method === 'POST' && c.path.endsWith(token)),
     );
     expect(callsFor(harness, token)[0]?.body).toMatchObject({ type: 5 });
     expect(busy.body).toMatchObject({ flags: 64, content: expect.stringContaining('recap is busy') });
   });
 
   it('answers only in the servers it is allowed in', async () => {
-    harness = await startDiscordHarness({ allowedGuilds: ['999'] });
+    const harness = await startHarness({ allowedGuilds: ['999'] });
     const { token } = harness.discord.slashCommand({ text: 'Notes.' });
-    const refusal = await waitFor(() => callsFor(harness as DiscordHarness, token)[0]);
+    const refusal = await waitFor(() => callsFor(harness, token)[0]);
     expect(refusal.body).toMatchObject({
       type: 4,
       data: { flags: 64, content: expect.stringContaining('DISCORD_ALLOWED_GUILDS') },
@@ -262,15 +260,15 @@ describe('Discord: /summarize', () => {
 
 describe('Discord: Apps → Summarize', () => {
   it('summarizes the message in a thread started on it, with status kept private', async () => {
-    web = await startFakeWeb();
-    harness = await startDiscordHarness();
+    const web = await startWeb();
+    const harness = await startHarness();
     const target = harness.discord.existingMessage({ content: `Worth a read: ${web.url}/news/bike-lanes` });
     const { token } = harness.discord.messageCommand(target);
     const summary = await summaryIn(harness, String(target.id));
     expect(embedOf(summary)?.title).toBe('City council approves bike lane network');
     expect(callsFor(harness, token)[0]?.body).toMatchObject({ type: 5, data: { flags: 64 } });
     const done = await waitFor(() =>
-      callsFor(harness as DiscordHarness, token).find((c) => String(c.body?.content).startsWith('✅')),
+      callsFor(harness, token).find((c) => String(c.body?.content).startsWith('✅')),
     );
     expect(done.body?.content).toBe(`✅ Done: the summary is in <#${target.id}>.`);
     expectNoPings(harness);

@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeOllama, type FakeOllamaOptions, startFakeOllama } from '../fakes/ollama.js';
+import { waitFor } from '../helpers/discord-harness.js';
 
 let fake: FakeOllama | undefined;
 afterEach(async () => {
@@ -51,5 +52,37 @@ describe('the fake Ollama', () => {
       status: 404,
       text: '404 page not found',
     });
+  });
+
+  it('holds the chats that take a slot while held, recorded but unanswered, until released', async () => {
+    await start({ parallel: 2 });
+    const host = fake as FakeOllama;
+    const release = host.hold();
+    const chat = (signal?: AbortSignal) =>
+      fetch(`${host.url}/api/chat`, {
+        method: 'POST',
+        body: JSON.stringify({
+          model: 'llama3.2',
+          messages: [{ role: 'user', content: 'hi' }],
+          stream: false,
+        }),
+        ...(signal ? { signal } : {}),
+      });
+    const leaving = new AbortController();
+    const left = chat(leaving.signal).catch(() => 'left');
+    let answered = false;
+    const staying = chat().then((response) => {
+      answered = true;
+      return response.status;
+    });
+    await waitFor(() => host.chats.length === 2, 'both chats recorded');
+    leaving.abort();
+    expect(await left).toBe('left');
+    // The chat whose client left ends as aborted; the other is still held, unanswered.
+    await waitFor(() => host.chats.some((recorded) => recorded.aborted), 'the left chat recorded as aborted');
+    expect(answered).toBe(false);
+    release();
+    expect(await staying).toBe(200);
+    expect(host.chats.filter((recorded) => recorded.aborted)).toHaveLength(1);
   });
 });

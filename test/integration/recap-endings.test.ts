@@ -46,11 +46,13 @@ describe('Discord: a recap that cannot be made', () => {
   });
 
   it('edits a public recap in by the bot once the interaction token has expired', async () => {
-    const h = await seeded({ ollama: { answerDelayMs: 1500 } });
+    const h = await seeded();
+    const answer = h.ollama.hold();
     const { token } = h.discord.chatCommand('recap', { public: true });
     // Once the reply is there (its id read back), the token dies: the model is still writing.
-    await waitFor(() => callsFor(h, token).some((c) => c.method === 'GET'));
+    await waitFor(() => callsFor(h, token).some((c) => c.method === 'GET'), "the reply's id read back");
     h.discord.expireInteraction(token);
+    answer();
     const edited = await waitFor(() =>
       h.discord.rest.find((c) => c.method === 'PATCH' && c.path.startsWith('/channels/') && embedOf(c)),
     );
@@ -58,9 +60,10 @@ describe('Discord: a recap that cannot be made', () => {
   });
 
   it('says recap is restarting when it stops during a recap', async () => {
-    const h = await seeded({ ollama: { answerDelayMs: 3000 } });
+    const h = await seeded();
+    h.ollama.hold();
     const { token } = h.discord.chatCommand('recap', {});
-    await waitFor(() => h.ollama.chats.length > 0);
+    await waitFor(() => h.ollama.chats.length > 0, 'the chat on the model');
     await h.runtime.stop();
     expect(await finalWords(h, token)).toMatch(/recap is restarting, so this recap was stopped/);
   });
@@ -110,21 +113,24 @@ describe('Slack: a recap that cannot be made', () => {
   });
 
   it('falls back to ephemeral messages when the response_url is refused', async () => {
-    const h = await seeded({ ollama: { answerDelayMs: 1500 } });
+    const h = await seeded();
+    const answer = h.ollama.hold();
     h.slack.failResponseUrlNext({ status: 404 });
     await recapCommand(h, '');
     // The first notice went to an ephemeral message instead, and the recap went on.
-    const notice = await waitFor(() => h.slack.ephemerals[0]);
+    const notice = await waitFor(() => h.slack.ephemerals[0], 'the first notice');
     expect(notice.message.text).toMatch(/^:memo: Recapping/);
-    await waitFor(() => h.ollama.chats.length > 0);
+    await waitFor(() => h.ollama.chats.length > 0, 'the chat on the model');
     h.slack.failResponseUrlNext({ status: 404 });
+    answer();
     expect((await ephemeralRecap(h)).user).toBe('U0000001');
   });
 
   it('says recap is restarting when it stops during a recap', async () => {
-    const h = await seeded({ ollama: { answerDelayMs: 3000 } });
+    const h = await seeded();
+    h.ollama.hold();
     await recapCommand(h, '');
-    await waitFor(() => h.ollama.chats.length > 0);
+    await waitFor(() => h.ollama.chats.length > 0, 'the chat on the model');
     await h.runtime.stop();
     expect(await privateWords(h)).toMatch(/recap is restarting, so this recap was stopped/);
   });

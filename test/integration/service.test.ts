@@ -8,6 +8,7 @@ import { createSummarizer } from '../../src/core/summarize/summarizer.js';
 import type { Document, Progress } from '../../src/core/types.js';
 import { type FakeOllama, startFakeOllama } from '../fakes/ollama.js';
 import { googleMemo } from '../helpers/fixtures.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let fake: FakeOllama | undefined;
 afterEach(async () => {
@@ -171,7 +172,9 @@ describe('RecapService', () => {
   });
 
   it('cancels a shared run when its last follower leaves, so the model stops writing', async () => {
-    const { fake, service } = await setUp({ tokenDelayMs: 20 });
+    const { fake, service } = await setUp();
+    // The model is still writing when the follower leaves.
+    fake.hold();
     const leaving = new AbortController();
     const left = service.summarize(memo, { signal: leaving.signal });
     await waitFor(() => fake.chats.length === 1);
@@ -181,13 +184,16 @@ describe('RecapService', () => {
   });
 
   it('starts a new run for a request that comes while the last follower is leaving the old one', async () => {
-    const { fake, service } = await setUp({ tokenDelayMs: 5 });
+    const { fake, service } = await setUp();
+    // The model is still writing the first run when its follower leaves and the next request comes.
+    const answer = fake.hold();
     const leaving = new AbortController();
     const left = service.summarize(memo, { signal: leaving.signal });
     await waitFor(() => fake.chats.length === 1);
     leaving.abort();
     const next = service.summarize(memo, { signal: never() });
     await expect(left).rejects.toMatchObject({ code: 'cancelled' });
+    answer();
     await expect(next).resolves.toMatchObject({ bullets: expect.any(Array), cached: false });
     expect(fake.chats).toHaveLength(2);
   });
@@ -211,8 +217,3 @@ describe('RecapService', () => {
     expect(warnings).not.toContain('MaxListenersExceededWarning');
   });
 });
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  if (!condition()) throw new Error('condition not met');
-}

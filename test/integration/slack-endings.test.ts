@@ -1,21 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SIGNING_SECRET, slackSignature } from '../fakes/slack.js';
 import { waitFor } from '../helpers/discord-harness.js';
+import { closedAfterEach } from '../helpers/per-test.js';
 import { closeServers, recorder, summaryCall } from '../helpers/slack-calls.js';
-import { type SlackHarness, startSlackHarness } from '../helpers/slack-harness.js';
+import { startSlackHarness } from '../helpers/slack-harness.js';
 
 /** Slack: every request ends visibly, whatever fails on the way. */
 
-let harness: SlackHarness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
+const closing = closedAfterEach();
+const startHarness = closing(startSlackHarness);
 afterEach(closeServers);
 
 describe('Slack: every request ends visibly', () => {
   it('tries the response_url again when it fails once, and leaves no parent message behind', async () => {
-    harness = await startSlackHarness();
+    const harness = await startHarness();
     const respond = await recorder([{ status: 503 }]);
     await harness.postCommand({
       ...harness.slack.commandForm('http://169.254.169.254/latest/meta-data/'),
@@ -27,35 +25,35 @@ describe('Slack: every request ends visibly', () => {
       text: expect.stringMatching(/Not opening .*link-local/),
     });
     const parent = harness.slack.callsTo('chat.postMessage')[0];
-    await waitFor(() => harness?.slack.callsTo('chat.delete')[0]);
+    await waitFor(() => harness.slack.callsTo('chat.delete')[0]);
     expect(harness.slack.callsTo('chat.delete')[0]?.args.ts).toBeDefined();
     expect(parent?.args.thread_ts).toBeUndefined();
   });
 
   it('tells the person privately through the bot when the response_url has expired', async () => {
-    harness = await startSlackHarness();
+    const harness = await startHarness();
     const respond = await recorder([{ status: 404, body: 'expired_url' }]);
     await harness.postCommand({
       ...harness.slack.commandForm('http://169.254.169.254/latest/meta-data/'),
       response_url: `${respond.url}/commands/T1/1/secret`,
     });
-    const ephemeral = await waitFor(() => harness?.slack.callsTo('chat.postEphemeral')[0]);
+    const ephemeral = await waitFor(() => harness.slack.callsTo('chat.postEphemeral')[0]);
     expect(ephemeral.args).toMatchObject({
       channel: 'C0000001',
       user: 'U0000001',
       text: expect.stringMatching(/Not opening .*link-local/),
     });
-    await waitFor(() => harness?.slack.callsTo('chat.delete')[0]);
+    await waitFor(() => harness.slack.callsTo('chat.delete')[0]);
     // An expired response_url is not tried again.
     expect(respond.requests).toHaveLength(1);
   });
 
   it('says how to invite it when the Summarize shortcut is used in a channel it is not in', async () => {
-    harness = await startSlackHarness();
+    const harness = await startHarness();
     harness.slack.notInChannel.add('C0000009');
     const message = harness.slack.addMessage('C0000009', { user: 'U0000002', text: 'Notes: launch in May.' });
     await harness.postShortcut(harness.slack.shortcutPayload('C0000009', message));
-    const reply = await waitFor(() => harness?.slack.responses[0]);
+    const reply = await waitFor(() => harness.slack.responses[0]);
     expect(reply.body).toMatchObject({
       response_type: 'ephemeral',
       text: expect.stringContaining('/invite @recap'),
@@ -64,11 +62,11 @@ describe('Slack: every request ends visibly', () => {
   });
 
   it('limits how often one person can ask, before the shared queue', async () => {
-    harness = await startSlackHarness({ userLimit: 1 });
+    const harness = await startHarness({ userLimit: 1 });
     await harness.postCommand(harness.slack.commandForm('The first request: the budget review.'));
-    await waitFor(() => harness?.slack.calls.find((c) => String(c.args.text).startsWith(':memo:')));
+    await waitFor(() => harness.slack.calls.find((c) => String(c.args.text).startsWith(':memo:')));
     await harness.postCommand(harness.slack.commandForm('The second request: the hiring plan.'));
-    const refusal = await waitFor(() => harness?.slack.responses[0]);
+    const refusal = await waitFor(() => harness.slack.responses[0]);
     expect(refusal.body).toMatchObject({
       response_type: 'ephemeral',
       text: expect.stringContaining('Please wait'),
@@ -77,11 +75,11 @@ describe('Slack: every request ends visibly', () => {
   });
 
   it('runs a command replayed within the signature window once (the same trigger_id)', async () => {
-    harness = await startSlackHarness();
+    const harness = await startHarness();
     const form = harness.slack.commandForm('Notes: the office moves in June.');
     expect((await harness.postCommand(form)).status).toBe(200);
     expect((await harness.postCommand(form)).status).toBe(200);
-    await waitFor(() => harness?.slack.calls.find((c) => String(c.args.text).startsWith(':memo:')));
+    await waitFor(() => harness.slack.calls.find((c) => String(c.args.text).startsWith(':memo:')));
     expect(
       harness.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === undefined),
     ).toHaveLength(1);
@@ -89,7 +87,7 @@ describe('Slack: every request ends visibly', () => {
   });
 
   it('refuses a request signed more than five minutes in the future', async () => {
-    harness = await startSlackHarness();
+    const harness = await startHarness();
     const body = new URLSearchParams(harness.slack.commandForm('Notes.')).toString();
     const ahead = Math.floor(Date.now() / 1000) + 6 * 60;
     const response = await harness.post(body, {
@@ -102,7 +100,7 @@ describe('Slack: every request ends visibly', () => {
   });
 
   it('never answers a mention written by a bot', async () => {
-    harness = await startSlackHarness();
+    const harness = await startHarness();
     const ts = harness.slack.nextTs();
     await harness.postEvent(
       harness.slack.eventBody({
@@ -125,14 +123,14 @@ describe('Slack: every request ends visibly', () => {
       }),
     );
     await waitFor(() =>
-      harness?.slack.callsTo('chat.postMessage').find((c) => String(c.args.text).startsWith('Mention me')),
+      harness.slack.callsTo('chat.postMessage').find((c) => String(c.args.text).startsWith('Mention me')),
     );
     expect(harness.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === ts)).toEqual([]);
     expect(harness.slack.callsTo('files.info')).toEqual([]);
   });
 
   it("sends the bot token only to Slack's file hosts: a remote file's own address gets none", async () => {
-    harness = await startSlackHarness();
+    const harness = await startHarness();
     const remote = await recorder([
       { status: 200, body: 'Remote notes: the vendor contract renews in March.' },
     ]);

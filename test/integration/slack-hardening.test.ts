@@ -3,18 +3,15 @@
  * sent in a direct message (as recap's own "invite me" notice suggests), and the HTTP server's errors.
  */
 import { Server } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startFakeWeb } from '../fakes/web.js';
 import { waitFor } from '../helpers/discord-harness.js';
+import { closedAfterEach } from '../helpers/per-test.js';
 import { placeholderOutcome, type SlackHarness, startSlackHarness } from '../helpers/slack-harness.js';
 
-let harness: SlackHarness | undefined;
-let web: Awaited<ReturnType<typeof startFakeWeb>> | undefined;
-afterEach(async () => {
-  await harness?.close();
-  await web?.close();
-  harness = web = undefined;
-});
+const closing = closedAfterEach();
+const startHarness = closing(startSlackHarness);
+const startWeb = closing(startFakeWeb);
 
 /** A person's message in their direct message with recap (D0000001); returns its ts. */
 async function directMessage(h: SlackHarness, fields: Record<string, unknown>): Promise<string> {
@@ -30,7 +27,7 @@ const bullets = (text: string) => text.split('\n').filter((line) => line.startsW
 
 describe('Slack: a download refused with the sign-in page', () => {
   it('refuses a download that was redirected off the file hosts, and summarizes nothing', async () => {
-    harness = await startSlackHarness();
+    const harness = await startHarness();
     harness.slack.refuseFiles();
     // An HTML file: only where the download ended says it was not the file.
     const file = harness.slack.addFile('agenda.html', Buffer.from('<p>Agenda</p>'), 'text/html');
@@ -44,7 +41,7 @@ describe('Slack: a download refused with the sign-in page', () => {
 
   it('refuses an HTML answer for a file that is not HTML, even from a listed host', async () => {
     // The sign-in page's host is listed too: only the type says it was not the file.
-    harness = await startSlackHarness({
+    const harness = await startHarness({
       fileHosts: (slack) => [new URL(slack.url).host, new URL(slack.signInUrl).host],
     });
     harness.slack.refuseFiles();
@@ -55,7 +52,7 @@ describe('Slack: a download refused with the sign-in page', () => {
   });
 
   it('still summarizes the file when Slack serves it', async () => {
-    harness = await startSlackHarness();
+    const harness = await startHarness();
     const file = harness.slack.addFile('notes.txt', Buffer.from('The launch moves to May.'), 'text/plain');
     await directMessage(harness, { subtype: 'file_share', text: '', files: [{ id: file.id }] });
     expect(bullets(await outcome(harness))).toHaveLength(5);
@@ -64,8 +61,8 @@ describe('Slack: a download refused with the sign-in page', () => {
 
 describe('Slack: a direct message to recap', () => {
   it('summarizes a link sent in a direct message, in its thread there', async () => {
-    web = await startFakeWeb();
-    harness = await startSlackHarness();
+    const web = await startWeb();
+    const harness = await startHarness();
     const ts = await directMessage(harness, { text: `<${web.url}/notes.txt>` });
     expect(bullets(await outcome(harness))).toHaveLength(5);
     expect(harness.slack.callsTo('chat.postMessage')[0]?.args).toMatchObject({
@@ -75,9 +72,9 @@ describe('Slack: a direct message to recap', () => {
   });
 
   it('says how to ask when a direct message has no link or file', async () => {
-    harness = await startSlackHarness();
+    const harness = await startHarness();
     const ts = await directMessage(harness, { text: 'hello there' });
-    const notice = await waitFor(() => harness?.slack.callsTo('chat.postMessage')[0]);
+    const notice = await waitFor(() => harness.slack.callsTo('chat.postMessage')[0]);
     expect(notice.args).toMatchObject({ channel: 'D0000001', thread_ts: ts });
     expect(String(notice.args.text)).toMatch(/Send me a link or a file here/);
   });
@@ -85,7 +82,7 @@ describe('Slack: a direct message to recap', () => {
 
 describe('Slack: the HTTP server', () => {
   it('logs an error of its listening socket (EMFILE on accept) and keeps serving', async () => {
-    harness = await startSlackHarness();
+    const harness = await startHarness();
     const port = harness.app.port;
     const server = (process as unknown as { _getActiveHandles(): unknown[] })
       ._getActiveHandles()

@@ -3,24 +3,21 @@
  * through the runtime policy's retries, as answers do: a rate-limited read is waited out and the person
  * still gets the summary, not "slow down".
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startFakeWeb } from '../fakes/web.js';
-import { placeholderOutcome, type SlackHarness, startSlackHarness } from '../helpers/slack-harness.js';
+import { closedAfterEach } from '../helpers/per-test.js';
+import { placeholderOutcome, startSlackHarness } from '../helpers/slack-harness.js';
 
-let harness: SlackHarness | undefined;
-let web: Awaited<ReturnType<typeof startFakeWeb>> | undefined;
-afterEach(async () => {
-  await harness?.close();
-  await web?.close();
-  harness = web = undefined;
-});
+const closing = closedAfterEach();
+const startHarness = closing(startSlackHarness);
+const startWeb = closing(startFakeWeb);
 
 const answer = placeholderOutcome;
 
 describe('Slack: reads before a summary', () => {
   it("waits out a rate-limited read of the thread's parent and summarizes it", async () => {
-    web = await startFakeWeb();
-    harness = await startSlackHarness();
+    const web = await startWeb();
+    const harness = await startHarness();
     const parent = harness.slack.addMessage('C0000001', {
       user: 'U0000002',
       text: `See <${web.url}/notes.txt>`,
@@ -42,7 +39,7 @@ describe('Slack: reads before a summary', () => {
   });
 
   it("waits out a rate-limited read of a shared file's details and summarizes the file", async () => {
-    harness = await startSlackHarness();
+    const harness = await startHarness();
     const file = harness.slack.addFile('notes.txt', Buffer.from('The launch moves to May.'), 'text/plain');
     const message = harness.slack.addMessage('C0000001', {
       user: 'U0000002',

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startFakeWeb } from '../fakes/web.js';
 import { waitFor } from '../helpers/discord-harness.js';
 import { fixturePath } from '../helpers/fixtures.js';
+import { closedAfterEach } from '../helpers/per-test.js';
 import {
   blocksOf,
   bulletLines,
@@ -10,27 +11,25 @@ import {
   shareInDirectMessage,
   summaryCall,
 } from '../helpers/slack-calls.js';
-import { type SlackHarness, startSlackHarness } from '../helpers/slack-harness.js';
+import { startSlackHarness } from '../helpers/slack-harness.js';
 
 /** Slack: /summarize, the Summarize shortcut, mentions and direct messages, end to end (Bolt against the fake). */
 
-let harness: SlackHarness | undefined;
-let web: Awaited<ReturnType<typeof startFakeWeb>> | undefined;
-afterEach(async () => {
-  await harness?.close();
-  await web?.close();
-  harness = web = undefined;
-});
+const closing = closedAfterEach();
+const startHarness = closing(startSlackHarness);
+const startWeb = closing(startFakeWeb);
 
 describe('Slack: /summarize', () => {
   it('acknowledges at once, posts a parent message, shows progress on it, and puts five bullets in its thread', async () => {
-    web = await startFakeWeb();
-    harness = await startSlackHarness({ ollama: { answerDelayMs: 300 } });
+    const web = await startWeb();
+    const harness = await startHarness();
+    const answer = harness.ollama.hold();
     const link = `${web.url}/news/bike-lanes`;
     const response = await harness.postCommand(harness.slack.commandForm(`<${link}|the bike lane story>`));
     expect(response.status).toBe(200);
-    // The acknowledgement did not wait for the summary.
+    // The acknowledgement did not wait for the summary (the model holds it until now).
     expect(harness.slack.calls.filter((c) => blocksOf(c).length > 0)).toEqual([]);
+    answer();
 
     const summary = await summaryCall(harness);
     const parent = harness.slack.callsTo('chat.postMessage')[0];
@@ -49,9 +48,7 @@ describe('Slack: /summarize', () => {
     expect(bulletLines(summary)).toHaveLength(5);
     expect(String(summary.args.text)).toContain('City council approves bike lane network');
     const done = await waitFor(() =>
-      harness?.slack.calls.find(
-        (c) => c.method === 'chat.update' && String(c.args.text).startsWith(':memo:'),
-      ),
+      harness.slack.calls.find((c) => c.method === 'chat.update' && String(c.args.text).startsWith(':memo:')),
     );
     expect(done.args.ts).toBe(parentTs);
     expectPlainEverywhere(harness);
@@ -61,28 +58,28 @@ describe('Slack: /summarize', () => {
     ['says how to invite it when it is not in the channel', 'Notes about the launch plan.', '/invite @recap'],
     ['shows the usage privately when given nothing', '', 'Usage: `/summarize'],
   ])('%s', async (_name, text, expected) => {
-    harness = await startSlackHarness();
+    const harness = await startHarness();
     harness.slack.notInChannel.add('C0000009');
     await harness.postCommand(harness.slack.commandForm(text, 'C0000009'));
-    const reply = await waitFor(() => harness?.slack.responses[0]);
+    const reply = await waitFor(() => harness.slack.responses[0]);
     expect(reply.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining(expected) });
   });
 
   it('reports an error privately and removes its parent message', async () => {
-    harness = await startSlackHarness();
+    const harness = await startHarness();
     await harness.postCommand(harness.slack.commandForm('http://169.254.169.254/latest/meta-data/'));
-    const reply = await waitFor(() => harness?.slack.responses[0]);
+    const reply = await waitFor(() => harness.slack.responses[0]);
     expect(reply.body).toMatchObject({
       response_type: 'ephemeral',
       text: expect.stringMatching(/Not opening .*link-local/),
     });
-    await waitFor(() => harness?.slack.callsTo('chat.delete')[0]);
+    await waitFor(() => harness.slack.callsTo('chat.delete')[0]);
   });
 });
 
 describe('Slack: the Summarize message shortcut', () => {
   it("summarizes a message's file, downloaded with the bot token, in that message's thread", async () => {
-    harness = await startSlackHarness();
+    const harness = await startHarness();
     const file = harness.slack.addFile(
       'standup.vtt',
       readFileSync(fixturePath('files/teams-meeting.vtt')),
@@ -109,8 +106,8 @@ describe('Slack: the Summarize message shortcut', () => {
 
 describe('Slack: mentions and direct messages', () => {
   it("summarizes the thread's parent when mentioned in a thread", async () => {
-    web = await startFakeWeb();
-    harness = await startSlackHarness();
+    const web = await startWeb();
+    const harness = await startHarness();
     const parent = harness.slack.addMessage('C0000001', {
       user: 'U0000002',
       text: `Read this: <${web.url}/report.pdf>`,
@@ -136,8 +133,8 @@ describe('Slack: mentions and direct messages', () => {
   });
 
   it('summarizes a link in the message that mentions it, in that message’s thread', async () => {
-    web = await startFakeWeb();
-    harness = await startSlackHarness();
+    const web = await startWeb();
+    const harness = await startHarness();
     const ts = harness.slack.nextTs();
     await harness.postEvent(
       harness.slack.eventBody({
@@ -153,7 +150,7 @@ describe('Slack: mentions and direct messages', () => {
   });
 
   it('summarizes a file shared in a direct message', async () => {
-    harness = await startSlackHarness();
+    const harness = await startHarness();
     const file = harness.slack.addFile(
       'minutes.docx',
       readFileSync(fixturePath('files/minutes.docx')),
@@ -171,7 +168,7 @@ describe('Slack: mentions and direct messages', () => {
   });
 
   it('escapes what the model wrote: a transcript full of <!channel> and @here pings nobody', async () => {
-    harness = await startSlackHarness();
+    const harness = await startHarness();
     const file = harness.slack.addFile(
       'all-hands.txt',
       Buffer.from(
@@ -189,8 +186,8 @@ describe('Slack: mentions and direct messages', () => {
   });
 
   it('answers a retried event once', async () => {
-    web = await startFakeWeb();
-    harness = await startSlackHarness({ ollama: { answerDelayMs: 200 } });
+    const web = await startWeb();
+    const harness = await startHarness({ ollama: { answerDelayMs: 200 } });
     const body = harness.slack.eventBody({
       type: 'app_mention',
       user: 'U0000003',
@@ -213,15 +210,15 @@ describe('Slack: mentions and direct messages', () => {
     });
     expect((await harness.postEvent(later)).status).toBe(200);
     await waitFor(() =>
-      harness?.slack.calls.find((c) => JSON.stringify(c.args.blocks ?? []).includes(`${web?.url}/readme.md`)),
+      harness.slack.calls.find((c) => JSON.stringify(c.args.blocks ?? []).includes(`${web.url}/readme.md`)),
     );
     expect(harness.slack.callsTo('chat.postMessage')).toHaveLength(2);
     expect(harness.ollama.chats).toHaveLength(2);
   });
 
   it('waits out a rate-limited Web API call (HTTP 429, Retry-After) and still answers', async () => {
-    web = await startFakeWeb();
-    harness = await startSlackHarness();
+    const web = await startWeb();
+    const harness = await startHarness();
     harness.slack.rateLimitOnce.add('chat.postMessage');
     await harness.postEvent(
       harness.slack.eventBody({
@@ -239,7 +236,7 @@ describe('Slack: mentions and direct messages', () => {
   });
 
   it('tells the person when the file cannot be read (in the thread) and when the model is down (privately)', async () => {
-    harness = await startSlackHarness();
+    const harness = await startHarness();
     const file = harness.slack.addFile(
       'scan.pdf',
       readFileSync(fixturePath('files/scanned.pdf')),
@@ -247,7 +244,7 @@ describe('Slack: mentions and direct messages', () => {
     );
     await shareInDirectMessage(harness, String(file.id));
     const scanError = await waitFor(() =>
-      harness?.slack.calls.find(
+      harness.slack.calls.find(
         (c) => c.method === 'chat.update' && String(c.args.text).startsWith(':warning:'),
       ),
     );
@@ -257,7 +254,7 @@ describe('Slack: mentions and direct messages', () => {
     await harness.postCommand(
       harness.slack.commandForm('The budget was approved and the launch moves to May.'),
     );
-    const down = await waitFor(() => harness?.slack.responses[0]);
+    const down = await waitFor(() => harness.slack.responses[0]);
     expect(down.body).toMatchObject({
       response_type: 'ephemeral',
       text: expect.stringMatching(/Can't reach Ollama at .*`ollama serve`/),

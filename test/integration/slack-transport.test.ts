@@ -13,18 +13,15 @@ import {
 import { startFakeWeb } from '../fakes/web.js';
 import { waitFor } from '../helpers/discord-harness.js';
 import { collectingLogger } from '../helpers/logs.js';
+import { closedAfterEach } from '../helpers/per-test.js';
 import { blocksOf, bulletLines, closeServers, servers, summaryCall } from '../helpers/slack-calls.js';
-import { type SlackHarness, startSlackHarness } from '../helpers/slack-harness.js';
+import { startSlackHarness } from '../helpers/slack-harness.js';
 
 /** Slack: how requests arrive (signed HTTP, Socket Mode), starting up, and a burst. */
 
-let harness: SlackHarness | undefined;
-let web: Awaited<ReturnType<typeof startFakeWeb>> | undefined;
-afterEach(async () => {
-  await harness?.close();
-  await web?.close();
-  harness = web = undefined;
-});
+const closing = closedAfterEach();
+const startHarness = closing(startSlackHarness);
+const startWeb = closing(startFakeWeb);
 afterEach(closeServers);
 
 describe('Slack request signing (HTTP mode)', () => {
@@ -37,7 +34,7 @@ describe('Slack request signing (HTTP mode)', () => {
   });
 
   it("answers Slack's URL verification challenge when the Request URL is set up", async () => {
-    harness = await startSlackHarness();
+    const harness = await startHarness();
     const response = await harness.post(
       JSON.stringify({ token: 'x', challenge: 'c-123', type: 'url_verification' }),
     );
@@ -46,7 +43,7 @@ describe('Slack request signing (HTTP mode)', () => {
   });
 
   it('refuses a request with a bad signature, and one signed more than five minutes ago', async () => {
-    harness = await startSlackHarness();
+    const harness = await startHarness();
     const fields = harness.slack.commandForm('hello');
     const body = new URLSearchParams(fields).toString();
     const contentType = 'application/x-www-form-urlencoded';
@@ -68,8 +65,8 @@ describe('Slack request signing (HTTP mode)', () => {
 
 describe('Slack: Socket Mode', () => {
   it('connects with the app token, acknowledges envelopes, and answers mentions, commands and shortcuts once each', async () => {
-    web = await startFakeWeb();
-    harness = await startSlackHarness({ socketMode: true });
+    const web = await startWeb();
+    const harness = await startHarness({ socketMode: true });
     const { slack } = harness;
     expect(slack.callsTo('apps.connections.open')[0]?.token).toBe('xapp-1-test-token');
     expect(slack.socketConnections()).toBe(1);
@@ -164,7 +161,7 @@ describe('Slack: under a burst', () => {
     const onWarning = (warning: Error) => warnings.push(warning);
     process.on('warning', onWarning);
     try {
-      harness = await startSlackHarness({ ollama: { answerDelayMs: 20 }, env: { RECAP_QUEUE_MAX: '40' } });
+      const harness = await startHarness({ ollama: { answerDelayMs: 20 }, env: { RECAP_QUEUE_MAX: '40' } });
       const h = harness;
       const asks = Array.from({ length: 30 }, (_, i) => ({
         ...h.slack.commandForm(`Meeting ${i}: quarter ${i} budget approved.`, 'C0000001', `U1${i}`),
@@ -174,7 +171,7 @@ describe('Slack: under a burst', () => {
       await Promise.all(asks.map((form) => h.postCommand(form)));
       await waitFor(
         () => h.slack.calls.filter((c) => String(c.args.text).startsWith(':memo:')).length === 30,
-        20_000,
+        'the 30 summaries',
       );
       expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
     } finally {

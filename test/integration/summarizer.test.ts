@@ -5,6 +5,7 @@ import { createSummarizer } from '../../src/core/summarize/summarizer.js';
 import type { Document, Progress } from '../../src/core/types.js';
 import { type FakeOllama, type FakeOllamaOptions, startFakeOllama } from '../fakes/ollama.js';
 import { googleMemo, qmsumMeeting } from '../helpers/fixtures.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let fake: FakeOllama | undefined;
 afterEach(async () => {
@@ -274,8 +275,3 @@ describe('summarizer over Ollama (real client, fake server)', () => {
     });
   });
 });
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  if (!condition()) throw new Error('condition not met');
-}

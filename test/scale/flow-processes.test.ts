@@ -53,6 +53,9 @@ describe.skipIf(!HAS_REDIS)(`a long document over worker processes (${NO_REDIS_R
           RECAP_QUEUE_CONCURRENCY: '2',
           RECAP_NUM_CTX: '2048',
         });
+      // Both hosts hold their chats until each has a part: a worker takes no more parts than its two
+      // slots, so the other takes the rest, however fast the first started.
+      const holds = hosts.map((host) => host.hold());
       const workers = hosts.map(worker);
       await Promise.all(workers.map((w) => w.waitForOutput('started as worker')));
       const queue = new Queue<QueuedJob>(QUEUE_NAME, {
@@ -77,6 +80,11 @@ describe.skipIf(!HAS_REDIS)(`a long document over worker processes (${NO_REDIS_R
       await queue.add('chat', { job }, { ...JOB_OPTIONS, jobId: jobIdOf(job.origin) });
       const answers = () =>
         slack.workspace.repliesOf('C0000001', String(parent.ts)).filter((message) => message.bot_id);
+      await workers[0]?.waitUntil(
+        () => partsOn(hosts[0]) > 0 && partsOn(hosts[1]) > 0,
+        'a part on each host',
+      );
+      for (const release of holds) release();
       await until(async () => (await queue.getJob(jobIdOf(job.origin)))?.finishedOn !== undefined);
       const done = await queue.getJob(jobIdOf(job.origin));
       await queue.close();

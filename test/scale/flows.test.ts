@@ -31,11 +31,16 @@ describe.skipIf(!HAS_REDIS)(`a long document over several workers (${NO_REDIS_RE
 
   it("spreads a long document's parts over two workers of 2 slots, no host above 2 at once, one answer", async () => {
     const [a, b] = await twoHosts(2);
+    // Both hosts hold their chats until each has a part: a worker takes no more parts than its two
+    // slots, so the other takes the rest, however fast the first started.
+    const holds = [a.hold(), b.hold()];
     const screens = new Screens();
     const running = suite.cluster(screens);
     running.addWorker(a.url, { takeParts: true }, SMALL_CONTEXT);
     running.addWorker(b.url, { takeParts: true }, SMALL_CONTEXT);
     await running.front.execute(textJob('Long', longText('March')));
+    await until(() => partsOn(a) > 0 && partsOn(b) > 0);
+    for (const release of holds) release();
     await until(() => screens.answered() === 1);
 
     expect(screens.of('Long').answers).toEqual([expect.stringMatching(/^summary: /)]);
@@ -96,7 +101,12 @@ describe.skipIf(!HAS_REDIS)(`a long document over several workers (${NO_REDIS_RE
     await until(() => screens.answered() === 1);
 
     expect(screens.of('Flaky').answers).toEqual([expect.stringMatching(/^summary: /)]);
-    // The document ran once; the part that met the crash was tried again by BullMQ.
+    // The document ran once; the part that met the crash was tried again by BullMQ. (BullMQ counts the
+    // attempt as it marks the job completed, after the answer is out.)
+    await until(
+      async () => (await running.queue.getJob('slack-Flaky'))?.finishedOn !== undefined,
+      'the document completed',
+    );
     expect((await running.queue.getJob('slack-Flaky'))?.attemptsMade).toBe(1);
     const parts = new Queue(PARTS_QUEUE, {
       connection: bullConnection(suite.redis().url, 'producer'),

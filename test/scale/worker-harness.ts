@@ -20,6 +20,7 @@ import { createPartsFlow, type PartsFlow } from '../../src/scale/parts.js';
 import { bullConnection } from '../../src/scale/redis.js';
 import { type ChatWorker, startWorker, type WorkerOptions } from '../../src/scale/worker.js';
 import { collectingLogger } from '../helpers/logs.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 /** What one person saw: progress lines, then answers ("summary: …" or "failed: …"). */
 export interface Seen {
@@ -212,7 +213,7 @@ export function cluster(redisUrl: string, prefix: string, screens: Screens): Clu
   };
 }
 
-/** Waits until `check()` holds, looking every few milliseconds; the test's own timeout bounds it. */
-export async function until(check: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 20));
+/** Waits until `check()` holds; fails at the wait's limit naming what it waited for (waitFor). */
+export async function until(check: () => boolean | Promise<boolean>, what?: string): Promise<void> {
+  await waitFor(check, what);
 }

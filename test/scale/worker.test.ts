@@ -13,11 +13,16 @@ describe.skipIf(!HAS_REDIS)(`workers on a real Redis (${NO_REDIS_REASON})`, () =
 
   it('drains 8 jobs with two workers of 2 slots: both used, no host above 2 at once, one answer each', async () => {
     const [a, b] = await twoHosts();
+    // Both hosts hold their chats until each worker has filled its two slots: neither can finish a job,
+    // so each takes two, however fast the other started (a worker takes no job beyond its slots).
+    const holds = [a.hold(), b.hold()];
     const screens = new Screens();
     const running = suite.cluster(screens);
     running.addWorker(a.url);
     running.addWorker(b.url);
     for (let i = 1; i <= 8; i++) await running.front.execute(textJob(`R${i}`, text(i)));
+    await until(() => a.chats.length === 2 && b.chats.length === 2);
+    for (const release of holds) release();
     await until(() => screens.answered() === 8);
     expect(Object.values(screens.answers()).map((answers) => answers.length)).toEqual(Array(8).fill(1));
     expect(
@@ -54,7 +59,12 @@ describe.skipIf(!HAS_REDIS)(`workers on a real Redis (${NO_REDIS_REASON})`, () =
     await until(() => screens.answered() === 1);
     expect(screens.of('R1').progress).toContain('retrying');
     expect(screens.of('R1').answers).toEqual([expect.stringMatching(/^summary: /)]);
-    // The attempt that failed and the one that worked (BullMQ counts a completion as an attempt made).
+    // The attempt that failed and the one that worked (BullMQ counts a completion as an attempt made, as
+    // it marks the job completed, after the answer is out).
+    await until(
+      async () => (await running.queue.getJob('slack-R1'))?.finishedOn !== undefined,
+      'R1 completed',
+    );
     expect((await running.queue.getJob('slack-R1'))?.attemptsMade).toBe(2);
     expect(a.chats).toHaveLength(2);
   });
@@ -124,7 +134,9 @@ describe.skipIf(!HAS_REDIS)(`workers on a real Redis (${NO_REDIS_REASON})`, () =
   });
 
   it('hands the jobs under way back on stop, and another worker answers each once', async () => {
-    const [a, b] = await twoHosts({ tokenDelayMs: 20 });
+    const [a, b] = await twoHosts();
+    // The first host never answers: both jobs are under way when their worker stops.
+    a.hold();
     const screens = new Screens();
     const running = suite.cluster(screens);
     const stopping = running.addWorker(a.url);

@@ -30,41 +30,58 @@ export const MEMORY_LIMIT_EXIT = 70;
  * stops itself at its memory limit (see `watchMemory`). A worker thread was not enough: a parse that
  * reached a worker's heap limit in a large allocation aborted the whole process (V8 fatal OOM), and
  * a thread's limits do not bound Buffers. A process's failure ends only that process.
+ *
+ * The outcome is settled on 'close', once the process has ended and its IPC channel has been read to
+ * the end, never on 'exit': Node reaps every child that has exited when it handles SIGCHLD, so a child
+ * that sent its answer and exited at once can be reported as exited before its message is read (docs:
+ * "When the 'exit' event is triggered, child process stdio streams might still be open"). Settling on
+ * 'close' also means a parse's slot is given back only once its process is gone.
  */
 export function runBounded<T>(module: URL, data: unknown, limits: ProcessLimits): Promise<T> {
   if (limits.signal.aborted) return Promise.reject(cancelledError(limits.signal.reason));
   return new Promise<T>((resolve, reject) => {
     const child = start(module, limits);
-    let settled = false;
-    const finish = (outcome: () => void) => {
-      if (settled) return;
-      settled = true;
+    let outcome: (() => void) | undefined;
+    /** The first of the answer, the time limit, a cancel or a failure decides; the process is ended. */
+    const decide = (settle: () => void) => {
+      if (outcome) return;
+      outcome = settle;
       clearTimeout(timer);
       limits.signal.removeEventListener('abort', onAbort);
       child.kill('SIGKILL');
-      outcome();
     };
     const fail = (limit: ParseLimitError['limit'], message: string) =>
-      finish(() => reject(new ParseLimitError(limit, message)));
+      decide(() => reject(new ParseLimitError(limit, message)));
     const timer = setTimeout(() => fail('time', `gave up after ${limits.timeoutMs} ms`), limits.timeoutMs);
-    const onAbort = () => finish(() => reject(cancelledError(limits.signal.reason)));
+    const onAbort = () => decide(() => reject(cancelledError(limits.signal.reason)));
     limits.signal.addEventListener('abort', onAbort, { once: true });
-    child.on('message', (message: T) => finish(() => resolve(message)));
-    child.on('error', (error) => fail('failed', error.message));
-    child.on('exit', (code, signal) => {
-      // V8 aborts the process when the heap is full; the process exits with MEMORY_LIMIT_EXIT when
-      // its own watch finds too much memory in use.
-      if (code === MEMORY_LIMIT_EXIT || signal === 'SIGABRT' || code === 134) {
-        fail(
-          'memory',
-          `used more than its memory limit (${limits.maxMemoryMb} MB, heap ${limits.maxHeapMb} MB)`,
-        );
-      } else fail('failed', `the parser stopped unexpectedly (${signal ?? `exit code ${code}`})`);
+    child.on('message', (message: T) => decide(() => resolve(message)));
+    child.on('close', (code, signal) => {
+      decide(() => reject(exitFailure(code, signal, limits)));
+      outcome?.();
+    });
+    // A child that could not be started, or not be killed, may never close: settle now.
+    child.on('error', (error) => {
+      fail('failed', error.message);
+      outcome?.();
     });
     child.send(data as never, (error) => {
       if (error) fail('failed', error.message);
     });
   });
+}
+
+/** Why a process that ended without answering ended. */
+function exitFailure(code: number | null, signal: NodeJS.Signals | null, limits: ProcessLimits) {
+  // V8 aborts the process when the heap is full; the process exits with MEMORY_LIMIT_EXIT when its own
+  // watch finds too much memory in use.
+  if (code === MEMORY_LIMIT_EXIT || signal === 'SIGABRT' || code === 134) {
+    return new ParseLimitError(
+      'memory',
+      `used more than its memory limit (${limits.maxMemoryMb} MB, heap ${limits.maxHeapMb} MB)`,
+    );
+  }
+  return new ParseLimitError('failed', `the parser stopped unexpectedly (${signal ?? `exit code ${code}`})`);
 }
 
 const require = createRequire(import.meta.url);

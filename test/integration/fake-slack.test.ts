@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, RespondError } from '@slack/bolt';
 import { WebAPIRateLimitedError, WebClient, WebClientEvent } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type FakeSlack, SIGNING_SECRET, SLACK_BOT_TOKEN, slackSignature } from '../fakes/slack.js';
+import { type FakeSlack, postSigned, SIGNING_SECRET, SLACK_BOT_TOKEN } from '../fakes/slack.js';
 import { fakeSlackPerTest, slackError } from '../helpers/fake-clients.js';
 
 const start = fakeSlackPerTest();
@@ -188,16 +188,7 @@ describe('fake Slack: response_url through Bolt’s respond()', () => {
       const body = new URLSearchParams(
         fake.commandForm('last 200', 'C0000001', 'U0000001', '/recap'),
       ).toString();
-      const timestamp = Math.floor(Date.now() / 1000);
-      await fetch(`http://127.0.0.1:${port}/slack/events`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'x-slack-request-timestamp': String(timestamp),
-          'x-slack-signature': slackSignature(SIGNING_SECRET, timestamp, body),
-        },
-        body,
-      });
+      await postSigned(port, SIGNING_SECRET, body);
       await done;
       return outcomes;
     };

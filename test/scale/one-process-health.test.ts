@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeOllama, startFakeOllama } from '../fakes/ollama.js';
 import {
   type FakeSlack,
+  postSigned,
   SIGNING_SECRET,
   SLACK_BOT_TOKEN,
-  slackSignature,
   startFakeSlack,
 } from '../fakes/slack.js';
 import { LIMITS } from '../helpers/spawn.js';
@@ -56,16 +56,7 @@ describe('one process with METRICS_PORT', () => {
       expect(JSON.parse(ready.text)).toEqual({ ready: true, checks: { platform1: true, ollama: true } });
 
       const body = new URLSearchParams(slack.commandForm('Standup: the launch moves to May.')).toString();
-      const timestamp = Math.floor(Date.now() / 1000);
-      const answer = await fetch(`http://127.0.0.1:${port}/slack/events`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'x-slack-request-timestamp': String(timestamp),
-          'x-slack-signature': slackSignature(SIGNING_SECRET, timestamp, body),
-        },
-        body,
-      });
+      const answer = await postSigned(port, SIGNING_SECRET, body);
       expect(answer.status).toBe(200);
       // The job is counted once its answer is posted: read the metrics until it is.
       const metrics = await metricsOnce(metricsPort, 'recap_jobs_total{outcome="delivered"}', 1);

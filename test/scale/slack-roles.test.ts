@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeOllama, startFakeOllama } from '../fakes/ollama.js';
 import {
   type FakeSlack,
+  postSigned,
   SIGNING_SECRET,
   SLACK_BOT_TOKEN,
-  slackSignature,
   startFakeSlack,
 } from '../fakes/slack.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -77,18 +77,8 @@ describe.skipIf(!HAS_REDIS)(`Slack fronts and workers as processes (${NO_REDIS_R
         f2.waitForOutput('listening for events'),
         w1.waitForOutput('started as worker'),
       ]);
-      const post = (port: number, body: string, form = false) => {
-        const timestamp = Math.floor(Date.now() / 1000);
-        return fetch(`http://127.0.0.1:${port}/slack/events`, {
-          method: 'POST',
-          headers: {
-            'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json',
-            'x-slack-request-timestamp': String(timestamp),
-            'x-slack-signature': slackSignature(SIGNING_SECRET, timestamp, body),
-          },
-          body,
-        });
-      };
+      const post = (port: number, body: string, form = false) =>
+        postSigned(port, SIGNING_SECRET, body, form ? 'form' : 'json');
       const command = (port: number, text: string) =>
         post(port, new URLSearchParams(slack.commandForm(text)).toString(), true);
       const channel = () => slack.workspace.messages.get('C0000001') ?? [];

@@ -11,7 +11,7 @@ import { callMethod, type WebApiContext } from './web-api.js';
 import { type Json, Workspace } from './workspace.js';
 
 export type { HistoryEntry } from './seeds.js';
-export { slackSignature } from './signature.js';
+export { postSigned, slackSignature } from './signature.js';
 
 export const SLACK_BOT_TOKEN = 'xoxb-test-token';
 export const SLACK_APP_TOKEN = 'xapp-1-test-token';

@@ -29,7 +29,7 @@ const TICK_MS = 5;
  * CPU milliseconds of the calling thread: Linux's per-thread scheduler statistics (its first field, in
  * nanoseconds, Documentation/scheduler/sched-stats.rst); elsewhere the whole process's, an upper bound.
  */
-function threadCpuMs(): number {
+export function threadCpuMs(): number {
   try {
     return Number(readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ')[0]) / 1e6;
   } catch {

@@ -17,7 +17,7 @@ import { threadCpuMs } from './loop-watch.js';
 const SMALL = 1_000_000;
 const GROWTH = 8;
 const MAX_RATIO = 3;
-const FLOOR_MS = 40;
+const FLOOR_MS = 20;
 const CONTEXT = 8192;
 
 /** A model that answers every call at once (on the next turn of the event loop, as a socket would). */
